@@ -1,0 +1,108 @@
+"""Quantities with units at the boundary: parse once with pint, then plain floats inside.
+
+Internal unit system (every number inside the model is in these units):
+
+=============  ==========================  ================================
+dimension      internal unit               examples accepted in files
+=============  ==========================  ================================
+mass           t (metric tonne)            ``450 kg``, ``1.1 Mt``
+energy         GJ (LHV unless stated)      ``17.5 MJ``, ``3.2 MMBtu``; electricity in MWh
+volume (gas)   Nm3 (0 degC, 101.325 kPa)   ``1200 Nm3``, ``1.2 kNm3``
+money          USD of the deck's cost year ``12 USD``, ``3500 PKR`` (converted by economics)
+time           yr                          ``8760 h``
+=============  ==========================  ================================
+
+Specific quantities are converted to their ratio of internal units (``kg/t`` -> t/t,
+``MJ/Nm3`` -> GJ/Nm3, ``kWh/t`` -> MWh/t). ``Nm3`` is defined as a plain volume unit: the
+normal state is a convention the data must respect, pint cannot check it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pint
+
+from steelworks.errors import InputError
+
+UREG = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+UREG.define("Nm3 = meter ** 3")
+UREG.define("Sm3 = meter ** 3")
+UREG.define("USD = [currency_usd]")
+UREG.define("MMBtu = 1e6 * Btu")
+UREG.define("tonne_CO2 = tonne")
+UREG.define("percent_ = 0.01 = pct")
+
+#: canonical internal unit for each kind of quantity a field may declare
+INTERNAL_UNITS: dict[str, str] = {
+    "dimensionless": "dimensionless",
+    "mass": "t",
+    "energy": "GJ",
+    "electricity": "MWh",
+    "volume": "m**3",
+    "time": "year",
+    "temperature": "degC",
+    "power": "MW",
+    "mass_per_mass": "t/t",
+    "energy_per_mass": "GJ/t",
+    "electricity_per_mass": "MWh/t",
+    "volume_per_mass": "m**3/t",
+    "density": "kg/m**3",
+    "energy_per_volume": "GJ/m**3",
+    "mass_per_year": "t/year",
+    "energy_per_year": "GJ/year",
+    "electricity_per_year": "MWh/year",
+    "per_year": "1/year",
+    "per_energy": "1/GJ",
+    "mass_per_energy": "t/GJ",
+    "mass_per_electricity": "t/MWh",
+}
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> pint.Quantity:
+    return UREG.Quantity(text)
+
+
+def parse_quantity(value: object, kind: str, *, where: str | None = None, file: str | None = None) -> float:
+    """Convert ``value`` (a number or a string such as ``"450 kg/t"``) to the internal unit of ``kind``.
+
+    A bare number is accepted only for ``kind == "dimensionless"``; everything else must say its
+    unit. Raises :class:`InputError` naming ``where`` on a missing or wrong unit.
+    """
+    target = INTERNAL_UNITS[kind]
+    if isinstance(value, bool) or value is None:
+        raise InputError(f"expected a quantity in {target}, got {value!r}", file=file, location=where)
+    if isinstance(value, int | float):
+        if kind == "dimensionless":
+            return float(value)
+        raise InputError(
+            f"the number {value} has no unit of measure",
+            file=file,
+            location=where,
+            allowed=f"a quantity convertible to {target}, e.g. '{value} {target}'",
+        )
+    if not isinstance(value, str):
+        raise InputError(f"expected a quantity string, got {type(value).__name__}", file=file, location=where)
+    try:
+        quantity = _parse(value.strip())
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError, AttributeError, TypeError) as exc:
+        raise InputError(f"cannot read {value!r} as a quantity ({exc})", file=file, location=where,
+                         allowed=f"a number and a unit convertible to {target}") from None
+    if not isinstance(quantity, UREG.Quantity):  # a bare number string such as "0.5"
+        if kind == "dimensionless":
+            return float(quantity)
+        raise InputError(f"{value!r} has no unit of measure", file=file, location=where,
+                         allowed=f"a quantity convertible to {target}")
+    if kind != "dimensionless" and quantity.dimensionless and target != "t/t":
+        raise InputError(f"{value!r} has no unit of measure", file=file, location=where,
+                         allowed=f"a quantity convertible to {target}")
+    try:
+        return float(quantity.to(target).magnitude)
+    except pint.errors.DimensionalityError:
+        raise InputError(
+            f"{value!r} has the wrong unit",
+            file=file,
+            location=where,
+            allowed=f"a quantity convertible to {target}",
+        ) from None
