@@ -25,7 +25,9 @@ import pint
 
 from steelworks.errors import InputError
 
-UREG = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+UREG = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
+# "kt" is the knot in pint; in steel statistics it is the kilotonne.
+UREG.define("kilotonne = 1000 * tonne = kt")
 UREG.define("Nm3 = meter ** 3")
 UREG.define("Sm3 = meter ** 3")
 UREG.define("USD = [currency_usd]")
@@ -106,3 +108,45 @@ def parse_quantity(value: object, kind: str, *, where: str | None = None, file: 
             location=where,
             allowed=f"a quantity convertible to {target}",
         ) from None
+
+
+def convert(value: object, to_unit: str, *, where: str | None = None, file: str | None = None,
+            density_kg_per_m3: float | None = None) -> float:
+    """Convert ``value`` to ``to_unit`` (a pint unit expression such as ``"t/t"`` or ``"MWh/year"``).
+
+    Volumes of a gas convert to mass (and back) through ``density_kg_per_m3`` when given, so that
+    ``"1843 Nm3/t"`` of a gas becomes t/t. A bare number is accepted only for dimensionless targets.
+    """
+    target = UREG.Unit(to_unit)
+    if isinstance(value, bool) or value is None:
+        raise InputError(f"expected a quantity in {to_unit}, got {value!r}", file=file, location=where)
+    if isinstance(value, int | float):
+        if target.dimensionless:
+            return float(value)
+        raise InputError(f"the number {value} has no unit of measure", file=file, location=where,
+                         allowed=f"a quantity convertible to {to_unit}, e.g. '{value} {to_unit}'")
+    if not isinstance(value, str):
+        raise InputError(f"expected a quantity string, got {type(value).__name__}", file=file, location=where)
+    try:
+        quantity = _parse(value.strip())
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError, AttributeError,
+            TypeError) as exc:
+        raise InputError(f"cannot read {value!r} as a quantity ({exc})", file=file, location=where,
+                         allowed=f"a number and a unit convertible to {to_unit}") from None
+    if not isinstance(quantity, UREG.Quantity) or (quantity.dimensionless and not target.dimensionless):
+        raise InputError(f"{value!r} has no unit of measure", file=file, location=where,
+                         allowed=f"a quantity convertible to {to_unit}")
+    try:
+        return float(quantity.to(target).magnitude)
+    except pint.errors.DimensionalityError:
+        pass
+    if density_kg_per_m3 is not None:
+        density = UREG.Quantity(density_kg_per_m3, "kg/m**3")
+        for candidate in (quantity * density, quantity / density):
+            try:
+                return float(candidate.to(target).magnitude)
+            except pint.errors.DimensionalityError:
+                continue
+    volume_hint = " (or a gas volume in Nm3)" if density_kg_per_m3 is not None else ""
+    raise InputError(f"{value!r} has the wrong unit", file=file, location=where,
+                     allowed=f"a quantity convertible to {to_unit}{volume_hint}")

@@ -1,0 +1,467 @@
+"""Turn a validated scenario into the arrays the solve works on (the recipe matrix and friends).
+
+Everything here is done once per scenario: unit conversion (pint, at the boundary), name lookup,
+recipe closure checks. The solve then works on plain numpy arrays only.
+
+Symbols (shapes; U units, C carriers):
+
+==========================  ===========  =====================================================
+attribute                   shape        meaning
+==========================  ===========  =====================================================
+``recipe``                  (..., U, C)  signed flow per unit of main product (+out, -in)
+``fe_frac``, ``c_frac``     (C,)         element mass fractions of each carrier
+``lhv_gj_per_t``            (C,)         lower heating value (materials and gases)
+``out_c_frac``, ``out_lhv``  (..., U, C)  composition of each unit's output (gases may differ)
+``capacity``                (U,)         nameplate, per year, in the product's unit
+``effective_capacity``      (U,)         capacity x availability, 0 unless operating
+``demand``                  (C,)         final demand per year before target scaling
+==========================  ===========  =====================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from steelworks.errors import InputError
+from steelworks.physics.thermo import gas_properties
+from steelworks.schema.loader import ResolvedScenario
+from steelworks.units import convert
+
+Array = NDArray[np.float64]
+
+KIND_CODES = {"material": 0, "gas": 1, "energy": 2}
+FUEL = "fuel_heat"
+ELECTRICITY = "electricity"
+MARKET = -1  # producer index used for "the market" in supply lists
+
+
+@dataclass
+class FuelUser:
+    unit: int
+    priority: int
+    gases: list[int]
+    makeup: int  # carrier index of the make-up fuel, or -1 for none
+
+
+@dataclass
+class Supply:
+    """How producers of one carrier share its need (see :class:`steelworks.schema.plant.SupplySpec`)."""
+
+    carrier: int
+    mode: str
+    producers: list[int]  # unit indices, MARKET for the market
+    shares: Array | None = None  # for mode "shares", aligned with producers
+
+
+@dataclass
+class Plant:
+    """The works as arrays. Built by :func:`build_plant`; read by the solve and the accounting."""
+
+    name: str
+    scenario: str
+    carrier_ids: list[str]
+    carrier_names: list[str]
+    carrier_kind: NDArray[np.int_]
+    carrier_unit: list[str]
+    fe_frac: Array
+    c_frac: Array
+    lhv_gj_per_t: Array
+    density_kg_per_nm3: Array
+    tags: dict[str, NDArray[np.bool_]]
+    can_buy: NDArray[np.bool_]
+    can_sell: NDArray[np.bool_]
+    unit_ids: list[str]
+    unit_names: list[str]
+    unit_kind: list[str]
+    basis: list[str]
+    product: NDArray[np.int_]  # carrier index of the main product, -1 for service units
+    product_label: list[str]
+    recipe: Array
+    out_c_frac: Array
+    out_lhv: Array
+    capacity: Array
+    availability: Array
+    operating: NDArray[np.bool_]
+    condition: list[str]
+    max_fe_loss: Array
+    fuel_users: list[FuelUser]
+    service_production: Array  # (U, C) 1 where a service unit handles production of carrier c
+    service_purchase_tag: list[str | None]
+    power_efficiency: Array
+    power_auxiliary: Array
+    supplies: dict[int, Supply]
+    demand: Array
+    target_tag: str | None
+    target_amount: float | None
+    grid_buy: bool
+    grid_sell: bool
+    grid_co2_t_per_mwh: float
+    grid_primary_gj_per_mwh: float
+    credit_co2_per_unit: Array
+    unit_models: dict[int, Any] = field(default_factory=dict)
+
+    @property
+    def n_units(self) -> int:
+        return len(self.unit_ids)
+
+    @property
+    def n_carriers(self) -> int:
+        return len(self.carrier_ids)
+
+    @property
+    def effective_capacity(self) -> Array:
+        return np.asarray(self.capacity * self.availability * self.operating, dtype=float)
+
+    def carrier(self, cid: str) -> int:
+        return self.carrier_ids.index(cid)
+
+    def unit(self, uid: str) -> int:
+        return self.unit_ids.index(uid)
+
+    @property
+    def mass_mask(self) -> NDArray[np.bool_]:
+        return np.asarray(self.carrier_kind != KIND_CODES["energy"])
+
+
+def _carrier_tables(scenario: ResolvedScenario) -> dict[str, Any]:
+    ids = list(scenario.carriers)
+    n = len(ids)
+    fe = np.zeros(n)
+    c = np.zeros(n)
+    lhv = np.zeros(n)
+    density = np.zeros(n)
+    for i, cid in enumerate(ids):
+        spec = scenario.carriers[cid]
+        file, where = scenario.where(f"carriers.{cid}")
+        if spec.kind == "gas":
+            if not spec.volume_fractions:
+                raise InputError(f"gas carrier '{cid}' needs volume_fractions", file=file, location=where)
+            try:
+                props = gas_properties(spec.volume_fractions)
+            except ValueError as exc:
+                raise InputError(str(exc), file=file, location=f"{where}.volume_fractions",
+                                 allowed="fractions of CO, CO2, H2, H2O, CH4, C2H6, C2H4, C3H8, N2, O2, Ar summing to 1") from None
+            fe[i] = 0.0
+            c[i] = float(props["c_frac"])
+            lhv[i] = float(props["lhv_gj_per_t"])
+            density[i] = float(props["density_kg_per_nm3"])
+        else:
+            fe[i] = spec.fe_frac
+            c[i] = spec.c_frac
+            if spec.lhv is not None:
+                lhv[i] = convert(spec.lhv, "GJ/t", where=f"{where}.lhv", file=file)
+            if spec.density is not None:
+                density[i] = convert(spec.density, "kg/m**3", where=f"{where}.density", file=file)
+        if spec.kind == "material" and fe[i] + c[i] > 1.0 + 1e-12:
+            raise InputError(f"fe_frac + c_frac of '{cid}' exceed 1", file=file, location=where)
+    return {"ids": ids, "fe": fe, "c": c, "lhv": lhv, "density": density}
+
+
+def _unknown(kind: str, name: str, known: list[str], file: str | None, where: str) -> InputError:
+    close = [k for k in known if name[:4] in k][:5]
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return InputError(f"unknown {kind} '{name}'{hint}", file=file, location=where, allowed=", ".join(sorted(known)))
+
+
+def build_plant(scenario: ResolvedScenario) -> Plant:
+    """Convert the validated scenario into a :class:`Plant`, checking names, units and closure."""
+    spec = scenario.plant
+    tables = _carrier_tables(scenario)
+    carrier_ids: list[str] = tables["ids"]
+    cindex = {cid: i for i, cid in enumerate(carrier_ids)}
+    n_c = len(carrier_ids)
+    carriers = scenario.carriers
+    kind = np.array([KIND_CODES[carriers[c].kind] for c in carrier_ids])
+    tag_names = sorted({t for c in carriers.values() for t in c.tags})
+    tags = {t: np.array([t in carriers[c].tags for c in carrier_ids]) for t in tag_names}
+
+    def carrier_index(name: str, path: str) -> int:
+        if name not in cindex:
+            file, where = scenario.where(path)
+            raise _unknown("carrier", name, carrier_ids, file, where)
+        return cindex[name]
+
+    can_buy = np.zeros(n_c, dtype=bool)
+    can_sell = np.zeros(n_c, dtype=bool)
+    for i, name in enumerate(spec.market.buy):
+        can_buy[carrier_index(name, f"market.buy.{i}")] = True
+    for i, name in enumerate(spec.market.sell):
+        can_sell[carrier_index(name, f"market.sell.{i}")] = True
+
+    unit_ids = list(spec.units)
+    n_u = len(unit_ids)
+    recipe = np.zeros((n_u, n_c))
+    product = np.full(n_u, -1)
+    capacity = np.zeros(n_u)
+    availability = np.zeros(n_u)
+    operating = np.zeros(n_u, dtype=bool)
+    max_fe_loss = np.zeros(n_u)
+    power_eff = np.zeros(n_u)
+    power_aux = np.zeros(n_u)
+    service_production = np.zeros((n_u, n_c))
+    service_tag: list[str | None] = [None] * n_u
+    fuel_users: list[FuelUser] = []
+    out_c = np.broadcast_to(tables["c"], (n_u, n_c)).copy()
+    out_lhv = np.broadcast_to(tables["lhv"], (n_u, n_c)).copy()
+    unit_models: dict[int, Any] = {}
+
+    for u, uid in enumerate(unit_ids):
+        unit = spec.units[uid]
+        base = f"units.{uid}"
+        file, where = scenario.where(base)
+        availability[u] = unit.availability
+        operating[u] = unit.condition == "operating"
+        max_fe_loss[u] = unit.max_fe_loss
+        if unit.basis == "output":
+            p = carrier_index(unit.product, f"{base}.product")
+            product[u] = p
+            product_unit = carriers[unit.product].unit
+            recipe[u, p] = 1.0
+        elif unit.basis == "power_plant":
+            p = carrier_index(unit.product, f"{base}.product")
+            if unit.product != ELECTRICITY:
+                raise InputError("a power_plant unit must have product 'electricity'", file=file,
+                                 location=f"{where}.product", allowed="electricity")
+            product[u] = p
+            product_unit = "MWh"
+            if unit.efficiency is None or unit.efficiency <= 0:
+                raise InputError("a power_plant unit needs an efficiency above 0", file=file,
+                                 location=f"{where}.efficiency", allowed="a fraction in (0, 1]")
+            power_eff[u] = unit.efficiency
+            power_aux[u] = unit.auxiliary
+            if unit.fuel is None:
+                raise InputError("a power_plant unit needs a fuel section listing the gases it burns",
+                                 file=file, location=where)
+        else:  # service
+            product_unit = "t"
+            if unit.handles is None:
+                raise InputError("a service unit needs 'handles' (purchases_tagged or production_of)",
+                                 file=file, location=where)
+            if unit.handles.purchases_tagged is not None:
+                if unit.handles.purchases_tagged not in tags:
+                    raise InputError(f"no carrier has the tag '{unit.handles.purchases_tagged}'", file=file,
+                                     location=f"{where}.handles.purchases_tagged", allowed=", ".join(tag_names))
+                service_tag[u] = unit.handles.purchases_tagged
+            for j, name in enumerate(unit.handles.production_of):
+                service_production[u, carrier_index(name, f"{base}.handles.production_of.{j}")] = 1.0
+
+        cap_file, cap_where = scenario.where(f"{base}.capacity")
+        capacity[u] = convert(unit.capacity, f"{product_unit}/year" if unit.basis != "power_plant" else "MWh/year",
+                              where=cap_where, file=cap_file)
+        if capacity[u] < 0:
+            raise InputError(f"capacity is negative ({unit.capacity})", file=cap_file, location=cap_where,
+                             allowed="a quantity >= 0 per year")
+
+        for side, sign, entries in (("inputs", -1.0, unit.inputs), ("outputs", 1.0, unit.outputs)):
+            for name, amount in entries.items():
+                c = carrier_index(name, f"{base}.{side}.{name}")
+                efile, ewhere = scenario.where(f"{base}.{side}.{name}")
+                if c == product[u]:
+                    raise InputError(f"the main product '{name}' must not be listed in {side} (it is 1 per 1 implied)",
+                                     file=efile, location=ewhere)
+                value = convert(amount, f"{carriers[name].unit}/{product_unit}", where=ewhere, file=efile,
+                                density_kg_per_m3=tables["density"][c] or None)
+                if value < 0:
+                    raise InputError(f"negative amount {amount!r}: list it under the other side instead",
+                                     file=efile, location=ewhere, allowed="a quantity >= 0")
+                recipe[u, c] += sign * value
+        if unit.basis != "output":
+            allowed = {ELECTRICITY, FUEL}
+            bad = [carrier_ids[c] for c in np.flatnonzero(recipe[u]) if carrier_ids[c] not in allowed]
+            if bad:
+                raise InputError(f"a {unit.basis} unit may only use electricity and fuel_heat, not {bad}",
+                                 file=file, location=where)
+        if recipe[u, cindex[FUEL]] < 0 if FUEL in cindex else False:
+            if unit.fuel is None:
+                raise InputError("the unit burns fuel_heat but has no 'fuel' section (priority and gases)",
+                                 file=file, location=where)
+        if unit.fuel is not None:
+            gases = [carrier_index(g, f"{base}.fuel.gases.{j}") for j, g in enumerate(unit.fuel.gases)]
+            for j, g in enumerate(gases):
+                if kind[g] != KIND_CODES["gas"]:
+                    gfile, gwhere = scenario.where(f"{base}.fuel.gases.{j}")
+                    raise InputError(f"'{carrier_ids[g]}' is not a gas", file=gfile, location=gwhere,
+                                     allowed=", ".join(c for c in carrier_ids if kind[cindex[c]] == 1))
+            makeup = -1 if unit.fuel.makeup == "none" else carrier_index(unit.fuel.makeup, f"{base}.fuel.makeup")
+            fuel_users.append(FuelUser(u, unit.fuel.priority, gases, makeup))
+        if unit.model is not None:
+            unit_models[u] = unit.model
+
+    fuel_users.sort(key=lambda f: (f.priority, f.unit))
+    supplies = _supplies(scenario, unit_ids, product, carrier_ids, can_buy)
+
+    demand = np.zeros(n_c)
+    for name, amount in scenario.demand.items():
+        c = carrier_index(name, f"demand.{name}")
+        dfile, dwhere = scenario.where(f"demand.{name}")
+        demand[c] = convert(amount, f"{carriers[name].unit}/year", where=dwhere, file=dfile)
+        if demand[c] < 0:
+            raise InputError("demand must not be negative", file=dfile, location=dwhere, allowed=">= 0")
+        if product[product >= 0].size and c not in set(product.tolist()) and not can_buy[c]:
+            raise InputError(f"no unit makes '{name}' and it cannot be bought", file=dfile, location=dwhere,
+                             allowed="a carrier some unit produces: " + ", ".join(
+                                 sorted({carrier_ids[p] for p in product if p >= 0})))
+    target_tag = target_amount = None
+    if scenario.target is not None:
+        target_tag = scenario.target.tag
+        tfile, twhere = scenario.where("target.tag")
+        if target_tag not in tags:
+            raise InputError(f"no carrier has the tag '{target_tag}'", file=tfile, location=twhere,
+                             allowed=", ".join(tag_names))
+        tfile, twhere = scenario.where("target.amount")
+        target_amount = convert(scenario.target.amount, "t/year", where=twhere, file=tfile)
+        if target_amount <= 0:
+            raise InputError("target amount must be positive", file=tfile, location=twhere, allowed="> 0")
+
+    gfile, gwhere = scenario.where("grid")
+    grid = spec.grid
+    credits = np.zeros(n_c)
+    for name, credit in spec.credits.items():
+        c = carrier_index(name, f"credits.{name}")
+        cfile, cwhere = scenario.where(f"credits.{name}")
+        credits[c] = convert(credit.co2_per_unit, f"t/{carriers[name].unit}", where=cwhere, file=cfile)
+
+    plant = Plant(
+        name=spec.name,
+        scenario=scenario.name,
+        carrier_ids=carrier_ids,
+        carrier_names=[carriers[c].name for c in carrier_ids],
+        carrier_kind=kind,
+        carrier_unit=[carriers[c].unit for c in carrier_ids],
+        fe_frac=tables["fe"],
+        c_frac=tables["c"],
+        lhv_gj_per_t=tables["lhv"],
+        density_kg_per_nm3=tables["density"],
+        tags=tags,
+        can_buy=can_buy,
+        can_sell=can_sell,
+        unit_ids=unit_ids,
+        unit_names=[spec.units[u].name for u in unit_ids],
+        unit_kind=[spec.units[u].kind for u in unit_ids],
+        basis=[spec.units[u].basis for u in unit_ids],
+        product=product,
+        product_label=[spec.units[u].product for u in unit_ids],
+        recipe=recipe,
+        out_c_frac=out_c,
+        out_lhv=out_lhv,
+        capacity=capacity,
+        availability=availability,
+        operating=operating,
+        condition=[spec.units[u].condition for u in unit_ids],
+        max_fe_loss=max_fe_loss,
+        fuel_users=fuel_users,
+        service_production=service_production,
+        service_purchase_tag=service_tag,
+        power_efficiency=power_eff,
+        power_auxiliary=power_aux,
+        supplies=supplies,
+        demand=demand,
+        target_tag=target_tag,
+        target_amount=target_amount,
+        grid_buy=grid.buy,
+        grid_sell=grid.sell,
+        grid_co2_t_per_mwh=convert(grid.co2_per_mwh, "t/MWh", where=f"{gwhere}.co2_per_mwh", file=gfile),
+        grid_primary_gj_per_mwh=convert(grid.primary_energy_per_mwh, "GJ/MWh", where=f"{gwhere}.primary_energy_per_mwh",
+                                        file=gfile),
+        credit_co2_per_unit=credits,
+        unit_models=unit_models,
+    )
+    check_recipes(plant, scenario)
+    return plant
+
+
+def _supplies(scenario: ResolvedScenario, unit_ids: list[str], product: NDArray[np.int_], carrier_ids: list[str],
+              can_buy: NDArray[np.bool_]) -> dict[int, Supply]:
+    spec = scenario.plant
+    supplies: dict[int, Supply] = {}
+    for c in sorted({int(p) for p in product if p >= 0}):
+        producers = [u for u in range(len(unit_ids)) if product[u] == c and spec.units[unit_ids[u]].basis == "output"]
+        if not producers:
+            continue
+        supplies[c] = Supply(carrier=c, mode="proportional", producers=producers)
+    for name, sspec in spec.supply.items():
+        file, where = scenario.where(f"supply.{name}")
+        if name not in carrier_ids:
+            raise _unknown("carrier", name, carrier_ids, file, where)
+        c = carrier_ids.index(name)
+        if c not in supplies:
+            raise InputError(f"no unit has '{name}' as its product, so there is nothing to share", file=file,
+                             location=where)
+        own = supplies[c].producers
+        own_names = [unit_ids[u] for u in own]
+
+        def resolve(names: list[str], field_name: str) -> list[int]:
+            out = []
+            for n in names:
+                if n == "market":
+                    if not can_buy[c]:
+                        raise InputError(f"'{name}' cannot be bought, so 'market' cannot supply it", file=file,
+                                         location=f"{where}.{field_name}", allowed=", ".join(own_names))
+                    out.append(MARKET)
+                elif n in own_names:
+                    out.append(unit_ids.index(n))
+                else:
+                    raise InputError(f"'{n}' does not produce '{name}'", file=file, location=f"{where}.{field_name}",
+                                     allowed=", ".join([*own_names, "market"]))
+            return out
+
+        if sspec.mode == "shares":
+            names = list(sspec.shares)
+            producers = resolve(names, "shares")
+            shares = np.array([sspec.shares[n] for n in names])
+            if abs(shares.sum() - 1.0) > 1e-9:
+                raise InputError(f"shares of '{name}' sum to {shares.sum():.6g}, not 1", file=file,
+                                 location=f"{where}.shares", allowed="shares summing to 1")
+            supplies[c] = Supply(c, "shares", producers, shares)
+        elif sspec.mode == "merit":
+            supplies[c] = Supply(c, "merit", resolve(sspec.order, "order"))
+        else:
+            supplies[c] = Supply(c, "proportional", own)
+    return supplies
+
+
+def unit_residuals(plant: Plant, recipe: Array | None = None) -> dict[str, Array]:
+    """Per unit of main product: mass, Fe and C in minus out (the unit's declared losses).
+
+    Fuel heat is excluded (its gases are allocated later and burned completely: their mass and
+    carbon leave as stack gas by construction).
+    """
+    r = plant.recipe if recipe is None else recipe
+    mass_r = np.where(plant.mass_mask, r, 0.0)
+    return {
+        "mass": -mass_r.sum(axis=-1),
+        "Fe": -(r * plant.fe_frac).sum(axis=-1),
+        "C": -(np.where(r > 0, r * plant.out_c_frac, r * plant.c_frac)).sum(axis=-1),
+    }
+
+
+def check_recipes(plant: Plant, scenario: ResolvedScenario | None = None, tol: float = 1e-9) -> None:
+    """Reject recipes that create mass, iron or carbon, or lose more iron than the unit declares."""
+    res = unit_residuals(plant)
+    mass_in = -np.where(plant.mass_mask & (plant.recipe < 0), plant.recipe, 0.0).sum(axis=-1)
+    fe_in = -np.where(plant.recipe < 0, plant.recipe * plant.fe_frac, 0.0).sum(axis=-1)
+    c_in = -np.where(plant.recipe < 0, plant.recipe * plant.c_frac, 0.0).sum(axis=-1)
+    for u, uid in enumerate(plant.unit_ids):
+        if plant.basis[u] != "output":
+            continue
+        file, where = scenario.where(f"units.{uid}") if scenario else (None, f"units.{uid}")
+        scale_mass = max(mass_in[u], 1.0)
+        if res["mass"][u] < -tol * scale_mass:
+            raise InputError(
+                f"the recipe creates mass: outputs exceed inputs by {-res['mass'][u]:.6g} t per t of product",
+                file=file, location=where, allowed="inputs >= outputs (the difference is a declared loss)")
+        if res["Fe"][u] < -tol * max(fe_in[u], 1e-12):
+            raise InputError(f"the recipe does not close its Fe balance: it creates {-res['Fe'][u]:.6g} t Fe per t",
+                             file=file, location=where, allowed="Fe in >= Fe out")
+        if fe_in[u] > 0 and res["Fe"][u] > plant.max_fe_loss[u] * fe_in[u] + tol:
+            raise InputError(
+                f"the recipe does not close its Fe balance: {res['Fe'][u] / fe_in[u]:.2%} of the iron in is lost",
+                file=file, location=where,
+                allowed=f"an Fe loss up to max_fe_loss = {plant.max_fe_loss[u]:.2%} of Fe in")
+        if res["C"][u] < -tol * max(c_in[u], 1e-12):
+            raise InputError(f"the recipe does not close its C balance: it creates {-res['C'][u]:.6g} t C per t",
+                             file=file, location=where, allowed="C in >= C out (the difference is emitted as CO2)")

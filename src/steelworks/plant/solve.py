@@ -1,0 +1,344 @@
+"""The plant solve: demand -> throughput of every unit -> works gases -> electricity -> flows.
+
+Everything works on a leading sample axis ``S`` (``S = 1`` for one scenario), so that risk
+analysis can evaluate thousands of parameter samples in one call.
+
+1. **Throughputs** (linear algebra). For every unit ``u`` that makes carrier ``m`` with share
+   ``s_u`` of its need::
+
+       x_u = s_u * ( d_m - sum_v x_v * R'_{v,m} )          (R' = recipe without main outputs)
+
+   i.e. ``(I + S_share P R'^T) x = S_share d``, a (U x U) system solved per sample with LAPACK.
+   Shares come from capacities (``proportional``), from data (``shares``) or from filling
+   producers in order (``merit``); whatever own producers cannot make is bought where the
+   carrier can be bought. Shares and the target scaling are iterated to a fixed point.
+2. **Service units** (berth, by-product plant, mixer): throughput = the flows they handle.
+3. **Works gases** (:func:`steelworks.plant.gas.allocate`): pooled per gas, given to fuel users
+   in priority order, natural gas makes up deficits, the power plant burns the surplus, the
+   rest is flared (or sold).
+4. **Electricity**: the power plant's net output against the works' demand; the grid supplies
+   the rest or takes the surplus.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from steelworks.errors import InputError
+from steelworks.plant.build import ELECTRICITY, FUEL, KIND_CODES, MARKET, Plant
+from steelworks.plant.gas import GasAllocation, allocate
+
+Array = NDArray[np.float64]
+MJ_PER_KWH = 3.6
+
+
+class DemandError(InputError):
+    """The demand cannot be met: the binding units and by how much are in the message."""
+
+
+@dataclass
+class Solution:
+    """A solved works (arrays with a leading sample axis S)."""
+
+    plant: Plant
+    throughput: Array  # (S, U) per year, product units
+    produced: Array  # (S, U+1, C) gross outputs per year (t, GJ, MWh); last row is the flare
+    consumed: Array  # (S, U+1, C) gross inputs per year, incl. gases burned as fuel
+    bought: Array  # (S, C)
+    sold: Array  # (S, C) incl. final demand delivered
+    delivered: Array  # (S, C) final demand met (part of sold)
+    demand_scale: Array  # (S,) factor applied to the demand shape to meet the target
+    gas: GasAllocation
+    c_in: Array  # (S, U+1, C) carbon of inputs per flow (t C)
+    c_out: Array  # (S, U+1, C) carbon of outputs per flow (t C)
+    e_in: Array  # (S, U+1, C) energy of inputs (GJ)
+    e_out: Array  # (S, U+1, C) energy of outputs (GJ)
+    electricity_generated_mwh: Array  # (S,)
+    electricity_bought_mwh: Array
+    electricity_sold_mwh: Array
+    shares: dict[int, Array]
+
+    @property
+    def flows(self) -> Array:
+        """Net signed flows (S, U+1, C): outputs positive, inputs negative."""
+        return np.asarray(self.produced - self.consumed)
+
+    @property
+    def row_ids(self) -> list[str]:
+        return [*self.plant.unit_ids, "flare"]
+
+
+def _as_batch(recipe: Array | None, plant: Plant) -> Array:
+    r = plant.recipe if recipe is None else recipe
+    return r[None] if r.ndim == 2 else r
+
+
+def _initial_shares(plant: Plant, S: int) -> dict[int, Array]:
+    """Shares per supply (columns aligned with ``supply.producers``)."""
+    cap = plant.effective_capacity
+    shares: dict[int, Array] = {}
+    for c, sup in plant.supplies.items():
+        n = len(sup.producers)
+        if sup.mode == "shares":
+            assert sup.shares is not None
+            shares[c] = np.broadcast_to(sup.shares, (S, n)).copy()
+            continue
+        if sup.mode == "merit":
+            s = np.zeros((S, n))
+            s[:, 0] = 1.0
+            shares[c] = s
+            continue
+        own_cap = np.array([cap[u] for u in sup.producers])
+        total = own_cap.sum()
+        if total > 0:
+            shares[c] = np.broadcast_to(own_cap / total, (S, n)).copy()
+        else:
+            shares[c] = np.broadcast_to(np.full(n, 1.0 / n), (S, n)).copy()
+    return shares
+
+
+def _update_shares(plant: Plant, c: int, need: Array, shares: Array, market: Array) -> tuple[Array, Array]:
+    """New shares of own producers and of the market for carrier ``c`` given its need (S,)."""
+    sup = plant.supplies[c]
+    cap = plant.effective_capacity
+    S = need.shape[0]
+    safe_need = np.where(need > 0, need, 1.0)
+    if sup.mode == "shares":
+        return shares, np.zeros(S)
+    if sup.mode == "merit":
+        remaining = need.copy()
+        new = np.zeros_like(shares)
+        for i, u in enumerate(sup.producers):
+            take = remaining if u == MARKET else np.minimum(remaining, cap[u])
+            new[:, i] = take / safe_need
+            remaining = remaining - take
+        # whatever is left over (no market in the list) stays with the last producer: reported as overload
+        new[:, -1] += remaining / safe_need
+        return new, np.zeros(S)
+    own_cap = np.array([cap[u] for u in sup.producers])
+    total = own_cap.sum()
+    prop = own_cap / total if total > 0 else np.full(len(own_cap), 1.0 / len(own_cap))
+    if plant.can_buy[c]:
+        own_fraction = np.where(need > total, total / safe_need, 1.0)
+    else:
+        own_fraction = np.ones(S)
+    return own_fraction[:, None] * prop[None, :], 1.0 - own_fraction
+
+
+def _throughputs(plant: Plant, R: Array, d: Array, shares: dict[int, Array], market: dict[int, Array]) -> Array:
+    S, U, _ = R.shape
+    r_off = R.copy()
+    for u in range(U):
+        if plant.product[u] >= 0:
+            r_off[:, u, plant.product[u]] = 0.0
+    A = np.broadcast_to(np.eye(U), (S, U, U)).copy()
+    b = np.zeros((S, U))
+    for c, sup in plant.supplies.items():
+        for i, u in enumerate(sup.producers):
+            if u == MARKET:
+                continue
+            s = shares[c][:, i]
+            A[:, u, :] += s[:, None] * r_off[:, :, c]
+            b[:, u] = s * d[:, c]
+    try:
+        x = np.linalg.solve(A, b[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        raise InputError(
+            "the flowsheet has a cycle with no net producer (the recipe matrix is singular): a loop of units "
+            "consumes at least as much of a carrier as it makes", location="units",
+            allowed="recipes whose loops (e.g. coke -> sinter -> hot metal -> ...) have a gain below 1") from None
+    return x
+
+
+def _need(plant: Plant, R: Array, x: Array, d: Array, c: int) -> Array:
+    """Need of carrier c: final demand plus consumption minus co-production by non-producers."""
+    own = [u for u in plant.supplies[c].producers if u != MARKET]
+    r = R[:, :, c] * x
+    r_own = r[:, own].sum(axis=1)
+    return d[:, c] - (r.sum(axis=1) - r_own)
+
+
+def solve_throughputs(plant: Plant, recipe: Array | None = None, demand: Array | None = None,
+                      max_iter: int = 60) -> tuple[Array, Array, Array, dict[int, Array], dict[int, Array]]:
+    """Throughput of every output unit, iterating shares (capacity, merit) and the target scale.
+
+    Returns ``(x, d_scaled, scale, shares, market_share)``.
+    """
+    R = _as_batch(recipe, plant)
+    S = R.shape[0]
+    d0 = plant.demand if demand is None else demand
+    d0 = np.broadcast_to(d0, (S, plant.n_carriers)).astype(float)
+    if not np.any(d0 > 0):
+        raise InputError("the scenario demands nothing", location="demand", allowed="at least one positive demand")
+    shares = _initial_shares(plant, S)
+    market = {c: np.zeros(S) for c in plant.supplies}
+    scale = np.ones(S)
+    tag_mask = plant.tags[plant.target_tag] if plant.target_tag else None
+    x = np.zeros((S, plant.n_units))
+    for _ in range(max_iter):
+        d = d0 * scale[:, None]
+        x = _throughputs(plant, R, d, shares, market)
+        changed = 0.0
+        for c in plant.supplies:
+            need = _need(plant, R, x, d, c)
+            new, mk = _update_shares(plant, c, need, shares[c], market[c])
+            changed = max(changed, float(np.max(np.abs(new - shares[c]))), float(np.max(np.abs(mk - market[c]))))
+            shares[c], market[c] = new, mk
+        if tag_mask is not None and plant.target_amount is not None:
+            made = (np.clip(R, 0, None)[:, :, tag_mask] * x[:, :, None]).sum(axis=(1, 2))
+            if np.any(made <= 0):
+                raise InputError(f"no unit makes carriers tagged '{plant.target_tag}' for this demand",
+                                 location="target.tag")
+            ratio = plant.target_amount / made
+            changed = max(changed, float(np.max(np.abs(ratio - 1.0))))
+            scale = scale * ratio
+        if changed < 1e-13:
+            break
+    d = d0 * scale[:, None]
+    x = _throughputs(plant, R, d, shares, market)
+    return x, d, scale, shares, market
+
+
+def _check_capacity(plant: Plant, x: Array) -> None:
+    cap = plant.effective_capacity
+    over = x - cap[None, :] * (1 + 1e-9)
+    if np.any(over > 1e-6):
+        s = int(np.argmax(over.max(axis=1)))
+        lines = []
+        for u in np.flatnonzero(over[s] > 1e-6):
+            if cap[u] <= 0:
+                why = f"is {plant.condition[u]}" if plant.condition[u] != "operating" else "has no capacity"
+                lines.append(f"{plant.unit_ids[u]} {why} but would have to make {x[s, u]:,.0f} "
+                             f"{plant.carrier_unit[plant.product[u]] if plant.product[u] >= 0 else 't'}/yr")
+            else:
+                lines.append(f"{plant.unit_ids[u]} needs {x[s, u]:,.0f} against an effective capacity of "
+                             f"{cap[u]:,.0f} /yr ({x[s, u] / cap[u]:.1%}, short by {x[s, u] - cap[u]:,.0f})")
+        sample = f" in sample {s}" if x.shape[0] > 1 else ""
+        raise DemandError("the works cannot meet the demand" + sample + ": " + "; ".join(lines),
+                          location="demand / target",
+                          allowed="a lower demand or target, more availability or capacity, or restored units")
+    if np.any(x < -1e-9 * np.maximum(1.0, np.abs(x).max())):
+        s, u = np.unravel_index(int(np.argmin(x)), x.shape)
+        raise InputError(f"unit {plant.unit_ids[u]} would run at a negative rate ({x[s, u]:,.1f}/yr): other "
+                         f"units co-produce more {plant.carrier_ids[plant.product[u]]} than is needed",
+                         location=f"units.{plant.unit_ids[u]}",
+                         allowed=f"make {plant.carrier_ids[plant.product[u]]} sellable, or lower the co-production")
+
+
+def solve(plant: Plant, recipe: Array | None = None, demand: Array | None = None,
+          out_c_frac: Array | None = None, out_lhv: Array | None = None, check: bool = True) -> Solution:
+    """Solve the works for every sample; raise :class:`DemandError`/:class:`InputError` on bad cases."""
+    R = _as_batch(recipe, plant)
+    S, U, C = R.shape
+    out_c = np.broadcast_to(plant.out_c_frac if out_c_frac is None else out_c_frac, (S, U, C))
+    out_l = np.broadcast_to(plant.out_lhv if out_lhv is None else out_lhv, (S, U, C))
+    x, d, scale, shares, market = solve_throughputs(plant, R, demand)
+    is_output = np.array([b == "output" for b in plant.basis])
+    x_out = np.where(is_output, x, 0.0)
+    flows = x_out[:, :, None] * R
+
+    # market purchases of main products
+    bought = np.zeros((S, C))
+    for c in plant.supplies:
+        need = _need(plant, R, x_out, d, c)
+        bought[:, c] += market[c] * need
+
+    # net of ordinary carriers (not fuel heat / electricity / gases): positive = surplus, negative = deficit
+    kind = plant.carrier_kind
+    special = np.zeros(C, dtype=bool)
+    special[plant.carrier(FUEL)] = True
+    special[plant.carrier(ELECTRICITY)] = True
+    special |= kind == KIND_CODES["gas"]
+
+    # service units: production handled or purchases of tagged carriers
+    net_pre = flows.sum(axis=1) + bought - d
+    for u in range(U):
+        if plant.basis[u] != "service":
+            continue
+        produced = (np.clip(flows, 0, None) * plant.service_production[u][None, None, :]).sum(axis=(1, 2))
+        tag = plant.service_purchase_tag[u]
+        purchased = np.zeros(S)
+        if tag is not None:
+            mask = plant.tags[tag] & ~special
+            purchased = (np.clip(-net_pre, 0, None) * mask).sum(axis=1) + (bought * mask).sum(axis=1)
+        x_out[:, u] = produced + purchased
+    flows = x_out[:, :, None] * R
+    if check:
+        _check_capacity(plant, x_out)
+
+    net = flows.sum(axis=1) + bought - d
+    ordinary = ~special
+    surplus = np.where(ordinary, np.clip(net, 0, None), 0.0)
+    deficit = np.where(ordinary, np.clip(-net, 0, None), 0.0)
+    _check_market(plant, surplus, deficit)
+    bought += deficit
+    sold = d + surplus
+
+    # works gases, fuel, power plant
+    gas = allocate(plant, flows, out_c, out_l, x_out)
+    fuel_col = plant.carrier(FUEL)
+    elec = plant.carrier(ELECTRICITY)
+    zeros_row = np.zeros((S, 1, C))
+    produced = np.concatenate([np.clip(flows, 0, None), zeros_row], axis=1)
+    consumed = np.concatenate([np.clip(-flows, 0, None), zeros_row], axis=1)
+    consumed[:, :, fuel_col] = 0.0  # fuel heat is met by the gases burned below
+    consumed += gas.fuel_mass
+    bought += gas.bought
+    sold += gas.sold
+    generated = gas.electricity_mwh  # (S, U+1) net generation by power-plant rows
+    x_out = x_out + generated[:, :U]
+    produced[:, :, elec] += generated
+    demand_mwh = consumed[:, :, elec].sum(axis=1)
+    gen_total = generated.sum(axis=1)
+    e_bought = np.clip(demand_mwh - gen_total, 0, None)
+    e_sold = np.clip(gen_total - demand_mwh, 0, None)
+    if not plant.grid_buy and np.any(e_bought > 1e-9):
+        raise InputError(f"the works needs {float(e_bought.max()):,.0f} MWh/yr more than it generates and the grid "
+                         "may not be used", location="grid.buy", allowed="grid.buy: true, or more own generation")
+    bought[:, elec] += e_bought
+    sold[:, elec] += e_sold
+
+    # carbon and energy carried by each flow (gross: a unit may make and burn the same gas)
+    rows_c_out = np.concatenate([out_c, np.zeros((S, 1, C))], axis=1)
+    rows_l_out = np.concatenate([out_l, np.zeros((S, 1, C))], axis=1)
+    gas_mask = kind == KIND_CODES["gas"]
+    c_out = produced * rows_c_out
+    c_in = np.where(gas_mask, gas.c_in, consumed * plant.c_frac)
+    energy_factor = np.where(np.array(plant.carrier_unit) == "MWh", MJ_PER_KWH,
+                             np.where(kind == KIND_CODES["energy"], 1.0, plant.lhv_gj_per_t))
+    out_factor = np.where(kind == KIND_CODES["energy"], energy_factor, rows_l_out)
+    e_out = produced * out_factor
+    e_in = np.where(gas_mask, gas.e_in, consumed * energy_factor)
+    e_in[:, :, fuel_col] = 0.0
+    e_out[:, :, fuel_col] = 0.0
+
+    solution = Solution(plant=plant, throughput=x_out, produced=produced, consumed=consumed, bought=bought, sold=sold, delivered=d,
+                        demand_scale=scale, gas=gas, c_in=c_in, c_out=c_out, e_in=e_in, e_out=e_out,
+                        electricity_generated_mwh=gen_total, electricity_bought_mwh=e_bought,
+                        electricity_sold_mwh=e_sold, shares=shares)
+    if check:
+        from steelworks.plant.balance import check_balances
+
+        check_balances(solution)
+    return solution
+
+
+def _check_market(plant: Plant, surplus: Array, deficit: Array) -> None:
+    for c in np.flatnonzero((deficit > 1e-9).any(axis=0) & ~plant.can_buy):
+        amount = float(deficit[:, c].max())
+        producers = [plant.unit_ids[u] for u in range(plant.n_units) if plant.recipe[u, c] > 0]
+        if producers:
+            why = f"its producers ({', '.join(producers)}) do not make enough"
+        else:
+            why = "no unit produces it"
+        raise InputError(f"the works needs {amount:,.1f} {plant.carrier_unit[c]}/yr of '{plant.carrier_ids[c]}' but "
+                         f"{why} and it cannot be bought", location=f"market.buy",
+                         allowed=f"add '{plant.carrier_ids[c]}' to market.buy, or restore a producer")
+    for c in np.flatnonzero((surplus > 1e-9).any(axis=0) & ~plant.can_sell):
+        amount = float(surplus[:, c].max())
+        raise InputError(f"the works has a surplus of {amount:,.1f} {plant.carrier_unit[c]}/yr of "
+                         f"'{plant.carrier_ids[c]}' that cannot be sold or used", location="market.sell",
+                         allowed=f"add '{plant.carrier_ids[c]}' to market.sell, or a unit that uses it")

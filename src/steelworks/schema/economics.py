@@ -1,0 +1,810 @@
+"""Validated records of the money side: price decks, capital plans (options), finance, country view.
+
+Every file is read once here and checked; nothing is computed. Money is kept as :class:`Money`
+(value, currency, optional denominator unit) because converting it to USD of the deck's cost
+year needs the deck's exchange rates and escalation index, which is the job of
+:mod:`steelworks.economics.prices`. Physical quantities are converted at once with
+:func:`steelworks.units.parse_quantity`.
+
+Files (``src/steelworks/data``):
+
+* ``prices/<deck>.yaml``           -> :class:`PriceDeck`
+* ``economics/options/<id>.yaml``  -> :class:`OptionEconomics` (economics part of a revival option)
+* ``economics/capex.yaml``         -> :class:`CapexBenchmarks` (cost per unit kind and action)
+* ``economics/finance.yaml``       -> :class:`FinanceSettings`
+* ``economics/labour.yaml``        -> :class:`LabourData` (wages and productivity norms)
+* ``economics/country.yaml``       -> :class:`CountryParams` (jobs multiplier, CBAM, FX shares)
+
+A problem anywhere is an :class:`~steelworks.errors.InputError` naming the file, the dotted
+path inside it and what is allowed.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pint
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from steelworks.errors import InputError
+from steelworks.units import UREG, parse_quantity
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+PRICES_DIR = DATA_DIR / "prices"
+ECON_DIR = DATA_DIR / "economics"
+OPTIONS_DIR = ECON_DIR / "options"
+
+#: currencies a money value may be given in (ISO 4217); a deck must state a rate for each it uses
+CURRENCIES: tuple[str, ...] = ("USD", "PKR", "EUR", "GBP", "AUD", "CNY", "INR", "RUB")
+
+#: categories of a priced carrier; they are the lines of the cost/revenue breakdown
+PRICE_CATEGORIES: tuple[str, ...] = ("raw_material", "energy", "consumable", "product", "byproduct")
+
+UNIT_ACTIONS: tuple[str, ...] = ("new", "rebuild", "restore", "reline", "reuse")
+
+_MONEY_RE = re.compile(r"^\s*([-+]?(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z]{3})\s*(?:/\s*(.+?))?\s*$")
+
+
+# --------------------------------------------------------------------------------------------
+# Money
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Money:
+    """An amount of money, optionally per a unit: ``104.83 USD/t``, ``2300 PKR/MMBtu``, ``1.91e9 USD``.
+
+    ``per`` is the denominator as written (a pint unit); :meth:`per_unit` converts the amount to
+    one of another unit of the same dimension (``t``, ``GJ``, ``MWh``, ``year``).
+    """
+
+    value: float
+    currency: str
+    per: str | None = None
+
+    def per_unit(self, target: str) -> float:
+        """The amount per one ``target`` unit (``target`` must have the dimension of ``per``)."""
+        if self.per is None:
+            raise ValueError(f"{self} is not a rate per unit, expected an amount per {target}")
+        factor = _unit_factor(self.per, target)
+        if factor is None:
+            raise ValueError(f"{self} cannot be expressed per {target}")
+        return self.value / factor
+
+    def dimension_of_per(self) -> str | None:
+        if self.per is None:
+            return None
+        return str(UREG.Quantity(1.0, self.per).dimensionality)
+
+    def __str__(self) -> str:
+        return f"{self.value:g} {self.currency}" + (f"/{self.per}" if self.per else "")
+
+
+@lru_cache(maxsize=512)
+def _unit_factor(unit: str, target: str) -> float | None:
+    """How many ``target`` one ``unit`` is, or ``None`` if the dimensions differ."""
+    try:
+        return float(UREG.Quantity(1.0, unit).to(target).magnitude)
+    except pint.errors.DimensionalityError:
+        return None
+
+
+def parse_money(value: object) -> Money:
+    """Read ``"<number> <CUR>[/<unit>]"``; raise a pydantic error with the allowed forms."""
+    if isinstance(value, Money):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise PydanticCustomError(
+            "money", "expected money such as '104.83 USD/t' or '1.91e9 USD', got {got}",
+            {"got": repr(value), "allowed": "'<number> <currency>[/<unit>]', currency one of " + ", ".join(CURRENCIES)},
+        )
+    match = _MONEY_RE.match(value)
+    if not match:
+        raise PydanticCustomError(
+            "money", "cannot read {got} as money",
+            {"got": repr(value), "allowed": "'<number> <currency>[/<unit>]', e.g. '104.83 USD/t', '2300 PKR/MMBtu'"},
+        )
+    number, currency, per = match.groups()
+    if currency not in CURRENCIES:
+        raise PydanticCustomError(
+            "currency", "unknown currency {got}", {"got": repr(currency), "allowed": ", ".join(CURRENCIES)}
+        )
+    if per is not None:
+        per = per.strip()
+        try:
+            UREG.Quantity(1.0, per)
+        except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError, TypeError,
+                ValueError, AssertionError):
+            raise PydanticCustomError(
+                "unit", "unknown unit {got} in {money}",
+                {"got": repr(per), "money": repr(value),
+                 "allowed": "a unit such as t, kg, Mt, GJ, MMBtu, MWh, kWh, year, month"},
+            ) from None
+    return Money(float(number.replace("_", "")), currency, per)
+
+
+MoneyField = Annotated[Money, BeforeValidator(parse_money)]
+
+
+def _quantity(kind: str) -> BeforeValidator:
+    """A field given as ``"1.1 Mt/yr"``-style text, stored in the internal unit of ``kind``."""
+
+    def convert(value: object) -> float:
+        try:
+            return parse_quantity(value, kind)
+        except InputError as exc:
+            raise PydanticCustomError("quantity", "{msg}", {"msg": exc.message, "allowed": exc.allowed or ""}) from None
+
+    return BeforeValidator(convert)
+
+
+MassPerYear = Annotated[float, _quantity("mass_per_year")]
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Source = Annotated[str, Field(min_length=3)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+def _require_per(money: Money, dims: tuple[str, ...], what: str) -> Money:
+    """Check that ``money`` is a rate per one of ``dims`` (pint dimensionality strings)."""
+    dim = money.dimension_of_per()
+    if dim not in dims:
+        names = {"[mass]": "mass (t)", "[length] ** 2 * [mass] / [time] ** 2": "energy (GJ, MMBtu, MWh)",
+                 "[time]": "time (year, month)"}
+        raise PydanticCustomError(
+            "money_unit", "{what} {money} must be given per {dims}",
+            {"what": what, "money": str(money), "dims": " or ".join(names.get(d, d) for d in dims),
+             "allowed": " or ".join(names.get(d, d) for d in dims)},
+        )
+    return money
+
+
+MASS = "[mass]"
+ENERGY = "[length] ** 2 * [mass] / [time] ** 2"
+TIME = "[time]"
+
+
+# --------------------------------------------------------------------------------------------
+# Price deck
+# --------------------------------------------------------------------------------------------
+class FxRate(_Strict):
+    per_usd: float = Field(gt=0.0, description="units of the currency per 1 USD")
+    date: dt.date | str
+    source: Source
+
+
+class EscalationIndex(_Strict):
+    index: str
+    source: Source
+    values: dict[int, Annotated[float, Field(gt=0.0)]]
+
+
+class LandedCost(_Strict):
+    """Import-parity build-up of a product: CFR (paid in foreign exchange) + duties + port/inland."""
+
+    cfr: MoneyField
+    duties: Fraction = Field(description="customs + additional customs + regulatory duty, share of CFR")
+    port_and_inland: MoneyField
+    source: Source
+
+    @field_validator("cfr", "port_and_inland")
+    @classmethod
+    def _per_mass(cls, money: Money) -> Money:
+        return _require_per(money, (MASS,), "a landed-cost item")
+
+
+class PriceEntry(_Strict):
+    price: MoneyField
+    sell_price: MoneyField | None = None
+    category: Literal["raw_material", "energy", "consumable", "product", "byproduct"]
+    foreign_share: Fraction = Field(
+        default=0.0, description="share of the purchase paid in foreign exchange (country view)")
+    basis: str | None = None
+    date: dt.date | str | None = None
+    year: int | None = Field(default=None, ge=1950, le=2100)
+    landed: LandedCost | None = None
+    source: Source
+
+    @field_validator("price", "sell_price")
+    @classmethod
+    def _per_something(cls, money: Money | None) -> Money | None:
+        if money is not None:
+            _require_per(money, (MASS, ENERGY), "a price")
+        return money
+
+
+class PriceDeck(_Strict):
+    id: str
+    name: str
+    cost_year: int = Field(ge=1990, le=2100)
+    price_escalation: Literal["none", "index"] = "none"
+    description: str | None = None
+    fx: dict[str, FxRate]
+    escalation: EscalationIndex
+    prices: dict[str, PriceEntry]
+    file: str | None = Field(default=None, exclude=True)
+
+    @field_validator("fx")
+    @classmethod
+    def _known_currencies(cls, fx: dict[str, FxRate]) -> dict[str, FxRate]:
+        for code in fx:
+            if code not in CURRENCIES:
+                raise PydanticCustomError("currency", "unknown currency {got}",
+                                          {"got": repr(code), "allowed": ", ".join(CURRENCIES)})
+        return fx
+
+    @model_validator(mode="after")
+    def _cost_year_indexed(self) -> PriceDeck:
+        if self.cost_year not in self.escalation.values:
+            raise PydanticCustomError(
+                "escalation", "the escalation index has no value for the cost year {year}",
+                {"year": self.cost_year, "allowed": "years " + ", ".join(map(str, sorted(self.escalation.values)))})
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# Capital: benchmarks per unit kind and the capital plan of an option
+# --------------------------------------------------------------------------------------------
+class CostAt(_Strict):
+    """A sourced amount of money in a stated cost year."""
+
+    amount: MoneyField
+    year: int = Field(ge=1950, le=2100)
+    source: Source
+
+
+class NewBuild(_Strict):
+    specific_cost: CostAt
+    reference_capacity: MassPerYear | None = None
+    reference_capacity_mwh: Annotated[float, _quantity("electricity_per_year")] | None = None
+    exponent: float = Field(gt=0.0, le=1.2)
+    duration_years: int = Field(ge=1, le=10)
+    profile: list[Annotated[float, Field(ge=0.0)]]
+    life_years: float = Field(gt=0.0, le=100.0)
+    source: Source
+
+    @model_validator(mode="after")
+    def _consistent(self) -> NewBuild:
+        _check_profile(self.profile, self.duration_years)
+        if (self.reference_capacity is None) == (self.reference_capacity_mwh is None):
+            raise PydanticCustomError("capacity", "give exactly one of reference_capacity (t/yr) or "
+                                      "reference_capacity_mwh (MWh/yr)", {"allowed": "one of the two"})
+        return self
+
+
+class ActionCost(_Strict):
+    fraction_of_new: float = Field(ge=0.0, le=2.0)
+    duration_years: int = Field(ge=1, le=10)
+    profile: list[Annotated[float, Field(ge=0.0)]]
+    life_years: float = Field(gt=0.0, le=100.0)
+    source: Source
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ActionCost:
+        _check_profile(self.profile, self.duration_years)
+        return self
+
+
+class KindBenchmark(_Strict):
+    description: str
+    new: NewBuild
+    actions: dict[Literal["rebuild", "restore", "reline", "reuse"], ActionCost] = Field(default_factory=dict)
+
+
+class CapexBenchmarks(_Strict):
+    scaling: dict[str, Any]
+    kinds: dict[str, KindBenchmark]
+    file: str | None = Field(default=None, exclude=True)
+
+
+def _check_profile(profile: list[float], duration: int) -> None:
+    if len(profile) != duration or abs(sum(profile) - 1.0) > 1e-6:
+        raise PydanticCustomError(
+            "profile", "spending profile {profile} must have {n} shares summing to 1",
+            {"profile": profile, "n": duration, "allowed": f"{duration} non-negative shares summing to 1"})
+
+
+class Recurring(_Strict):
+    """A recurring capital event such as a blast-furnace reline."""
+
+    interval_years: int = Field(ge=1, le=50)
+    first_after_years: int | None = Field(default=None, ge=1, le=80)
+    cost: CostAt | None = None
+    fraction_of_new: float | None = Field(default=None, ge=0.0, le=2.0)
+    output_loss: Fraction = 0.0
+    source: Source
+
+    @model_validator(mode="after")
+    def _one_cost(self) -> Recurring:
+        if (self.cost is None) == (self.fraction_of_new is None):
+            raise PydanticCustomError("recurring", "give exactly one of cost or fraction_of_new",
+                                      {"allowed": "cost: {amount, year, source} or fraction_of_new: 0..2"})
+        return self
+
+
+class CapexItem(_Strict):
+    """One unit (or block) of an option's capital plan."""
+
+    kind: str
+    action: Literal["new", "rebuild", "restore", "reline", "reuse"]
+    capacity: MassPerYear | None = None
+    capacity_mwh: Annotated[float, _quantity("electricity_per_year")] | None = None
+    cost: CostAt | None = None
+    share: Fraction | None = None
+    share_of_direct: Annotated[float, Field(ge=0.0, le=2.0)] | None = None
+    start_offset_years: int = Field(default=0, ge=0, le=20)
+    duration_years: int | None = Field(default=None, ge=1, le=10)
+    profile: list[Annotated[float, Field(ge=0.0)]] | None = None
+    life_years: float | None = Field(default=None, gt=0.0, le=100.0)
+    recurring: Recurring | None = None
+    phase: int = Field(default=0, ge=0, le=5, description="index into ramp_up.phase_shares")
+    description: str | None = None
+    source: Source
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CapexItem:
+        if self.profile is not None:
+            _check_profile(self.profile, self.duration_years or len(self.profile))
+        return self
+
+
+class Share(_Strict):
+    share: Annotated[float, Field(ge=0.0, le=1.0)]
+    source: Source
+
+
+class TopDown(_Strict):
+    total: CostAt
+    includes_owners_cost: bool = False
+    includes_contingency: bool = False
+
+
+class CapexPlan(_Strict):
+    basis: Literal["bottom_up", "top_down"]
+    top_down: TopDown | None = None
+    owners_cost: Share
+    contingency: Share
+    foreign_share: Share
+    sustaining: Share = Field(description="sustaining capex per year, share of replacement value")
+    comparisons: list[CostAt] = Field(default_factory=list, description="published figures to show next to the estimate")
+
+    @model_validator(mode="after")
+    def _top_down_total(self) -> CapexPlan:
+        if (self.basis == "top_down") != (self.top_down is not None):
+            raise PydanticCustomError("top_down", "a top_down basis needs a top_down block (and only it)",
+                                      {"allowed": "basis: top_down with top_down: {total: ...}"})
+        return self
+
+
+class Schedule(_Strict):
+    construction_start: int = Field(ge=2000, le=2100, description="first year of the horizon (year index 0)")
+    source: Source
+
+
+class RampUp(_Strict):
+    """Output after commissioning, as fractions of the plant's full-output year.
+
+    ``fractions`` are the first operating years of each phase, then ``steady_state`` for ever.
+    ``phase_shares`` split the full output over phases that come on line at different times (a
+    phase is commissioned when the last capex item of that phase is finished).
+    """
+
+    fractions: list[Fraction]
+    steady_state: Fraction = 1.0
+    phase_shares: list[Fraction] = Field(default_factory=lambda: [1.0])
+    source: Source
+
+    @model_validator(mode="after")
+    def _shares(self) -> RampUp:
+        if abs(sum(self.phase_shares) - 1.0) > 1e-6:
+            raise PydanticCustomError("phase_shares", "phase shares sum to {total}, not 1",
+                                      {"total": sum(self.phase_shares), "allowed": "shares summing to 1"})
+        return self
+
+
+class Headcount(_Strict):
+    headcount: dict[str, Annotated[int, Field(ge=0)]]
+    during_construction: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    source: Source
+
+
+class ShareOf(_Strict):
+    share: Annotated[float, Field(ge=0.0, le=1.0)]
+    source: Source
+
+
+class Overheads(_Strict):
+    fixed: CostAt
+    share_of_revenue: Annotated[float, Field(ge=0.0, le=0.5)]
+    source: Source
+
+    @field_validator("fixed")
+    @classmethod
+    def _per_year(cls, cost: CostAt) -> CostAt:
+        _require_per(cost.amount, (TIME,), "a fixed overhead")
+        return cost
+
+
+class PerTonne(_Strict):
+    cost: CostAt
+    source: Source
+
+    @field_validator("cost")
+    @classmethod
+    def _per_t(cls, cost: CostAt) -> CostAt:
+        _require_per(cost.amount, (MASS,), "a cost per tonne")
+        return cost
+
+
+class FixedCosts(_Strict):
+    maintenance: ShareOf
+    insurance: ShareOf
+    overheads: Overheads
+    consumables: PerTonne = Field(description="refractories, rolls, spares consumed, per t crude steel")
+
+
+class WorkingCapital(_Strict):
+    receivable_days: float = Field(ge=0.0, le=365.0)
+    inventory_days: float = Field(ge=0.0, le=365.0)
+    payable_days: float = Field(ge=0.0, le=365.0)
+    source: Source
+
+
+class YearlyCost(_Strict):
+    name: str
+    amount: MoneyField
+    year: int = Field(ge=1950, le=2100)
+    foreign_share: Fraction = 0.0
+    in_cash_flow: bool = True
+    source: Source
+
+    @field_validator("amount")
+    @classmethod
+    def _per_year(cls, money: Money) -> Money:
+        return _require_per(money, (TIME,), "a yearly cost")
+
+
+class Export(_Strict):
+    eu_share: Fraction
+    cbam_benchmark: str
+    source: Source
+
+
+class OptionEconomics(_Strict):
+    """The economics half of a revival option; the plant half lives in the lead's plant files."""
+
+    id: str
+    name: str
+    description: str
+    kind: Literal["project", "idle"]
+    nameplate_crude_steel: MassPerYear
+    source: Source
+    schedule: Schedule
+    ramp_up: RampUp | None = None
+    capex: CapexPlan | None = None
+    units: dict[str, CapexItem] = Field(default_factory=dict)
+    labour: Headcount
+    fixed_costs: FixedCosts | None = None
+    working_capital: WorkingCapital | None = None
+    construction_period_costs: list[YearlyCost] = Field(default_factory=list)
+    idle_costs: list[YearlyCost] = Field(default_factory=list)
+    export: Export | None = None
+    file: str | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _project_parts(self) -> OptionEconomics:
+        if self.kind == "project":
+            missing = [name for name in ("ramp_up", "capex", "fixed_costs", "working_capital")
+                       if getattr(self, name) is None]
+            if missing or not self.units:
+                raise PydanticCustomError(
+                    "option", "a project option needs {missing}",
+                    {"missing": ", ".join(missing + ([] if self.units else ["units"])),
+                     "allowed": "ramp_up, capex, units, fixed_costs, working_capital"})
+            assert self.capex is not None
+            if self.capex.basis == "top_down":
+                shares = [item.share for item in self.units.values() if item.cost is None]
+                if any(s is None for s in shares):
+                    raise PydanticCustomError("share", "every unit of a top-down plan needs a share (or a cost)",
+                                              {"allowed": "share: 0..1 on each unit"})
+                total = sum(s for s in shares if s is not None)
+                if abs(total - 1.0) > 1e-6:
+                    raise PydanticCustomError("share", "top-down shares sum to {total}, not 1",
+                                              {"total": round(total, 6), "allowed": "shares summing to 1"})
+            assert self.ramp_up is not None
+            n_phases = len(self.ramp_up.phase_shares)
+            for uid, item in self.units.items():
+                if item.phase >= n_phases:
+                    raise PydanticCustomError(
+                        "phase", "unit {uid} is in phase {phase} but ramp_up.phase_shares has {n} phase(s)",
+                        {"uid": uid, "phase": item.phase, "n": n_phases, "allowed": f"0..{n_phases - 1}"})
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# Finance, labour, country
+# --------------------------------------------------------------------------------------------
+class Rate(_Strict):
+    value: float = Field(gt=-0.5, lt=1.0)
+    source: Source
+
+
+class DiscountRate(Rate):
+    basis: Literal["real", "nominal"]
+
+
+class TerminalValue(_Strict):
+    method: Literal["none", "residual_value", "gordon"]
+    growth: float = Field(default=0.0, ge=-0.1, le=0.05)
+    source: Source
+
+
+class Debt(_Strict):
+    share: Fraction
+    rate: float = Field(ge=0.0, lt=1.0, description="nominal interest rate")
+    tenor_years: int = Field(ge=1, le=40)
+    grace_years: int = Field(ge=0, le=10, description="years after commissioning with interest only")
+    repayment: Literal["annuity", "equal_principal"]
+    capitalise_idc: bool = True
+    foreign_share: Fraction = 1.0
+    source: Source
+
+
+class SuperTaxBracket(_Strict):
+    above: MoneyField
+    rate: Fraction
+
+
+class Depreciation(_Strict):
+    method: Literal["wdv", "straight_line"]
+    rate: Fraction
+    initial_allowance: Fraction = 0.0
+    source: Source
+
+
+class Tax(_Strict):
+    corporate_rate: Fraction
+    super_tax: list[SuperTaxBracket] = Field(default_factory=list)
+    super_tax_year: int = Field(ge=2000, le=2100)
+    minimum_tax_rate: Annotated[float, Field(ge=0.0, le=0.1)] = 0.0
+    depreciation: Depreciation
+    source: Source
+
+
+class FinanceSettings(_Strict):
+    discount_rate: DiscountRate
+    inflation: Rate
+    horizon_years: int = Field(ge=2, le=100)
+    terminal_value: TerminalValue
+    debt: Debt
+    tax: Tax
+    file: str | None = Field(default=None, exclude=True)
+
+
+class Wage(_Strict):
+    wage: MoneyField
+    year: int = Field(ge=1990, le=2100)
+    source: Source
+
+    @field_validator("wage")
+    @classmethod
+    def _per_time(cls, money: Money) -> Money:
+        return _require_per(money, (TIME,), "a wage")
+
+
+class Norm(_Strict):
+    employees: float = Field(gt=0.0)
+    capacity: MassPerYear
+    year: str | int
+    description: str
+    source: Source
+
+
+class LabourData(_Strict):
+    wages: dict[str, Wage]
+    on_cost_factor: Rate
+    norms: dict[str, Norm]
+    file: str | None = Field(default=None, exclude=True)
+
+
+class CbamParams(_Strict):
+    factor: dict[int, Fraction] = Field(description="CBAM factor = share of free allocation still granted")
+    factor_source: Source
+    eua_price: CostAt
+    benchmarks: dict[str, Annotated[float, Field(ge=0.0)]]
+    benchmarks_source: Source
+
+    @field_validator("eua_price")
+    @classmethod
+    def _per_t(cls, cost: CostAt) -> CostAt:
+        _require_per(cost.amount, (MASS,), "the EU ETS price")
+        return cost
+
+
+class CountryParams(_Strict):
+    indirect_jobs_per_direct: Rate
+    spares_foreign_share: Rate
+    cbam: CbamParams
+    file: str | None = Field(default=None, exclude=True)
+
+
+class EconomicsChoice(_Strict):
+    """The ``economics:`` block of a scenario file: which option, deck and finance to use."""
+
+    option: str
+    prices: str = "pk-2025"
+    finance: str = "finance"
+    country: str = "country"
+    overrides: dict[str, Any] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------------
+def _read(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path)) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise InputError(f"YAML syntax error: {exc.problem}", file=str(path),
+                         location=f"line {mark.line + 1}" if mark is not None else None) from None
+
+
+def _resolve(name: str | Path, folder: Path) -> Path:
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path
+    candidate = folder / f"{name}.yaml"
+    if not candidate.exists():
+        known = sorted(p.stem for p in folder.glob("*.yaml"))
+        raise InputError(f"no bundled file named {name!r}", file=str(folder), allowed=", ".join(known))
+    return candidate
+
+
+def apply_overrides(data: Any, overrides: Mapping[str, Any] | None, *, file: str | None = None) -> Any:
+    """Set dotted paths (``prices.iron_ore_fines.price``) in a copy of ``data``.
+
+    The parent of each path must exist; the last key may be new only inside a mapping that
+    already exists (so a typo in a middle key is an error, not a silent new branch).
+    """
+    if not overrides:
+        return data
+    data = copy.deepcopy(data)
+    for dotted, value in overrides.items():
+        keys = dotted.split(".")
+        node = data
+        for depth, key in enumerate(keys[:-1]):
+            if isinstance(node, list) and key.isdigit() and int(key) < len(node):
+                node = node[int(key)]
+            elif isinstance(node, dict) and key in node:
+                node = node[key]
+            else:
+                allowed = ", ".join(map(str, node)) if isinstance(node, dict) else "an existing path"
+                raise InputError(f"override path {dotted!r} does not exist at {key!r}", file=file,
+                                 location=".".join(keys[: depth + 1]), allowed=allowed)
+        last = keys[-1]
+        if isinstance(node, list) and last.isdigit() and int(last) < len(node):
+            node[int(last)] = value
+        elif isinstance(node, dict):
+            node[last] = value
+        else:
+            raise InputError(f"cannot set {dotted!r}", file=file, location=dotted, allowed="a mapping key")
+    return data
+
+
+def _validate(model: type[BaseModel], data: Any, file: str, root: str | None = None) -> Any:
+    if root is not None:
+        if not isinstance(data, dict) or root not in data:
+            raise InputError(f"missing top-level key {root!r}", file=file, allowed=root)
+        data = data[root]
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_to_input_error(exc, file=file, prefix=root) from None
+
+
+def validation_to_input_error(exc: ValidationError, *, file: str | None, prefix: str | None = None) -> InputError:
+    """The first pydantic error as an :class:`InputError` with a dotted location and allowed values."""
+    err = exc.errors(include_url=False)[0]
+    loc = [str(part) for part in err.get("loc", ()) if not str(part).startswith("function-")]
+    loc = [part for part in loc if part not in ("constrained-float", "float", "int", "str")]
+    location = ".".join(([prefix] if prefix else []) + loc) or None
+    ctx = err.get("ctx") or {}
+    allowed: str | None = ctx.get("allowed") or None
+    kind = err.get("type", "")
+    if allowed is None:
+        if kind == "literal_error":
+            allowed = str(ctx.get("expected"))
+        elif "ge" in ctx or "gt" in ctx or "le" in ctx or "lt" in ctx:
+            parts = [f"{op} {ctx[key]}" for key, op in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<="))
+                     if key in ctx]
+            allowed = " and ".join(parts)
+        elif kind == "extra_forbidden":
+            allowed = "only the documented keys (see the module docstring of steelworks.schema.economics)"
+    message = err.get("msg", "invalid value")
+    if kind == "missing":
+        message = "required key is missing"
+    return InputError(message, file=file, location=location, allowed=allowed)
+
+
+def load_price_deck(name: str | Path = "pk-2025", overrides: Mapping[str, Any] | None = None) -> PriceDeck:
+    """Load a price deck by bundled id (``pk-2025``) or path; ``overrides`` are dotted paths under ``deck``.
+
+    Example override: ``{"prices.iron_ore_fines.price": "110 USD/t", "fx.PKR.per_usd": 300}``.
+    """
+    path = _resolve(name, PRICES_DIR)
+    raw = _read(path)
+    if isinstance(raw, dict) and "deck" in raw:
+        raw = dict(raw)
+        raw["deck"] = apply_overrides(raw["deck"], overrides, file=str(path))
+    deck = _validate(PriceDeck, raw, str(path), root="deck")
+    return deck.model_copy(update={"file": str(path)})
+
+
+def load_option(name: str | Path, overrides: Mapping[str, Any] | None = None) -> OptionEconomics:
+    """Load an option's economics (``psm-bf-revival`` or a path); overrides address the ``option`` tree."""
+    path = _resolve(name, OPTIONS_DIR)
+    raw = _read(path)
+    if isinstance(raw, dict) and "option" in raw:
+        raw = dict(raw)
+        raw["option"] = apply_overrides(raw["option"], overrides, file=str(path))
+    option = _validate(OptionEconomics, raw, str(path), root="option")
+    return option.model_copy(update={"file": str(path)})
+
+
+def load_finance(name: str | Path = "finance", overrides: Mapping[str, Any] | None = None) -> FinanceSettings:
+    path = _resolve(name, ECON_DIR)
+    raw = _read(path)
+    if isinstance(raw, dict) and "finance" in raw:
+        raw = dict(raw)
+        raw["finance"] = apply_overrides(raw["finance"], overrides, file=str(path))
+    settings = _validate(FinanceSettings, raw, str(path), root="finance")
+    return settings.model_copy(update={"file": str(path)})
+
+
+@lru_cache(maxsize=8)
+def _load_cached(model_name: str, name: str) -> Any:
+    model, root = {
+        "capex": (CapexBenchmarks, "capex"),
+        "labour": (LabourData, "labour"),
+        "country": (CountryParams, "country"),
+    }[model_name]
+    path = _resolve(name, ECON_DIR)
+    obj = _validate(model, _read(path), str(path), root=root)
+    return obj.model_copy(update={"file": str(path)})
+
+
+def load_capex_benchmarks(name: str = "capex") -> CapexBenchmarks:
+    result: CapexBenchmarks = _load_cached("capex", name)
+    return result
+
+
+def load_labour(name: str = "labour") -> LabourData:
+    result: LabourData = _load_cached("labour", name)
+    return result
+
+
+def load_country(name: str = "country") -> CountryParams:
+    result: CountryParams = _load_cached("country", name)
+    return result
+
+
+def list_options() -> list[str]:
+    return sorted(p.stem for p in OPTIONS_DIR.glob("*.yaml"))
+
+
+def list_price_decks() -> list[str]:
+    return sorted(p.stem for p in PRICES_DIR.glob("*.yaml"))

@@ -1,0 +1,264 @@
+"""Load a scenario: scenario file -> plant file -> carriers file, apply overrides, validate.
+
+The three files are merged into one tree, the *parameter tree*, whose dotted paths are what
+``steelworks params`` lists and what ``--set`` and the scenario's ``overrides`` address::
+
+    name, description, market.*, grid.*, supply.*, credits.*, units.<id>.*   (plant file)
+    carriers.<id>.*                                                        (carriers file)
+    demand.<carrier>, target.*                                             (scenario file)
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from steelworks.errors import InputError
+from steelworks.schema.plant import CarrierSpec, PlantSpec, ScenarioSpec, TargetSpec
+from steelworks.schema.yamlio import LineMap, line_of, load_yaml, parse_scalar
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SCENARIO_DIR = DATA_DIR / "scenarios"
+
+#: mappings under which an override may create a new key (everything else must exist already)
+_OPEN_MAPPINGS = ("demand", "inputs", "outputs", "params", "shares", "overrides")
+
+
+@dataclass
+class Origin:
+    """Where a part of the parameter tree came from, for messages."""
+
+    file: str
+    lines: LineMap
+    prefix: tuple[str, ...]  # path of this file's root inside the parameter tree
+
+
+@dataclass
+class ResolvedScenario:
+    """A validated scenario with its plant and carriers, ready for :mod:`steelworks.plant.build`."""
+
+    name: str
+    description: str
+    scenario_file: Path
+    plant_file: Path
+    carriers_file: Path
+    plant: PlantSpec
+    carriers: dict[str, CarrierSpec]
+    demand: dict[str, Any]
+    target: TargetSpec | None
+    economics: dict[str, Any] | None
+    tree: dict[str, Any]
+    origins: list[Origin] = field(default_factory=list)
+    overridden: dict[str, Any] = field(default_factory=dict)
+
+    def where(self, path: str) -> tuple[str | None, str]:
+        """The file and ``line N: path`` text for a dotted parameter path."""
+        return locate(self.origins, self.overridden, tuple(path.split(".")))
+
+
+def locate(origins: list[Origin], overridden: Mapping[str, Any], path: tuple[str, ...]) -> tuple[str | None, str]:
+    dotted = ".".join(path)
+    for key in overridden:
+        if dotted == key or dotted.startswith(key + "."):
+            return "override", dotted
+    best: Origin | None = None
+    for origin in origins:
+        if path[: len(origin.prefix)] == origin.prefix and (best is None or len(origin.prefix) > len(best.prefix)):
+            best = origin
+    if best is None:
+        return None, dotted
+    line = line_of(best.lines, path[len(best.prefix):])
+    return best.file, (f"line {line}: {dotted}" if line else dotted)
+
+
+def list_scenarios() -> list[tuple[str, str]]:
+    """Bundled scenarios as (name, description)."""
+    out = []
+    for path in sorted(SCENARIO_DIR.glob("*.yaml")):
+        data, _ = load_yaml(path)
+        body = data.get("scenario", {}) if isinstance(data, dict) else {}
+        out.append((path.stem, str(body.get("description", "")).strip()))
+    return out
+
+
+def find_scenario(name_or_path: str | Path) -> Path:
+    """A bundled scenario by name, or a scenario file by path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        if not candidate.exists():
+            raise InputError("scenario file not found", file=str(candidate))
+        return candidate
+    bundled = SCENARIO_DIR / f"{name_or_path}.yaml"
+    if bundled.exists():
+        return bundled
+    names = ", ".join(name for name, _ in list_scenarios())
+    raise InputError(f"no scenario named {str(name_or_path)!r}", allowed=f"a bundled scenario ({names}) or a .yaml file")
+
+
+def _section(data: Any, key: str, file: Path) -> dict[str, Any]:
+    if not isinstance(data, dict) or not isinstance(data.get(key), dict):
+        raise InputError(f"the file must hold a mapping under the top-level key '{key}:'", file=str(file), location="line 1")
+    return dict(data[key])
+
+
+def _validation_error(exc: ValidationError, origins: list[Origin], overridden: Mapping[str, Any],
+                      prefix: tuple[str, ...]) -> InputError:
+    err = exc.errors()[0]
+    path = prefix + tuple(str(p) for p in err["loc"])
+    file, where = locate(origins, overridden, path)
+    message = err["msg"]
+    allowed = None
+    ctx = err.get("ctx") or {}
+    if err["type"] == "literal_error":
+        allowed = str(ctx.get("expected", ""))
+    elif err["type"] == "extra_forbidden":
+        message = f"unknown field '{path[-1]}'"
+    elif err["type"] == "missing":
+        message = f"required field '{path[-1]}' is missing"
+    elif err["type"] in ("greater_than_equal", "less_than_equal"):
+        allowed = f"{'>=' if err['type'] == 'greater_than_equal' else '<='} {ctx.get('ge', ctx.get('le'))}"
+    n_more = len(exc.errors()) - 1
+    if n_more:
+        message += f" (and {n_more} more problem{'s' if n_more > 1 else ''})"
+    return InputError(message, file=file, location=where, allowed=allowed)
+
+
+def apply_override(tree: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set ``tree[dotted path] = value``; the path must exist unless its parent is an open mapping."""
+    parts = dotted.split(".")
+    node: Any = tree
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        if not isinstance(node, dict):
+            raise InputError(f"'{'.'.join(parts[:depth])}' is a value, not a section", location=dotted)
+        if part not in node:
+            parent = parts[depth - 1] if depth else ""
+            if last and parent in _OPEN_MAPPINGS:
+                node[part] = value
+                return
+            keys = ", ".join(sorted(map(str, node))) or "(none)"
+            raise InputError(f"override path '{dotted}' does not exist (no '{part}' here)", location=dotted,
+                             allowed=f"keys at '{'.'.join(parts[:depth]) or '<top>'}': {keys}")
+        if last:
+            node[part] = value
+            return
+        node = node[part]
+
+
+def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[str, Any] = ()) -> ResolvedScenario:
+    """Read, merge, override and validate a scenario. ``overrides``: ``"a.b=value"`` strings or a mapping."""
+    scenario_file = find_scenario(name_or_path)
+    raw, scenario_lines = load_yaml(scenario_file)
+    body = _section(raw, "scenario", scenario_file)
+    try:
+        spec = ScenarioSpec.model_validate(body)
+    except ValidationError as exc:
+        raise _validation_error(exc, [Origin(str(scenario_file), scenario_lines, ("scenario",))], {}, ("scenario",)) from None
+
+    plant_file = (scenario_file.parent / spec.plant).resolve()
+    plant_raw, plant_lines = load_yaml(plant_file)
+    plant_body = _section(plant_raw, "plant", plant_file)
+    carriers_file = (plant_file.parent / str(plant_body.get("carriers_file", "carriers.yaml"))).resolve()
+    if not carriers_file.exists():
+        carriers_file = (DATA_DIR / str(plant_body.get("carriers_file", "carriers.yaml"))).resolve()
+    carriers_raw, carriers_lines = load_yaml(carriers_file)
+    carriers_body = _section(carriers_raw, "carriers", carriers_file)
+
+    tree: dict[str, Any] = copy.deepcopy(plant_body)
+    tree["carriers"] = copy.deepcopy(carriers_body)
+    tree["demand"] = copy.deepcopy(body.get("demand", {}))
+    tree["target"] = copy.deepcopy(body.get("target"))
+    origins = [
+        Origin(str(plant_file), _sub(plant_lines, ("plant",)), ()),
+        Origin(str(carriers_file), _sub(carriers_lines, ("carriers",)), ("carriers",)),
+        Origin(str(scenario_file), _sub(scenario_lines, ("scenario", "demand")), ("demand",)),
+        Origin(str(scenario_file), _sub(scenario_lines, ("scenario", "target")), ("target",)),
+    ]
+
+    units_tree = tree.get("units") if isinstance(tree.get("units"), dict) else {}
+    restore = list(units_tree) if spec.restore == "all" else spec.restore
+    for unit_id in restore:
+        if unit_id not in units_tree:
+            line = scenario_lines.get(("scenario", "restore"))
+            raise InputError(f"restore names unknown unit '{unit_id}'", file=str(scenario_file),
+                             location=f"line {line}: restore" if line else "restore", allowed=", ".join(units_tree))
+        units_tree[unit_id]["condition"] = "operating"
+
+    overridden: dict[str, Any] = {}
+    for key, value in spec.overrides.items():
+        try:
+            apply_override(tree, key, value)
+        except InputError as exc:
+            line = scenario_lines.get(("scenario", "overrides", key))
+            raise InputError(exc.message, file=str(scenario_file), location=f"line {line}: overrides.{key}" if line else key,
+                             allowed=exc.allowed) from None
+    for key, value in _override_items(overrides):
+        apply_override(tree, key, value)
+        overridden[key] = value
+
+    carriers: dict[str, CarrierSpec] = {}
+    for cid, cbody in tree["carriers"].items():
+        try:
+            carriers[cid] = CarrierSpec.model_validate(cbody)
+        except ValidationError as exc:
+            raise _validation_error(exc, origins, overridden, ("carriers", cid)) from None
+    plant_fields = {k: v for k, v in tree.items() if k not in ("carriers", "demand", "target")}
+    try:
+        plant = PlantSpec.model_validate(plant_fields)
+    except ValidationError as exc:
+        raise _validation_error(exc, origins, overridden, ()) from None
+    target = None
+    if tree.get("target") is not None:
+        try:
+            target = TargetSpec.model_validate(tree["target"])
+        except ValidationError as exc:
+            raise _validation_error(exc, origins, overridden, ("target",)) from None
+    if not isinstance(tree.get("demand"), dict):
+        raise InputError("demand must be a mapping of carrier: quantity per year", file=str(scenario_file), location="demand")
+    return ResolvedScenario(
+        name=spec.name,
+        description=spec.description,
+        scenario_file=scenario_file,
+        plant_file=plant_file,
+        carriers_file=carriers_file,
+        plant=plant,
+        carriers=carriers,
+        demand=dict(tree["demand"]),
+        target=target,
+        economics=spec.economics,
+        tree=tree,
+        origins=origins,
+        overridden=overridden,
+    )
+
+
+def _sub(lines: LineMap, prefix: tuple[str, ...]) -> LineMap:
+    return {k[len(prefix):]: v for k, v in lines.items() if k[: len(prefix)] == prefix}
+
+
+def _override_items(overrides: Iterable[str] | Mapping[str, Any]) -> list[tuple[str, Any]]:
+    if isinstance(overrides, Mapping):
+        return list(overrides.items())
+    items = []
+    for text in overrides:
+        if "=" not in text:
+            raise InputError(f"override {text!r} is not of the form path=value", location="--set",
+                             allowed="e.g. units.bf1.availability=0.85")
+        key, _, value = text.partition("=")
+        items.append((key.strip(), parse_scalar(value.strip())))
+    return items
+
+
+def iter_parameters(tree: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
+    """Every leaf of the parameter tree as (dotted path, value)."""
+    for key, value in tree.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, Mapping) and value:
+            yield from iter_parameters(value, path)
+        else:
+            yield path, value

@@ -1,0 +1,162 @@
+"""Pydantic models of carriers, units, plants and scenarios (structure and ranges only).
+
+Quantities stay as written (``"0.6 Mt/year"``, ``"450 kg/t"``) until :mod:`steelworks.plant.build`
+converts them, because the unit a recipe entry needs depends on its carrier's kind.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+QuantityText = str | float | int
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CarrierSpec(_Strict):
+    """A material, gas or energy stream. Materials and gases are counted in t (dry), energy in MWh/GJ."""
+
+    name: str
+    kind: Literal["material", "gas", "energy"]
+    unit: Literal["t", "MWh", "GJ"]
+    tags: list[str] = []
+    fe_frac: Fraction = 0.0
+    c_frac: Fraction = 0.0
+    lhv: QuantityText | None = None
+    density: QuantityText | None = None
+    analysis: dict[str, Fraction] = {}
+    volume_fractions: dict[str, Fraction] = {}
+    source: str
+    sources: dict[str, str] = {}
+
+    @field_validator("unit")
+    @classmethod
+    def _unit_matches_kind(cls, unit: str, info: Any) -> str:
+        kind = info.data.get("kind")
+        if kind in ("material", "gas") and unit != "t":
+            raise ValueError("materials and gases are counted in t")
+        if kind == "energy" and unit not in ("MWh", "GJ"):
+            raise ValueError("energy carriers are counted in MWh or GJ")
+        return unit
+
+
+class FuelSpec(_Strict):
+    """How a unit's ``fuel_heat`` demand is met: works gases in order of preference, then make-up."""
+
+    priority: int = Field(ge=0, description="lower is served first")
+    gases: list[str]
+    makeup: str = "natural_gas"
+
+
+class HandlesSpec(_Strict):
+    """What a service unit's throughput is: purchases of carriers with a tag, or production of carriers."""
+
+    purchases_tagged: str | None = None
+    production_of: list[str] = []
+
+
+class ModelSpec(_Strict):
+    """A physics model that computes the unit's recipe (issue: process physics)."""
+
+    kind: str
+    params: dict[str, QuantityText] = {}
+
+
+class UnitSpec(_Strict):
+    """One physical unit of the works.
+
+    ``inputs``/``outputs`` are per tonne of ``product`` (the main product, +1 implied) with units,
+    e.g. ``coke: 480 kg/t``, ``electricity: 110 kWh/t``, ``bf_gas: 1600 Nm3/t``.
+    """
+
+    name: str
+    kind: str
+    product: str
+    basis: Literal["output", "service", "power_plant"] = "output"
+    capacity: QuantityText
+    availability: Fraction = 1.0
+    condition: Literal["operating", "repairable", "derelict", "not_built"] = "operating"
+    commissioned: int | None = None
+    inputs: dict[str, QuantityText] = {}
+    outputs: dict[str, QuantityText] = {}
+    fuel: FuelSpec | None = None
+    handles: HandlesSpec | None = None
+    efficiency: Fraction | None = None
+    auxiliary: Fraction = 0.0
+    max_fe_loss: Fraction = 0.005
+    model: ModelSpec | None = None
+    source: str
+    sources: dict[str, str] = {}
+    notes: str = ""
+
+
+class SupplySpec(_Strict):
+    """How several producers (and the market) share a carrier.
+
+    mode ``proportional`` (default): shares follow effective capacity, the market covers any
+    excess if the carrier can be bought. ``shares``: fixed shares (may include ``market``).
+    ``merit``: fill producers in ``order`` up to capacity (``market`` may close the list).
+    """
+
+    mode: Literal["proportional", "shares", "merit"] = "proportional"
+    shares: dict[str, Fraction] = {}
+    order: list[str] = []
+
+
+class MarketSpec(_Strict):
+    buy: list[str] = []
+    sell: list[str] = []
+
+
+class GridSpec(_Strict):
+    """Electricity exchange with the public grid and the factors to account for it."""
+
+    buy: bool = True
+    sell: bool = True
+    co2_per_mwh: QuantityText = Field(description="grid emission factor, t CO2/MWh")
+    primary_energy_per_mwh: QuantityText = Field(description="primary energy of grid power, GJ/MWh")
+    source: str
+    sources: dict[str, str] = {}
+
+
+class CreditSpec(_Strict):
+    """CO2 credit per tonne (or MWh) of a carrier exported from the site (worldsteel / ISO 14404 style)."""
+
+    co2_per_unit: QuantityText
+    source: str
+
+
+class PlantSpec(_Strict):
+    name: str
+    description: str = ""
+    carriers_file: str = "carriers.yaml"
+    market: MarketSpec
+    grid: GridSpec
+    supply: dict[str, SupplySpec] = {}
+    credits: dict[str, CreditSpec] = {}
+    units: dict[str, UnitSpec]
+    source: str = ""
+
+
+class TargetSpec(_Strict):
+    """Scale the demand vector so that production of carriers with ``tag`` equals ``amount``."""
+
+    tag: str
+    amount: QuantityText
+
+
+class ScenarioSpec(_Strict):
+    name: str
+    description: str = ""
+    plant: str
+    restore: list[str] | Literal["all"] = Field(default=[], description="units set to condition 'operating'")
+    overrides: dict[str, Any] = {}
+    demand: dict[str, QuantityText] = {}
+    target: TargetSpec | None = None
+    economics: dict[str, Any] | None = None
+    source: str = ""
