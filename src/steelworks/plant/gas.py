@@ -145,6 +145,7 @@ def allocate(plant: Plant, flows: Array, out_c: Array, out_lhv: Array, throughpu
     # 4. surplus: sold or flared
     for g in gases:
         left = np.clip(available[:, g], 0, None)
+        left = np.where(left < 1e-12 * (pool_mass[:, g] + 1.0), 0.0, left)  # rounding noise, not a surplus
         if plant.can_sell[g]:
             sold[:, g] += left
             sold_c[:, g] += left * c_per_t[:, g]

@@ -270,6 +270,10 @@ def solve(plant: Plant, recipe: Array | None = None, demand: Array | None = None
         _check_capacity(plant, x_out)
 
     net = flows.sum(axis=1) + bought - d
+    # rounding noise of the linear solve (1e-16 relative) must not show up as a trade
+    noise = 1e-12 * (np.abs(flows).max(axis=(1, 2)) + 1.0)[:, None]
+    net = np.where(np.abs(net) < noise, 0.0, net)
+    bought = np.where(bought < noise, 0.0, bought)
     ordinary = ~special
     surplus = np.where(ordinary, np.clip(net, 0, None), 0.0)
     deficit = np.where(ordinary, np.clip(-net, 0, None), 0.0)

@@ -79,12 +79,24 @@ class Money:
         return self.value / factor
 
     def dimension_of_per(self) -> str | None:
+        """``"mass"``, ``"energy"``, ``"time"`` or another pint dimensionality text; ``None`` if no ``per``."""
         if self.per is None:
             return None
-        return str(UREG.Quantity(1.0, self.per).dimensionality)
+        dim = UREG.Quantity(1.0, self.per).dimensionality
+        for name, ref in _DIMENSIONS.items():
+            if dim == ref:
+                return name
+        return str(dim)
 
     def __str__(self) -> str:
         return f"{self.value:g} {self.currency}" + (f"/{self.per}" if self.per else "")
+
+
+_DIMENSIONS = {
+    "mass": UREG.Quantity(1.0, "t").dimensionality,
+    "energy": UREG.Quantity(1.0, "GJ").dimensionality,
+    "time": UREG.Quantity(1.0, "year").dimensionality,
+}
 
 
 @lru_cache(maxsize=512)
@@ -155,11 +167,10 @@ class _Strict(BaseModel):
 
 
 def _require_per(money: Money, dims: tuple[str, ...], what: str) -> Money:
-    """Check that ``money`` is a rate per one of ``dims`` (pint dimensionality strings)."""
+    """Check that ``money`` is a rate per one of ``dims`` (``"mass"``, ``"energy"``, ``"time"``)."""
     dim = money.dimension_of_per()
     if dim not in dims:
-        names = {"[mass]": "mass (t)", "[length] ** 2 * [mass] / [time] ** 2": "energy (GJ, MMBtu, MWh)",
-                 "[time]": "time (year, month)"}
+        names = {MASS: "mass (t)", ENERGY: "energy (GJ, MMBtu, MWh)", TIME: "time (year, month)"}
         raise PydanticCustomError(
             "money_unit", "{what} {money} must be given per {dims}",
             {"what": what, "money": str(money), "dims": " or ".join(names.get(d, d) for d in dims),
@@ -168,9 +179,9 @@ def _require_per(money: Money, dims: tuple[str, ...], what: str) -> Money:
     return money
 
 
-MASS = "[mass]"
-ENERGY = "[length] ** 2 * [mass] / [time] ** 2"
-TIME = "[time]"
+MASS = "mass"
+ENERGY = "energy"
+TIME = "time"
 
 
 # --------------------------------------------------------------------------------------------
@@ -538,6 +549,11 @@ class Rate(_Strict):
     source: Source
 
 
+class Factor(_Strict):
+    value: float = Field(ge=0.0, le=50.0)
+    source: Source
+
+
 class DiscountRate(Rate):
     basis: Literal["real", "nominal"]
 
@@ -611,7 +627,7 @@ class Norm(_Strict):
 
 class LabourData(_Strict):
     wages: dict[str, Wage]
-    on_cost_factor: Rate
+    on_cost_factor: Factor
     norms: dict[str, Norm]
     file: str | None = Field(default=None, exclude=True)
 
@@ -631,7 +647,7 @@ class CbamParams(_Strict):
 
 
 class CountryParams(_Strict):
-    indirect_jobs_per_direct: Rate
+    indirect_jobs_per_direct: Factor
     spares_foreign_share: Rate
     cbam: CbamParams
     file: str | None = Field(default=None, exclude=True)

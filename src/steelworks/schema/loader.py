@@ -53,6 +53,7 @@ class ResolvedScenario:
     target: TargetSpec | None
     economics: dict[str, Any] | None
     tree: dict[str, Any]
+    source: str = ""
     origins: list[Origin] = field(default_factory=list)
     overridden: dict[str, Any] = field(default_factory=dict)
 
@@ -232,6 +233,7 @@ def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[s
         target=target,
         economics=spec.economics,
         tree=tree,
+        source=spec.source,
         origins=origins,
         overridden=overridden,
     )

@@ -1,0 +1,221 @@
+"""The ``steelworks`` command line: parse, call, print, exit codes. No model logic lives here.
+
+Exit codes: 0 success, 2 bad input (a message naming the file, the place and what is allowed),
+1 an internal error (a bug: the traceback is shown).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from steelworks.errors import InputError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Model an integrated steel works unit by unit: balances, CO2, economics.")
+# a fixed width when piped, so tables stay readable in logs and CI
+console = Console(width=None if sys.stdout.isatty() else 150)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 150)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+SetOption = Annotated[list[str] | None, typer.Option("--set", "-s", help="override: dotted.path=value (repeatable)")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table or json")]
+
+
+def _fail(exc: InputError) -> None:
+    err_console.print(f"[bold red]error:[/] {exc.render()}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+def _dump(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, allow_nan=False, default=float) + "\n")
+
+
+def _num(value: float, digits: int = 0) -> str:
+    if abs(value) < 1e-9:
+        return "0"
+    return f"{value:,.{digits}f}"
+
+
+@app.command()
+def balance(
+    scenario: Annotated[str, typer.Argument(help="bundled scenario name (see `steelworks scenarios`) or a YAML file")],
+    set_: SetOption = None,
+    fmt: FormatOption = Format.table,
+    sankey: Annotated[Path | None, typer.Option("--sankey", help="write an interactive Sankey HTML file")] = None,
+) -> None:
+    """Solve the works for one year: throughputs, boundary flows, works gases, balances, CO2."""
+    from steelworks.api import run_balance
+
+    try:
+        result = run_balance(scenario, set_ or [])
+    except InputError as exc:
+        _fail(exc)
+        return
+    report = result.report
+    if sankey is not None:
+        from steelworks.report.sankey import write_sankey_html
+
+        write_sankey_html(result.solution, report["flows"], sankey)
+    if fmt is Format.json:
+        _dump(report)
+        return
+    _print_balance(report)
+    if sankey is not None:
+        console.print(f"Sankey written to {sankey}")
+
+
+def _print_balance(report: dict[str, Any]) -> None:
+    k = report["kpis"]
+    console.rule(f"[bold]{report['plant']}[/] — scenario [bold]{report['scenario']}[/]")
+    units = Table(title="Units (per year)", show_lines=False)
+    for col, justify in (("unit", "left"), ("kind", "left"), ("condition", "left"), ("output", "right"),
+                         ("capacity", "right"), ("utilisation", "right"), ("CO2 direct t", "right")):
+        units.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for u in report["units"]:
+        units.add_row(u["id"], u["kind"], u["condition"], f"{_num(u['output_t'])} {u['output_unit']}",
+                      f"{_num(u['capacity_t'])}", f"{u['utilisation']:.1%}", _num(u["co2_direct_t"]))
+    console.print(units)
+
+    boundary = Table(title="Across the works boundary (per year)")
+    for col, justify in (("carrier", "left"), ("bought", "right"), ("sold", "right"), ("unit", "left")):
+        boundary.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for row in report["boundary"]:
+        boundary.add_row(row["carrier"], _num(row["purchased"]), _num(row["sold"]), row["unit"])
+    console.print(boundary)
+
+    gas = Table(title="Works gases (GJ/yr, LHV): made, then burned in priority order, sold, flared")
+    for col, justify in (("gas", "left"), ("made / used by", "left"), ("GJ/yr", "right")):
+        gas.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for row in report["works_gas"]:
+        made = "made" if row["produced_gj"] else f"bought ({_num(row['bought_t'])} t)"
+        gas.add_row(row["gas"], made, _num(row["produced_gj"] or row["direct_use_gj"]))
+        if row["direct_use_gj"] > 0:
+            gas.add_row("", "  used as reductant / feed", _num(row["direct_use_gj"]))
+        for user, value in row["burned_gj"].items():
+            gas.add_row("", f"  burned: {user}", _num(value))
+        if row["sold_gj"] > 0:
+            gas.add_row("", "  sold", _num(row["sold_gj"]))
+        if row["flared_gj"] > 0:
+            gas.add_row("", "  flared", _num(row["flared_gj"]))
+    console.print(gas)
+
+    bal = Table(title="Balances of the works")
+    for col in ("balance", "in", "out", "residual (relative)"):
+        bal.add_column(col, justify="right" if col != "balance" else "left")
+    for name, row in report["balances"].items():
+        unit = "GJ" if name == "energy" else "t"
+        bal.add_row(name, f"{_num(row[f'in_{unit.lower()}'])} {unit}", f"{_num(row[f'out_{unit.lower()}'])} {unit}",
+                    f"{row['residual_rel']:.1e}")
+    console.print(bal)
+
+    kp = Table(title="Key figures")
+    kp.add_column("figure")
+    kp.add_column("value", justify="right")
+    rows = [
+        ("crude steel", f"{_num(k['crude_steel_t'])} t"),
+        ("hot metal", f"{_num(k['hot_metal_t'])} t"),
+        ("coke made / bought", f"{_num(k['coke_t'])} / {_num(k['coke_bought_t'])} t"),
+        ("sinter", f"{_num(k['sinter_t'])} t"),
+        ("hot-rolled coil", f"{_num(k['hot_rolled_coil_t'])} t"),
+        ("iron ore bought (dry)", f"{_num(k['iron_ore_t'])} t"),
+        ("coking coal / PCI coal", f"{_num(k['coking_coal_t'])} / {_num(k['pci_coal_t'])} t"),
+        ("scrap bought", f"{_num(k['scrap_t'])} t"),
+        ("natural gas bought", f"{_num(k['natural_gas_gj'])} GJ"),
+        ("electricity generated / bought / exported",
+         f"{_num(k['electricity_generated_mwh'])} / {_num(k['electricity_purchased_mwh'])} / "
+         f"{_num(k['electricity_exported_mwh'])} MWh"),
+        ("coke rate / fuel rate", f"{k['coke_rate_kg_per_thm']:.0f} / {k['fuel_rate_kg_per_thm']:.0f} kg/tHM"),
+        ("CO2 direct / indirect", f"{_num(k['co2_direct_t'])} / {_num(k['co2_indirect_t'])} t"),
+        ("CO2 credits: electricity / by-products",
+         f"{_num(k['co2_credit_electricity_t'])} / {_num(k['co2_credit_byproducts_t'])} t"),
+        ("CO2 intensity (direct + indirect)", f"{k['co2_t_per_t_crude_steel']:.3f} t/t crude steel"),
+        ("CO2 intensity after credits", f"{k['co2_net_t_per_t_crude_steel']:.3f} t/t crude steel"),
+        ("CO2 per t hot-rolled coil made", f"{k['co2_t_per_t_hot_rolled_coil']:.3f} t/t"),
+        ("net purchased energy", f"{k['energy_gj_per_t_crude_steel']:.2f} GJ/t crude steel"),
+        ("flared gas", f"{_num(k['flared_gas_gj'])} GJ"),
+    ]
+    for name, value in rows:
+        kp.add_row(name, value)
+    console.print(kp)
+
+
+@app.command()
+def params(
+    scenario: Annotated[str, typer.Argument(help="bundled scenario name or YAML file")],
+    set_: SetOption = None,
+    fmt: FormatOption = Format.table,
+    match: Annotated[str | None, typer.Option("--match", "-m", help="only paths containing this text")] = None,
+) -> None:
+    """List every settable input path with its value, unit and source."""
+    from steelworks.report.params import parameter_rows
+    from steelworks.schema.loader import load_scenario
+
+    try:
+        rows = parameter_rows(load_scenario(scenario, set_ or []))
+    except InputError as exc:
+        _fail(exc)
+        return
+    if match:
+        rows = [r for r in rows if match in r["path"]]
+    if fmt is Format.json:
+        _dump(rows)
+        return
+    table = Table(title=f"Parameters of {scenario} ({len(rows)})")
+    for col in ("path", "value", "unit", "source"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        value = str(r["value"])
+        table.add_row(r["path"] + (" *" if r["overridden"] else ""), value, r["unit"], r["source"])
+    console.print(table)
+
+
+@app.command()
+def scenarios() -> None:
+    """List the bundled scenarios."""
+    from steelworks.schema.loader import list_scenarios
+
+    table = Table(title="Bundled scenarios")
+    table.add_column("name")
+    table.add_column("description", overflow="fold")
+    for name, description in list_scenarios():
+        table.add_row(name, description)
+    console.print(table)
+
+
+class SchemaKind(str, Enum):
+    scenario = "scenario"
+    plant = "plant"
+    carriers = "carriers"
+
+
+@app.command()
+def schema(
+    kind: Annotated[SchemaKind, typer.Option("--kind", help="which file format")] = SchemaKind.scenario,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="write to this file instead of stdout")] = None,
+) -> None:
+    """Write the JSON Schema of the scenario, plant or carriers file format (for editor completion)."""
+    from steelworks.schema.jsonschema import json_schema
+
+    text = json.dumps(json_schema(kind.value), indent=2)
+    if out is None:
+        sys.stdout.write(text + "\n")
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        console.print(f"JSON Schema of the {kind.value} format written to {out}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

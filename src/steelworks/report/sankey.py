@@ -1,0 +1,85 @@
+"""Interactive plotly Sankey diagrams of the material (t/yr) and energy (GJ/yr, LHV) flows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from steelworks.plant.build import FUEL, KIND_CODES
+from steelworks.plant.solve import Solution
+from steelworks.report.balance import ATMOSPHERE, MARKET
+
+PURCHASES = "purchases"
+SALES = "sales"
+
+
+def _links(flows: list[dict[str, Any]], weight: dict[str, float], min_share: float) -> tuple[list[str], dict[str, list]]:
+    rows = [f for f in flows if f["carrier"] in weight and weight[f["carrier"]] > 0]
+    total = sum(f["amount"] * weight[f["carrier"]] for f in rows) or 1.0
+    nodes: list[str] = []
+    index: dict[str, int] = {}
+
+    def node(name: str) -> int:
+        if name not in index:
+            index[name] = len(nodes)
+            nodes.append(name)
+        return index[name]
+
+    links: dict[str, list] = {"source": [], "target": [], "value": [], "label": []}
+    for f in rows:
+        value = f["amount"] * weight[f["carrier"]]
+        if value < min_share * total:
+            continue
+        src = PURCHASES if f["source"] == MARKET else f["source"]
+        dst = SALES if f["target"] == MARKET else f["target"]
+        links["source"].append(node(src))
+        links["target"].append(node(dst))
+        links["value"].append(value)
+        links["label"].append(f["carrier"])
+    return nodes, links
+
+
+def sankey_figures(sol: Solution, flows: list[dict[str, Any]], s: int = 0, min_share: float = 1e-4) -> list[go.Figure]:
+    """Two Sankey figures: material flows (t/yr) and energy flows (GJ/yr LHV, electricity at 3.6 GJ/MWh)."""
+    plant = sol.plant
+    kind = plant.carrier_kind
+    mass_weight = {cid: 1.0 for c, cid in enumerate(plant.carrier_ids) if kind[c] != KIND_CODES["energy"]}
+    mass_weight["losses"] = 1.0
+    produced_mass = sol.produced[s].sum(axis=0)
+    produced_energy = sol.e_out[s].sum(axis=0)
+    energy_weight: dict[str, float] = {}
+    for c, cid in enumerate(plant.carrier_ids):
+        if cid == FUEL:
+            continue
+        if plant.carrier_unit[c] == "MWh":
+            energy_weight[cid] = 3.6
+        elif kind[c] == KIND_CODES["energy"]:
+            energy_weight[cid] = 1.0
+        elif kind[c] == KIND_CODES["gas"] and produced_mass[c] > 0:
+            energy_weight[cid] = float(produced_energy[c] / produced_mass[c])
+        else:
+            energy_weight[cid] = float(plant.lhv_gj_per_t[c])
+    figures = []
+    for title, weight, unit in (("Material flows", mass_weight, "t/yr"), ("Energy flows (LHV)", energy_weight, "GJ/yr")):
+        nodes, links = _links(flows, weight, min_share)
+        fig = go.Figure(go.Sankey(
+            arrangement="snap",
+            node={"label": nodes, "pad": 12, "thickness": 14,
+                  "color": ["#888" if n in (PURCHASES, SALES, ATMOSPHERE) else "#1f77b4" for n in nodes]},
+            link={**links, "hovertemplate": "%{label}: %{value:,.0f} " + unit + "<extra></extra>"},
+        ))
+        fig.update_layout(title=f"{plant.name} — {title} ({unit}), scenario {plant.scenario}", height=800,
+                          font={"size": 11})
+        figures.append(fig)
+    return figures
+
+
+def write_sankey_html(sol: Solution, flows: list[dict[str, Any]], path: Path, s: int = 0) -> None:
+    figures = sankey_figures(sol, flows, s)
+    parts = [pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(figures)]
+    html = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>steelworks Sankey</title></head><body>"
+            + "".join(parts) + "</body></html>")
+    path.write_text(html, encoding="utf-8")
