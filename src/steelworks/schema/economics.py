@@ -32,7 +32,15 @@ from typing import Annotated, Any, Literal
 
 import pint
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from steelworks.errors import InputError
@@ -51,7 +59,9 @@ PRICE_CATEGORIES: tuple[str, ...] = ("raw_material", "energy", "consumable", "pr
 
 UNIT_ACTIONS: tuple[str, ...] = ("new", "rebuild", "restore", "reline", "reuse")
 
-_MONEY_RE = re.compile(r"^\s*([-+]?(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z]{3})\s*(?:/\s*(.+?))?\s*$")
+_MONEY_RE = re.compile(
+    r"^\s*([-+]?(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z]{3})\s*(?:/\s*(.+?))?\s*$"
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -79,7 +89,7 @@ class Money:
         return self.value / factor
 
     def dimension_of_per(self) -> str | None:
-        """``"mass"``, ``"energy"``, ``"time"`` or another pint dimensionality text; ``None`` if no ``per``."""
+        """``"mass"``, ``"energy"``, ``"time"`` or another dimensionality text; ``None`` without ``per``."""
         if self.per is None:
             return None
         dim = UREG.Quantity(1.0, self.per).dimensionality
@@ -114,14 +124,22 @@ def parse_money(value: object) -> Money:
         return value
     if isinstance(value, bool) or not isinstance(value, str):
         raise PydanticCustomError(
-            "money", "expected money such as '104.83 USD/t' or '1.91e9 USD', got {got}",
-            {"got": repr(value), "allowed": "'<number> <currency>[/<unit>]', currency one of " + ", ".join(CURRENCIES)},
+            "money",
+            "expected money such as '104.83 USD/t' or '1.91e9 USD', got {got}",
+            {
+                "got": repr(value),
+                "allowed": "'<number> <currency>[/<unit>]', currency one of " + ", ".join(CURRENCIES),
+            },
         )
     match = _MONEY_RE.match(value)
     if not match:
         raise PydanticCustomError(
-            "money", "cannot read {got} as money",
-            {"got": repr(value), "allowed": "'<number> <currency>[/<unit>]', e.g. '104.83 USD/t', '2300 PKR/MMBtu'"},
+            "money",
+            "cannot read {got} as money",
+            {
+                "got": repr(value),
+                "allowed": "'<number> <currency>[/<unit>]', e.g. '104.83 USD/t', '2300 PKR/MMBtu'",
+            },
         )
     number, currency, per = match.groups()
     if currency not in CURRENCIES:
@@ -132,12 +150,22 @@ def parse_money(value: object) -> Money:
         per = per.strip()
         try:
             UREG.Quantity(1.0, per)
-        except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError, TypeError,
-                ValueError, AssertionError):
+        except (
+            pint.errors.UndefinedUnitError,
+            pint.errors.DefinitionSyntaxError,
+            AttributeError,
+            TypeError,
+            ValueError,
+            AssertionError,
+        ):
             raise PydanticCustomError(
-                "unit", "unknown unit {got} in {money}",
-                {"got": repr(per), "money": repr(value),
-                 "allowed": "a unit such as t, kg, Mt, GJ, MMBtu, MWh, kWh, year, month"},
+                "unit",
+                "unknown unit {got} in {money}",
+                {
+                    "got": repr(per),
+                    "money": repr(value),
+                    "allowed": "a unit such as t, kg, Mt, GJ, MMBtu, MWh, kWh, year, month",
+                },
             ) from None
     return Money(float(number.replace("_", "")), currency, per)
 
@@ -152,7 +180,9 @@ def _quantity(kind: str) -> BeforeValidator:
         try:
             return parse_quantity(value, kind)
         except InputError as exc:
-            raise PydanticCustomError("quantity", "{msg}", {"msg": exc.message, "allowed": exc.allowed or ""}) from None
+            raise PydanticCustomError(
+                "quantity", "{msg}", {"msg": exc.message, "allowed": exc.allowed or ""}
+            ) from None
 
     return BeforeValidator(convert)
 
@@ -172,9 +202,14 @@ def _require_per(money: Money, dims: tuple[str, ...], what: str) -> Money:
     if dim not in dims:
         names = {MASS: "mass (t)", ENERGY: "energy (GJ, MMBtu, MWh)", TIME: "time (year, month)"}
         raise PydanticCustomError(
-            "money_unit", "{what} {money} must be given per {dims}",
-            {"what": what, "money": str(money), "dims": " or ".join(names.get(d, d) for d in dims),
-             "allowed": " or ".join(names.get(d, d) for d in dims)},
+            "money_unit",
+            "{what} {money} must be given per {dims}",
+            {
+                "what": what,
+                "money": str(money),
+                "dims": " or ".join(names.get(d, d) for d in dims),
+                "allowed": " or ".join(names.get(d, d) for d in dims),
+            },
         )
     return money
 
@@ -218,7 +253,8 @@ class PriceEntry(_Strict):
     sell_price: MoneyField | None = None
     category: Literal["raw_material", "energy", "consumable", "product", "byproduct"]
     foreign_share: Fraction = Field(
-        default=0.0, description="share of the purchase paid in foreign exchange (country view)")
+        default=0.0, description="share of the purchase paid in foreign exchange (country view)"
+    )
     basis: str | None = None
     date: dt.date | str | None = None
     year: int | None = Field(default=None, ge=1950, le=2100)
@@ -249,16 +285,24 @@ class PriceDeck(_Strict):
     def _known_currencies(cls, fx: dict[str, FxRate]) -> dict[str, FxRate]:
         for code in fx:
             if code not in CURRENCIES:
-                raise PydanticCustomError("currency", "unknown currency {got}",
-                                          {"got": repr(code), "allowed": ", ".join(CURRENCIES)})
+                raise PydanticCustomError(
+                    "currency",
+                    "unknown currency {got}",
+                    {"got": repr(code), "allowed": ", ".join(CURRENCIES)},
+                )
         return fx
 
     @model_validator(mode="after")
     def _cost_year_indexed(self) -> PriceDeck:
         if self.cost_year not in self.escalation.values:
             raise PydanticCustomError(
-                "escalation", "the escalation index has no value for the cost year {year}",
-                {"year": self.cost_year, "allowed": "years " + ", ".join(map(str, sorted(self.escalation.values)))})
+                "escalation",
+                "the escalation index has no value for the cost year {year}",
+                {
+                    "year": self.cost_year,
+                    "allowed": "years " + ", ".join(map(str, sorted(self.escalation.values))),
+                },
+            )
         return self
 
 
@@ -287,8 +331,11 @@ class NewBuild(_Strict):
     def _consistent(self) -> NewBuild:
         _check_profile(self.profile, self.duration_years)
         if (self.reference_capacity is None) == (self.reference_capacity_mwh is None):
-            raise PydanticCustomError("capacity", "give exactly one of reference_capacity (t/yr) or "
-                                      "reference_capacity_mwh (MWh/yr)", {"allowed": "one of the two"})
+            raise PydanticCustomError(
+                "capacity",
+                "give exactly one of reference_capacity (t/yr) or reference_capacity_mwh (MWh/yr)",
+                {"allowed": "one of the two"},
+            )
         return self
 
 
@@ -320,8 +367,10 @@ class CapexBenchmarks(_Strict):
 def _check_profile(profile: list[float], duration: int) -> None:
     if len(profile) != duration or abs(sum(profile) - 1.0) > 1e-6:
         raise PydanticCustomError(
-            "profile", "spending profile {profile} must have {n} shares summing to 1",
-            {"profile": profile, "n": duration, "allowed": f"{duration} non-negative shares summing to 1"})
+            "profile",
+            "spending profile {profile} must have {n} shares summing to 1",
+            {"profile": profile, "n": duration, "allowed": f"{duration} non-negative shares summing to 1"},
+        )
 
 
 class Recurring(_Strict):
@@ -337,8 +386,11 @@ class Recurring(_Strict):
     @model_validator(mode="after")
     def _one_cost(self) -> Recurring:
         if (self.cost is None) == (self.fraction_of_new is None):
-            raise PydanticCustomError("recurring", "give exactly one of cost or fraction_of_new",
-                                      {"allowed": "cost: {amount, year, source} or fraction_of_new: 0..2"})
+            raise PydanticCustomError(
+                "recurring",
+                "give exactly one of cost or fraction_of_new",
+                {"allowed": "cost: {amount, year, source} or fraction_of_new: 0..2"},
+            )
         return self
 
 
@@ -386,13 +438,18 @@ class CapexPlan(_Strict):
     contingency: Share
     foreign_share: Share
     sustaining: Share = Field(description="sustaining capex per year, share of replacement value")
-    comparisons: list[CostAt] = Field(default_factory=list, description="published figures to show next to the estimate")
+    comparisons: list[CostAt] = Field(
+        default_factory=list, description="published figures to show next to the estimate"
+    )
 
     @model_validator(mode="after")
     def _top_down_total(self) -> CapexPlan:
         if (self.basis == "top_down") != (self.top_down is not None):
-            raise PydanticCustomError("top_down", "a top_down basis needs a top_down block (and only it)",
-                                      {"allowed": "basis: top_down with top_down: {total: ...}"})
+            raise PydanticCustomError(
+                "top_down",
+                "a top_down basis needs a top_down block (and only it)",
+                {"allowed": "basis: top_down with top_down: {total: ...}"},
+            )
         return self
 
 
@@ -417,8 +474,11 @@ class RampUp(_Strict):
     @model_validator(mode="after")
     def _shares(self) -> RampUp:
         if abs(sum(self.phase_shares) - 1.0) > 1e-6:
-            raise PydanticCustomError("phase_shares", "phase shares sum to {total}, not 1",
-                                      {"total": sum(self.phase_shares), "allowed": "shares summing to 1"})
+            raise PydanticCustomError(
+                "phase_shares",
+                "phase shares sum to {total}, not 1",
+                {"total": sum(self.phase_shares), "allowed": "shares summing to 1"},
+            )
         return self
 
 
@@ -514,30 +574,45 @@ class OptionEconomics(_Strict):
     @model_validator(mode="after")
     def _project_parts(self) -> OptionEconomics:
         if self.kind == "project":
-            missing = [name for name in ("ramp_up", "capex", "fixed_costs", "working_capital")
-                       if getattr(self, name) is None]
+            missing = [
+                name
+                for name in ("ramp_up", "capex", "fixed_costs", "working_capital")
+                if getattr(self, name) is None
+            ]
             if missing or not self.units:
                 raise PydanticCustomError(
-                    "option", "a project option needs {missing}",
-                    {"missing": ", ".join(missing + ([] if self.units else ["units"])),
-                     "allowed": "ramp_up, capex, units, fixed_costs, working_capital"})
+                    "option",
+                    "a project option needs {missing}",
+                    {
+                        "missing": ", ".join(missing + ([] if self.units else ["units"])),
+                        "allowed": "ramp_up, capex, units, fixed_costs, working_capital",
+                    },
+                )
             assert self.capex is not None
             if self.capex.basis == "top_down":
                 shares = [item.share for item in self.units.values() if item.cost is None]
                 if any(s is None for s in shares):
-                    raise PydanticCustomError("share", "every unit of a top-down plan needs a share (or a cost)",
-                                              {"allowed": "share: 0..1 on each unit"})
+                    raise PydanticCustomError(
+                        "share",
+                        "every unit of a top-down plan needs a share (or a cost)",
+                        {"allowed": "share: 0..1 on each unit"},
+                    )
                 total = sum(s for s in shares if s is not None)
                 if abs(total - 1.0) > 1e-6:
-                    raise PydanticCustomError("share", "top-down shares sum to {total}, not 1",
-                                              {"total": round(total, 6), "allowed": "shares summing to 1"})
+                    raise PydanticCustomError(
+                        "share",
+                        "top-down shares sum to {total}, not 1",
+                        {"total": round(total, 6), "allowed": "shares summing to 1"},
+                    )
             assert self.ramp_up is not None
             n_phases = len(self.ramp_up.phase_shares)
             for uid, item in self.units.items():
                 if item.phase >= n_phases:
                     raise PydanticCustomError(
-                        "phase", "unit {uid} is in phase {phase} but ramp_up.phase_shares has {n} phase(s)",
-                        {"uid": uid, "phase": item.phase, "n": n_phases, "allowed": f"0..{n_phases - 1}"})
+                        "phase",
+                        "unit {uid} is in phase {phase} but ramp_up.phase_shares has {n} phase(s)",
+                        {"uid": uid, "phase": item.phase, "n": n_phases, "allowed": f"0..{n_phases - 1}"},
+                    )
         return self
 
 
@@ -675,8 +750,11 @@ def _read(path: Path) -> Any:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        raise InputError(f"YAML syntax error: {exc.problem}", file=str(path),
-                         location=f"line {mark.line + 1}" if mark is not None else None) from None
+        raise InputError(
+            f"YAML syntax error: {exc.problem}",
+            file=str(path),
+            location=f"line {mark.line + 1}" if mark is not None else None,
+        ) from None
 
 
 def _resolve(name: str | Path, folder: Path) -> Path:
@@ -709,8 +787,12 @@ def apply_overrides(data: Any, overrides: Mapping[str, Any] | None, *, file: str
                 node = node[key]
             else:
                 allowed = ", ".join(map(str, node)) if isinstance(node, dict) else "an existing path"
-                raise InputError(f"override path {dotted!r} does not exist at {key!r}", file=file,
-                                 location=".".join(keys[: depth + 1]), allowed=allowed)
+                raise InputError(
+                    f"override path {dotted!r} does not exist at {key!r}",
+                    file=file,
+                    location=".".join(keys[: depth + 1]),
+                    allowed=allowed,
+                )
         last = keys[-1]
         if isinstance(node, list) and last.isdigit() and int(last) < len(node):
             node[int(last)] = value
@@ -732,7 +814,9 @@ def _validate(model: type[BaseModel], data: Any, file: str, root: str | None = N
         raise validation_to_input_error(exc, file=file, prefix=root) from None
 
 
-def validation_to_input_error(exc: ValidationError, *, file: str | None, prefix: str | None = None) -> InputError:
+def validation_to_input_error(
+    exc: ValidationError, *, file: str | None, prefix: str | None = None
+) -> InputError:
     """The first pydantic error as an :class:`InputError` with a dotted location and allowed values."""
     err = exc.errors(include_url=False)[0]
     loc = [str(part) for part in err.get("loc", ()) if not str(part).startswith("function-")]
@@ -745,8 +829,11 @@ def validation_to_input_error(exc: ValidationError, *, file: str | None, prefix:
         if kind == "literal_error":
             allowed = str(ctx.get("expected"))
         elif "ge" in ctx or "gt" in ctx or "le" in ctx or "lt" in ctx:
-            parts = [f"{op} {ctx[key]}" for key, op in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<="))
-                     if key in ctx]
+            parts = [
+                f"{op} {ctx[key]}"
+                for key, op in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<="))
+                if key in ctx
+            ]
             allowed = " and ".join(parts)
         elif kind == "extra_forbidden":
             allowed = "only the documented keys (see the module docstring of steelworks.schema.economics)"
@@ -793,11 +880,12 @@ def load_finance(name: str | Path = "finance", overrides: Mapping[str, Any] | No
 
 @lru_cache(maxsize=8)
 def _load_cached(model_name: str, name: str) -> Any:
-    model, root = {
+    models: dict[str, tuple[type[BaseModel], str]] = {
         "capex": (CapexBenchmarks, "capex"),
         "labour": (LabourData, "labour"),
         "country": (CountryParams, "country"),
-    }[model_name]
+    }
+    model, root = models[model_name]
     path = _resolve(name, ECON_DIR)
     obj = _validate(model, _read(path), str(path), root=root)
     return obj.model_copy(update={"file": str(path)})
