@@ -1,0 +1,741 @@
+r"""Blast furnace: mass, oxygen, carbon and heat balance in the Rist tradition (per t hot metal).
+
+The furnace is solved for two unknowns, the coke rate :math:`K` (t/tHM) and the dry air blast
+:math:`V` (Nm3/tHM), from two conditions:
+
+1. **Chemical (Rist W point).** In the thermal-reserve zone the gas reaches the fraction
+   :math:`\omega` (shaft efficiency) of the Fe/FeO equilibrium utilisation, for CO
+   (:math:`\eta_{W,CO}`) and for H2 (:math:`\eta_{W,H_2}`). Counting oxygen atoms in the gas
+   at the W point (kmol/tHM)::
+
+       C_g (1 + w eta_WCO) + H2 w eta_WH2 = O_b + O_inj + O_f + y_W n_Fe            (W)
+
+   with ``C_g`` the carbon gasified from fuels (coke + PCI + natural gas - C to hot metal and
+   dust), ``H2`` all hydrogen (blast moisture, PCI, natural gas), ``O_b`` blast oxygen
+   (2 O2 + H2O), ``O_inj`` oxygen of the injectants, ``O_f`` oxygen of the reduced Si, Mn and P
+   oxides and ``y_W = min(1.05, y_A)`` the wüstite O/Fe. If this would make direct reduction
+   negative (very hot, hydrogen-rich blast), it is replaced by ``O_direct = 0``.
+
+2. **Global heat balance** (reference 25 degC, Hess's law)::
+
+       sum_in n_i (dHf_i + h_i(T_i)) = sum_out n_j (dHf_j + h_j(T_j)) + Q_loss          (H)
+
+   Inputs: burden iron oxides, reduced SiO2/MnO/P2O5, limestone CaCO3, ore moisture (LOI as
+   liquid water), coke/PCI (formation enthalpy from their LHV), natural gas, hot blast at
+   ``T_blast``. Outputs: hot metal at ``T_HM`` (sensible heat + heats of solution), slag at
+   ``T_HM + 50 K``, dust, top gas (CO, CO2, H2, H2O, N2, Ar) at ``T_top``, heat losses.
+
+   The same balance written for the **lower zone** only (below the thermal reserve zone at
+   ``T_R``: wüstite FeO_yW, gangue and coke enter at ``T_R``, the gas leaves at ``T_R`` with its
+   W-point composition, ``s_L Q_loss`` is lost there) is Rist's thermal condition (P point). The
+   furnace needs the larger of the two coke rates: the lower-zone one, with the global balance
+   then giving the top-gas temperature, unless that would fall below ``top_gas_temperature``
+   (then the global balance at that temperature binds).
+
+All conditions are affine in (K, V) once the burden is fixed, so they are solved exactly as a
+2x2 linear system per sample; the small coupling of slag iron to burden mass is resolved by a
+fixed-point loop of six passes (contraction ~1e-3 per pass). Limestone follows the basicity
+target ``CaO/SiO2 = B`` and is itself affine in K (coke ash); it is clipped at zero for
+self-fluxing burdens. Top gas: H2 leaves with the utilisation it had at W (water-gas shift moves
+the upper-shaft oxygen to CO2), the rest of the oxygen splits CO/CO2 from the C and O counts::
+
+    n_CO2 = O_C - C_gas,   n_CO = 2 C_gas - O_C,   eta_CO = n_CO2 / (n_CO + n_CO2)
+
+Rist line (per mol Fe in hot metal): ``y = mu x - (y_b + y_f)`` with ``mu = (C_g + H2)/n_Fe``,
+passing through the W' point ``(x_W', y_W)`` and the top ``(x_top, y_A)``.
+
+Symbols and attributes:
+
+=====================  ===================================  ============================
+symbol                 meaning                              attribute / key
+=====================  ===================================  ============================
+K                      coke rate, t/tHM                     ``recipe["coke"]`` (negative)
+V                      dry air blast, Nm3/tHM               diag ``air_nm3_per_thm``
+omega                  shaft efficiency                     param ``shaft_efficiency``
+eta_WCO                CO utilisation at W                  param ``w_point_co_utilisation``
+T_blast, T_HM, T_top   temperatures, degC                   params ``blast_temperature`` ...
+Q_loss                 heat losses, GJ/tHM                  param ``heat_losses``
+B                      slag basicity CaO/SiO2               param ``slag_basicity``
+eta_CO                 top-gas CO utilisation               diag ``eta_co``
+r_d                    degree of direct reduction           diag ``direct_reduction_degree``
+=====================  ===================================  ============================
+
+Conventions: iron in the burden comes from ``carriers[...].fe_frac`` (sinter, iron_ore_pellets,
+iron_ore_lump, local_ore_fines), its oxides and gangue from ``analysis`` (Fe not bound as FeO,
+Fe3O4 or metal is hematite; LOI is water). Mn and P that the hot metal needs beyond what the
+analyses list are taken, as oxides, from the unspecified remainder of the gangue (reported as
+``minor_oxides_unsourced_kg_per_thm``). Slag iron is FeO at ``carriers["bf_slag"].fe_frac``;
+dust is Fe2O3 + C + gangue at ``carriers["dust_sludge"]`` fractions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from steelworks.errors import InputError
+from steelworks.physics import thermo
+from steelworks.physics.base import Array, CarrierProps, ParameterSpec, PhysicsResult, check_parameters
+
+M = thermo.MOLAR_MASS
+VM = thermo.MOLAR_VOLUME_NM3_PER_KMOL
+HF = thermo.FORMATION_ENTHALPY_KJ_PER_MOL
+
+# --------------------------------------------------------------------------------------------
+# shared helpers (used by the other process models too)
+# --------------------------------------------------------------------------------------------
+
+
+def fail(where: str, name: str, message: str, allowed: str | None = None) -> InputError:
+    """An InputError located at ``<where>.<name>``."""
+    return InputError(message, location=f"{where}.{name}", allowed=allowed)
+
+
+def first_bad(value: Array, bad: Array) -> float:
+    """First offending sample of ``value`` (for messages)."""
+    arr = np.broadcast_to(np.asarray(value, dtype=float), np.shape(bad))
+    return float(arr[bad].ravel()[0]) if np.ndim(bad) else float(arr)
+
+
+def get_carrier(carriers: Mapping[str, CarrierProps], cid: str, where: str) -> CarrierProps:
+    """The carrier ``cid`` or an InputError saying the model needs it."""
+    try:
+        return carriers[cid]
+    except KeyError:
+        raise InputError(f"the model needs carrier {cid!r}, which is not defined", location=f"{where}",
+                         allowed="a carrier table that includes it (src/steelworks/data/carriers.yaml)") from None
+
+
+def gas_props(props: CarrierProps) -> dict[str, Array]:
+    """Density, LHV and C content of a gas carrier from its volume fractions (or its own fields)."""
+    if props.volume_fractions:
+        return thermo.gas_properties(props.volume_fractions)
+    return {"c_frac": np.asarray(props.c_frac, dtype=float), "lhv_gj_per_t": np.asarray(props.lhv_gj_per_t, dtype=float),
+            "density_kg_per_nm3": np.asarray(np.nan), "lhv_mj_per_nm3": np.asarray(np.nan)}
+
+
+def gas_atoms_per_nm3(volume_fractions: Mapping[str, float | Array]) -> dict[str, Array]:
+    """kmol of C, H2 (molecules), O (atoms), N2 and Ar per Nm3 of a gas mixture."""
+    out = {k: np.asarray(0.0) for k in ("C", "H2", "O", "N2", "Ar")}
+    for species, frac in volume_fractions.items():
+        atoms = thermo.GAS_SPECIES[species]
+        kmol = np.asarray(frac, dtype=float) / VM
+        out["C"] = out["C"] + kmol * atoms.get("C", 0)
+        out["H2"] = out["H2"] + kmol * atoms.get("H", 0) / 2.0
+        out["O"] = out["O"] + kmol * atoms.get("O", 0)
+        out["N2"] = out["N2"] + kmol * atoms.get("N", 0) / 2.0
+        out["Ar"] = out["Ar"] + kmol * atoms.get("Ar", 0)
+    return out
+
+
+def gas_formation_per_nm3(volume_fractions: Mapping[str, float | Array]) -> Array:
+    """MJ per Nm3: sum of formation enthalpies of a gas mixture at 25 degC."""
+    total = np.asarray(0.0)
+    for species, frac in volume_fractions.items():
+        total = total + np.asarray(frac, dtype=float) / VM * HF[species]
+    return total
+
+
+#: Fe mass fraction of the iron oxides
+FE_IN = {"Fe2O3": 2 * M["Fe"] / thermo.oxide_molar_mass("Fe2O3"),
+         "Fe3O4": 3 * M["Fe"] / thermo.oxide_molar_mass("Fe3O4"),
+         "FeO": M["Fe"] / thermo.oxide_molar_mass("FeO")}
+
+#: sinter chemistry used when ``carriers["sinter"].analysis`` is empty (gangue only; iron oxides
+#: follow from fe_frac with 8 % FeO)
+SINTER_DEFAULT_ANALYSIS: dict[str, float] = {
+    "FeO": 0.08, "SiO2": 0.058, "CaO": 0.100, "MgO": 0.015, "Al2O3": 0.018, "MnO": 0.003, "P": 0.0006,
+}
+SINTER_DEFAULT_SOURCE = (
+    "estimate: fluxed sinter, basicity CaO/SiO2 1.7, FeO 8 %, MgO 1.5 %, Al2O3 1.8 %; iron oxides from "
+    "carriers.sinter.fe_frac; to be replaced by carriers.sinter.analysis when the plant data gives one"
+)
+
+GANGUE = ("SiO2", "Al2O3", "CaO", "MgO", "MnO", "P", "S")
+
+
+def ferrous_chemistry(props: CarrierProps, cid: str, where: str,
+                      default_analysis: Mapping[str, float] | None = None) -> dict[str, Array]:
+    """Mass fractions of an iron-bearing carrier split for the element balances.
+
+    Returns Fe (= fe_frac), Fe2O3, Fe3O4, FeO, Fe_metallic (oxide masses), O (bound to Fe),
+    hf (MJ/t, formation enthalpy of the iron oxides), the gangue keys of :data:`GANGUE`, H2O
+    (LOI), C (= c_frac) and ``other`` = 1 - sum. Iron not listed as FeO, Fe3O4 or metal is
+    hematite. Raises InputError if a listed Fe2O3 disagrees with fe_frac by more than 0.01 or the
+    analysis does not sum to 0.97-1.01.
+    """
+    analysis = dict(default_analysis or {}) if not props.analysis else dict(props.analysis)
+    fe = np.asarray(props.fe_frac, dtype=float)
+    a = {k: np.asarray(v, dtype=float) for k, v in analysis.items()}
+    zero = np.zeros_like(fe)
+    feo = a.get("FeO", zero)
+    fe3o4 = a.get("Fe3O4", zero)
+    fe_met = a.get("Fe_metallic", zero)
+    fe_hem = fe - feo * FE_IN["FeO"] - fe3o4 * FE_IN["Fe3O4"] - fe_met
+    if np.any(fe_hem < -0.005):
+        raise fail(where, f"carriers.{cid}", f"the analysis of {cid} lists more iron as FeO/Fe3O4/metal than "
+                   f"fe_frac = {first_bad(fe, fe_hem < -0.005):.4f}", "analysis consistent with fe_frac")
+    fe_hem = np.maximum(fe_hem, 0.0)
+    fe2o3 = fe_hem / FE_IN["Fe2O3"]
+    if "Fe2O3" in a and np.any(np.abs(a["Fe2O3"] - fe2o3) * FE_IN["Fe2O3"] > 0.01):
+        raise fail(where, f"carriers.{cid}", f"the chemistry of {cid} does not sum: Fe2O3 in the analysis "
+                   f"gives a different Fe than fe_frac", "Fe2O3 x 0.6994 + FeO x 0.7773 + ... = fe_frac within 0.01")
+    oxygen = (fe2o3 * (1 - FE_IN["Fe2O3"]) + fe3o4 * (1 - FE_IN["Fe3O4"]) + feo * (1 - FE_IN["FeO"]))
+    hf = 1000.0 * (fe2o3 / thermo.oxide_molar_mass("Fe2O3") * HF["Fe2O3"]
+                   + fe3o4 / thermo.oxide_molar_mass("Fe3O4") * HF["Fe3O4"]
+                   + feo / thermo.oxide_molar_mass("FeO") * HF["FeO"])
+    out: dict[str, Array] = {"Fe": fe, "Fe2O3": fe2o3, "Fe3O4": fe3o4, "FeO": feo, "Fe_metallic": fe_met,
+                             "O": oxygen, "hf": hf}
+    for key in GANGUE:
+        out[key] = a.get(key, zero)
+    if "Mn" in a:
+        out["MnO"] = out["MnO"] + a["Mn"] * thermo.oxide_molar_mass("MnO") / M["Mn"]
+    out["H2O"] = a.get("LOI", zero) + a.get("H2O", zero)
+    out["C"] = np.asarray(props.c_frac, dtype=float)
+    total = fe + oxygen + out["H2O"] + out["C"] + sum(out[k] for k in GANGUE)
+    if np.any((total < 0.97) | (total > 1.01)):
+        bad = (total < 0.97) | (total > 1.01)
+        raise fail(where, f"carriers.{cid}", f"the chemistry of {cid} does not sum: Fe + O + gangue + LOI = "
+                   f"{first_bad(total, bad):.4f}", "0.97 to 1.01 of the carrier mass")
+    out["other"] = 1.0 - total
+    return out
+
+
+class _Aff:
+    """An affine form c + k*K + v*V of the two unknowns (coke t/tHM, dry air Nm3/tHM)."""
+
+    __slots__ = ("c", "k", "v")
+
+    def __init__(self, c: Array | float = 0.0, k: Array | float = 0.0, v: Array | float = 0.0) -> None:
+        self.c = np.asarray(c, dtype=float)
+        self.k = np.asarray(k, dtype=float)
+        self.v = np.asarray(v, dtype=float)
+
+    def __add__(self, other: _Aff | Array | float) -> _Aff:
+        if isinstance(other, _Aff):
+            return _Aff(self.c + other.c, self.k + other.k, self.v + other.v)
+        return _Aff(self.c + other, self.k, self.v)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: _Aff | Array | float) -> _Aff:
+        if isinstance(other, _Aff):
+            return _Aff(self.c - other.c, self.k - other.k, self.v - other.v)
+        return _Aff(self.c - other, self.k, self.v)
+
+    def __rsub__(self, other: Array | float) -> _Aff:
+        return _Aff(other - self.c, -self.k, -self.v)
+
+    def __mul__(self, s: Array | float) -> _Aff:
+        return _Aff(self.c * s, self.k * s, self.v * s)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, s: Array | float) -> _Aff:
+        return _Aff(self.c / s, self.k / s, self.v / s)
+
+    def at(self, K: Array, V: Array) -> Array:
+        return np.asarray(self.c + self.k * K + self.v * V, dtype=float)
+
+    def where(self, cond: Array, other: _Aff) -> _Aff:
+        return _Aff(np.where(cond, self.c, other.c), np.where(cond, self.k, other.k), np.where(cond, self.v, other.v))
+
+
+# --------------------------------------------------------------------------------------------
+# parameters
+# --------------------------------------------------------------------------------------------
+
+FEEDS = {"sinter_share": "sinter", "pellet_share": "iron_ore_pellets", "lump_share": "iron_ore_lump",
+         "local_ore_share": "local_ore_fines"}
+
+#: coke and PCI ash split (mass fractions of ash), estimate: typical coal ash of coking coals
+#: (SiO2 45-55 %, Al2O3 25-35 %, Fe2O3/CaO/MgO/alkalis the rest); the Fe of the ash is not counted
+#: (carriers give coke and coal no iron)
+ASH_SPLIT = {"SiO2": 0.50, "Al2O3": 0.30, "CaO": 0.05, "MgO": 0.02, "other": 0.13}
+#: PCI coal elemental analysis besides C and ash (dry), estimate for a low-volatile coal
+#: (VM ~20 %: H 4.5 %, N 1.5 %, S 0.5 %, O = remainder)
+PCI_H, PCI_N, PCI_S = 0.045, 0.015, 0.005
+#: K above the hot metal at which the slag is tapped (estimate: slag runs 30-70 K hotter)
+SLAG_SUPERHEAT_K = 50.0
+#: H2 utilisation at the Fe/FeO equilibrium (W point), estimate: H2O/(H2+H2O) ~ 0.41 at 1000 degC
+#: for FeO + H2 = Fe + H2O (Baur-Glaessner diagram)
+ETA_W_H2 = 0.41
+#: O/Fe of wüstite at the W point (RIST)
+Y_WUSTITE = 1.05
+#: heat capacity of dust, GJ/(t K), estimate (oxide/coke mixture ~0.8 kJ/kg K)
+DUST_CP = 0.0008
+#: mean heat capacity of gangue, slag-forming solids and ash below ~1000 degC, GJ/(t K)
+#: (estimate: oxide mixtures ~1.0 kJ/kg K)
+SOLID_CP = 0.0010
+#: temperature of the coke arriving in the raceway, degC (estimate, usual RAFT convention)
+RACEWAY_COKE_C = 1500.0
+
+PARAMETERS: tuple[ParameterSpec, ...] = (
+    ParameterSpec("sinter_share", "dimensionless", "-", 0.85, 0.0, 1.0,
+                  "mass share of sinter in the iron-bearing burden",
+                  "estimate: 1980s Soviet-design furnaces ran on 80-100 % fluxed sinter; PSM imported lump "
+                  "ore for the rest (psm_plant_and_context.md gives no burden figures)"),
+    ParameterSpec("pellet_share", "dimensionless", "-", 0.0, 0.0, 1.0,
+                  "mass share of BF pellets in the iron-bearing burden", "estimate: PSM had no pellet supply"),
+    ParameterSpec("lump_share", "dimensionless", "-", 0.15, 0.0, 1.0,
+                  "mass share of lump ore in the iron-bearing burden",
+                  "estimate: rest of the burden; Japan 15 % lump (process_coefficients 1.2)"),
+    ParameterSpec("local_ore_share", "dimensionless", "-", 0.0, 0.0, 1.0,
+                  "mass share of raw local ore in the iron-bearing burden", "estimate: not charged raw"),
+    ParameterSpec("pci_rate", "mass_per_mass", "t/t", 0.0, 0.0, 0.25,
+                  "pulverised coal injection per t hot metal",
+                  "estimate: Soviet-design furnaces injected natural gas, not coal; modern 0.205 (He17)"),
+    ParameterSpec("natural_gas_rate", "volume_per_mass", "m**3/t", 80.0, 0.0, 200.0,
+                  "natural gas injected at the tuyeres, Nm3 per t hot metal",
+                  "estimate: Soviet practice 60-120 Nm3/tHM; PSM furnaces used Sui gas (gas bill "
+                  "'Rs 2 bn for the furnaces', psm_plant_and_context.md)"),
+    ParameterSpec("blast_temperature", "temperature", "degC", 1050.0, 700.0, 1350.0,
+                  "hot blast temperature",
+                  "estimate: 1980s Soviet stoves 1000-1100 degC; modern 1100-1250 (process_coefficients 1.4)"),
+    ParameterSpec("blast_moisture", "density", "kg/m**3", 0.012, 0.0, 0.06,
+                  "water vapour in the blast, kg per Nm3 of dry blast",
+                  "estimate: natural humidity at Karachi ~15-20 g/Nm3, partly dried; 5-30 g/Nm3 usual"),
+    ParameterSpec("oxygen_enrichment", "dimensionless", "-", 0.02, 0.0, 0.15,
+                  "O2 added to the blast, volume-fraction points above air (0.02 = 23 % O2)",
+                  "estimate: Soviet natural-gas furnaces 23-25 % O2; +2 to +8 points modern (process_coefficients 1.4)"),
+    ParameterSpec("hot_metal_temperature", "temperature", "degC", 1450.0, 1350.0, 1560.0,
+                  "hot metal tapping temperature", "Britannica: 1,400-1,500 degC (process_coefficients 1.4)"),
+    ParameterSpec("slag_basicity", "dimensionless", "-", 1.05, 0.8, 1.4,
+                  "slag basicity target CaO/SiO2 (flux: limestone)",
+                  "estimate: BF slags run CaO/SiO2 1.0-1.2"),
+    ParameterSpec("shaft_efficiency", "dimensionless", "-", 0.88, 0.6, 1.0,
+                  "approach of the gas to the W-point equilibrium (Rist shaft efficiency omega)",
+                  "RIST: typical omega 0.90-0.95 [EST]; 0.88 estimate for an older, smaller furnace"),
+    ParameterSpec("w_point_co_utilisation", "dimensionless", "-", 0.29, 0.25, 0.33,
+                  "CO2/(CO+CO2) at the Fe/FeO equilibrium in the thermal reserve zone",
+                  "RIST: eta_W 0.28-0.30 at 950-1000 degC [EST]"),
+    ParameterSpec("heat_losses", "energy_per_mass", "GJ/t", 0.70, 0.1, 1.5,
+                  "heat lost through the shell and cooling water per t hot metal",
+                  "estimate: 0.3-0.5 GJ/tHM for large modern furnaces, higher for ~1000 m3 furnaces with "
+                  "older cooling (more shell area per t)"),
+    ParameterSpec("top_gas_temperature", "temperature", "degC", 110.0, 60.0, 300.0,
+                  "minimum top gas temperature (burden drying, dew point); the balance gives the actual one",
+                  "estimate: furnaces are run with top gas above ~100 degC; 100-250 degC usual"),
+    ParameterSpec("reserve_zone_temperature", "temperature", "degC", 950.0, 850.0, 1050.0,
+                  "temperature of the thermal reserve zone (boundary of the lower-zone heat balance)",
+                  "RIST: W point evaluated at 950-1000 degC"),
+    ParameterSpec("lower_zone_loss_share", "dimensionless", "-", 0.7, 0.3, 1.0,
+                  "share of the heat losses that occurs below the thermal reserve zone",
+                  "estimate: bosh, belly and hearth carry most of the cooling load"),
+    ParameterSpec("stove_efficiency", "dimensionless", "-", 0.78, 0.5, 0.95,
+                  "hot-stove efficiency (blast sensible heat / fuel LHV)",
+                  "estimate: 75-85 %; He17 1.89 GJ/tHM stove fuel for ~1.4 GJ blast heat"),
+    ParameterSpec("dust_rate", "mass_per_mass", "t/t", 0.018, 0.0, 0.05,
+                  "top-gas dust and sludge per t hot metal",
+                  "estimate: 10-25 kg/tHM flue dust + sludge"),
+    ParameterSpec("blower_kwh_per_nm3", "dimensionless", "kWh/Nm3", 0.085, 0.0, 0.2,
+                  "electricity of the blast blowers per Nm3 blast",
+                  "estimate: adiabatic compression of air to ~4 bar abs at 80 % efficiency (STD); "
+                  "total ~105 kWh/tHM vs He17 110 kWh/tHM"),
+    ParameterSpec("auxiliary_electricity", "electricity_per_mass", "MWh/t", 0.015, 0.0, 0.1,
+                  "other electricity (charging, cast house, gas cleaning) per t hot metal",
+                  "estimate: He17 total 110 kWh/tHM minus blowers"),
+)
+
+
+@dataclass(frozen=True)
+class BlastFurnace:
+    """The blast-furnace model (see the module docstring for the equations)."""
+
+    name: str = "blast_furnace"
+    main_product: str = "hot_metal"
+    PARAMETERS: tuple[ParameterSpec, ...] = PARAMETERS
+
+    def recipe(self, params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps],
+               *, where: str = "model") -> PhysicsResult:
+        return solve(params, carriers, where=where)
+
+
+def _ash_fraction(props: CarrierProps, default: float) -> Array:
+    return np.asarray(props.analysis.get("ash", default), dtype=float)
+
+
+def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *,
+          where: str = "model") -> PhysicsResult:
+    """Solve the furnace for a batch of parameter samples (see module docstring)."""
+    p = check_parameters(PARAMETERS, params, where=where)
+    shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
+    p = {k: np.broadcast_to(v, shape).astype(float) for k, v in p.items()}
+    shares = {k: p[k] for k in FEEDS}
+    share_sum = sum(shares.values())
+    if np.any(np.abs(share_sum - 1.0) > 1e-6):
+        raise fail(where, "sinter_share", f"burden shares sum to {first_bad(share_sum, np.abs(share_sum - 1) > 1e-6):.6f}",
+                   "sinter_share + pellet_share + lump_share + local_ore_share = 1")
+
+    # ---- feed chemistry ------------------------------------------------------------------
+    chem = {k: ferrous_chemistry(get_carrier(carriers, cid, where), cid, where,
+                                 SINTER_DEFAULT_ANALYSIS if cid == "sinter" else None)
+            for k, cid in FEEDS.items()}
+    burden = {key: sum(shares[k] * chem[k][key] for k in FEEDS) for key in chem["sinter_share"]}
+    if np.any(burden["Fe"] <= 0.05):
+        raise fail(where, "sinter_share", "the burden carries no iron", "iron-bearing feeds with fe_frac > 0.05")
+
+    hm = get_carrier(carriers, "hot_metal", where)
+    hm_a = {k: np.asarray(hm.analysis.get(k, 0.0), dtype=float) for k in ("C", "Si", "Mn", "P", "S")}
+    fe_hm = np.asarray(hm.fe_frac, dtype=float)
+    c_hm = np.asarray(hm.c_frac, dtype=float)
+    hm_other = 1.0 - fe_hm - c_hm - hm_a["Si"] - hm_a["Mn"] - hm_a["P"] - hm_a["S"]
+    if np.any(hm_other < -1e-6) or np.any(fe_hm < 0.85):
+        raise fail(where, "carriers.hot_metal", "hot metal chemistry does not sum (Fe + C + Si + Mn + P + S > 1 "
+                   "or Fe < 0.85)", "fe_frac + C + Si + Mn + P + S <= 1")
+    hm_other = np.maximum(hm_other, 0.0)
+
+    coke = get_carrier(carriers, "coke", where)
+    c_k = np.asarray(coke.c_frac, dtype=float)
+    ash_k = _ash_fraction(coke, 0.115)
+    s_k = np.asarray(coke.analysis.get("S", 0.0), dtype=float)
+    rest_k = 1.0 - c_k - ash_k - s_k
+    if np.any(rest_k < -1e-9):
+        raise fail(where, "carriers.coke", "coke chemistry does not sum (C + ash + S > 1)", "C + ash + S <= 1")
+    hf_k = 1000.0 * np.asarray(coke.lhv_gj_per_t) + 1000.0 * c_k / M["C"] * HF["CO2"]  # MJ/t
+
+    pci = get_carrier(carriers, "pci_coal", where)
+    c_p = np.asarray(pci.c_frac, dtype=float)
+    ash_p = _ash_fraction(pci, 0.09)
+    o_p = 1.0 - c_p - ash_p - PCI_H - PCI_N - PCI_S
+    if np.any(o_p < 0):
+        raise fail(where, "carriers.pci_coal", "PCI coal chemistry does not sum (C + ash + H + N + S > 1)",
+                   "c_frac + ash <= 0.935")
+    hf_p = 1000.0 * (np.asarray(pci.lhv_gj_per_t) + c_p / M["C"] * HF["CO2"] + PCI_H / (2 * M["H"]) * HF["H2O"])
+
+    ng = get_carrier(carriers, "natural_gas", where)
+    ng_gp = gas_props(ng)
+    ng_atoms = gas_atoms_per_nm3(ng.volume_fractions)
+    ng_hf = gas_formation_per_nm3(ng.volume_fractions)
+    ng_mass = p["natural_gas_rate"] * ng_gp["density_kg_per_nm3"] / 1000.0  # t/tHM
+
+    lime = get_carrier(carriers, "limestone", where)
+    c_l = np.asarray(lime.c_frac, dtype=float)
+    sio2_l = np.asarray(lime.analysis.get("SiO2", 0.0), dtype=float)
+    mgo_l = np.asarray(lime.analysis.get("MgO", 0.0), dtype=float)
+    co2_l = c_l * (M["C"] + 2 * M["O"]) / M["C"]
+    cao_l = 1.0 - sio2_l - mgo_l - co2_l  # by difference, so limestone mass closes exactly
+
+    blast = get_carrier(carriers, "cold_blast", where)
+    ba = blast.analysis or {"O2": 0.2314, "N2": 0.7552, "Ar": 0.0129}
+    kmol_per_kg = {s: float(ba.get(s, 0.0)) / thermo.species_molar_mass(s) for s in ("O2", "N2", "Ar")}
+    tot = sum(kmol_per_kg.values())
+    y_air = {s: v / tot for s, v in kmol_per_kg.items()}
+    air_kg_per_nm3 = sum(y_air[s] * thermo.species_molar_mass(s) for s in y_air) / VM
+
+    slag_c = get_carrier(carriers, "bf_slag", where)
+    fe_s = np.asarray(slag_c.fe_frac, dtype=float)
+    feo_per_slag = fe_s * thermo.oxide_molar_mass("FeO") / M["Fe"]
+    dust_c = get_carrier(carriers, "dust_sludge", where)
+    fe_d = np.asarray(dust_c.fe_frac, dtype=float)
+    c_d = np.asarray(dust_c.c_frac, dtype=float)
+    o_d = fe_d * 1.5 * M["O"] / M["Fe"]
+    gangue_d = 1.0 - fe_d - c_d - o_d
+    if np.any(gangue_d < 0):
+        raise fail(where, "carriers.dust_sludge", "dust chemistry does not sum (Fe as Fe2O3 + C > 1)",
+                   "fe_frac/0.6994 + c_frac <= 1")
+
+    # ---- fixed quantities per t HM ---------------------------------------------------------
+    T_b, T_hm, T_top = p["blast_temperature"], p["hot_metal_temperature"], p["top_gas_temperature"]
+    T_slag = T_hm + SLAG_SUPERHEAT_K
+    omega, eta_w = p["shaft_efficiency"], p["w_point_co_utilisation"]
+    D = p["dust_rate"]
+    PCI = p["pci_rate"]
+    n_fe = 1000.0 * fe_hm / M["Fe"]
+    n_si, n_mn, n_p = (1000.0 * hm_a[e] / M[e] for e in ("Si", "Mn", "P"))
+    O_f = 2 * n_si + n_mn + 2.5 * n_p
+    C_fixed = 1000.0 * (PCI * c_p + ng_mass * np.asarray(ng_gp["c_frac"]) - c_hm - D * c_d) / M["C"]
+    C_g = _Aff(C_fixed, 1000.0 * c_k / M["C"], 0.0)  # kmol C gasified by fuels
+    H2_fixed = 1000.0 * PCI * PCI_H / (2 * M["H"]) + p["natural_gas_rate"] * ng_atoms["H2"]
+    O_inj = 1000.0 * PCI * o_p / M["O"] + p["natural_gas_rate"] * ng_atoms["O"]
+    N2_inj = 1000.0 * PCI * PCI_N / (2 * M["N"]) + p["natural_gas_rate"] * ng_atoms["N2"]
+    e = p["oxygen_enrichment"]
+    r_e = e / (1.0 - y_air["O2"] - e)  # Nm3 O2 per Nm3 dry air
+    n_o2_v = (y_air["O2"] + r_e) / VM  # kmol O2 per Nm3 air
+    n_h2o_v = p["blast_moisture"] * (1.0 + r_e) / (M["H"] * 2 + M["O"])  # kmol H2O per Nm3 air
+    O_b = _Aff(0.0, 0.0, 2 * n_o2_v + n_h2o_v)
+    H2_tot = _Aff(H2_fixed, 0.0, n_h2o_v)
+    n_N2 = _Aff(N2_inj, 0.0, y_air["N2"] / VM)
+    n_Ar = _Aff(0.0, 0.0, y_air["Ar"] / VM)
+    blast_h = (n_o2_v * thermo.gas_sensible_enthalpy("O2", T_b) + y_air["N2"] / VM * thermo.gas_sensible_enthalpy("N2", T_b)
+               + y_air["Ar"] / VM * thermo.gas_sensible_enthalpy("Ar", T_b)
+               + n_h2o_v * thermo.gas_sensible_enthalpy("H2O", T_b))  # MJ per Nm3 air
+    h_co = thermo.gas_enthalpy("CO", T_top)
+    h_co2 = thermo.gas_enthalpy("CO2", T_top)
+    h_h2 = thermo.gas_enthalpy("H2", T_top)
+    h_h2o = thermo.gas_enthalpy("H2O", T_top)
+    h_n2 = thermo.gas_enthalpy("N2", T_top)
+    h_ar = thermo.gas_enthalpy("Ar", T_top)
+    hm_comp = {"Fe": fe_hm, "C": c_hm, "Si": hm_a["Si"], "Mn": hm_a["Mn"], "P": hm_a["P"], "S": hm_a["S"], "other": hm_other}
+    H_hm = 1000.0 * thermo.metal_enthalpy_gj_per_t(hm_comp, T_hm)
+    h_slag = 1000.0 * thermo.slag_enthalpy_gj_per_t(T_slag)
+    eta_wh = omega * ETA_W_H2
+    T_R = p["reserve_zone_temperature"]
+    h_c_r = thermo.graphite_sensible_enthalpy(T_R)
+    h_co_r, h_co2_r, h_h2_r, h_h2o_r, h_n2_r, h_ar_r = (
+        thermo.gas_enthalpy(sp, T_R) for sp in ("CO", "CO2", "H2", "H2O", "N2", "Ar"))
+    h_wus_r = thermo.sensible_enthalpy("FeO", T_R)
+
+    S_mass = np.full(shape, 0.30)
+    for _ in range(6):
+        fe_need = fe_hm + fe_s * S_mass + fe_d * D
+        B = fe_need / burden["Fe"]
+        # oxygen removed from the iron oxides into the gas
+        O_red = 1000.0 * (B * burden["O"] - D * o_d - fe_s * S_mass * M["O"] / M["Fe"]) / M["O"]
+        y_A = O_red / n_fe
+        y_W = np.minimum(Y_WUSTITE, y_A)
+        hf_wus = HF["FeO"] + (y_W - 1.0) * (HF["Fe2O3"] / 2 - HF["FeO"]) / 0.5  # kJ/mol Fe of FeO_yW
+        n_fe_slag = 1000.0 * fe_s * S_mass / M["Fe"]
+        n_loi = 1000.0 * B * burden["H2O"] / (2 * M["H"] + M["O"])
+        # Mn, P supply; shortfall taken as oxides from the unspecified gangue
+        mn_supply = 1000.0 * B * burden["MnO"] / thermo.oxide_molar_mass("MnO")
+        mno_slag = np.maximum(mn_supply - n_mn, 0.0) * thermo.oxide_molar_mass("MnO") / 1000.0
+        mn_short = np.maximum(n_mn - mn_supply, 0.0)
+        p_supply = 1000.0 * B * burden["P"] / M["P"]
+        p_excess = np.maximum(p_supply - n_p, 0.0) * M["P"] / 1000.0
+        p_short = np.maximum(n_p - p_supply, 0.0)
+        deduct = (mn_short * thermo.oxide_molar_mass("MnO") + p_short * M["P"]
+                  + n_p * 2.5 * M["O"]) / 1000.0 + hm_other  # t taken from the 'minor' slag pool
+        # slag components that do not depend on K (t/tHM), before flux
+        sio2_0 = B * burden["SiO2"] + PCI * ash_p * ASH_SPLIT["SiO2"] - n_si * thermo.oxide_molar_mass("SiO2") / 1000.0
+        al_0 = B * burden["Al2O3"] + PCI * ash_p * ASH_SPLIT["Al2O3"]
+        oth_0 = B * burden["other"] + PCI * ash_p * ASH_SPLIT["other"] + p_excess
+        # dust gangue removed from SiO2 / Al2O3 / other in proportion
+        pool = np.maximum(sio2_0 + al_0 + oth_0, 1e-12)
+        dg = D * gangue_d
+        sio2_0, al_0, oth_0 = sio2_0 - dg * sio2_0 / pool, al_0 - dg * al_0 / pool, oth_0 - dg * oth_0 / pool
+        cao_0 = B * burden["CaO"] + PCI * ash_p * ASH_SPLIT["CaO"]
+        mgo_0 = B * burden["MgO"] + PCI * ash_p * ASH_SPLIT["MgO"]
+        s_slag = B * burden["S"] + PCI * PCI_S - hm_a["S"]  # + coke S below
+        beta = p["slag_basicity"]
+        # limestone affine in K: CaO = beta SiO2
+        den = cao_l - beta * sio2_l
+        L_aff = _Aff((beta * sio2_0 - cao_0) / den, (beta * ash_k * ASH_SPLIT["SiO2"] - ash_k * ASH_SPLIT["CaO"]) / den, 0.0)
+
+        def build(L: _Aff, B: Array = B, O_red: Array = O_red, y_W: Array = y_W, n_loi: Array = n_loi,
+                  sio2_0: Array = sio2_0, al_0: Array = al_0, oth_0: Array = oth_0, cao_0: Array = cao_0,
+                  mgo_0: Array = mgo_0, s_slag: Array = s_slag, mno_slag: Array = mno_slag,
+                  deduct: Array = deduct, hf_wus: Array = hf_wus, n_fe_slag: Array = n_fe_slag) -> dict[str, _Aff]:
+            K1 = _Aff(0.0, 1.0, 0.0)
+            sio2 = sio2_0 + K1 * (ash_k * ASH_SPLIT["SiO2"]) + L * sio2_l
+            cao = cao_0 + K1 * (ash_k * ASH_SPLIT["CaO"]) + L * cao_l
+            mgo = mgo_0 + K1 * (ash_k * ASH_SPLIT["MgO"]) + L * mgo_l
+            minor = al_0 + oth_0 + K1 * (ash_k * (ASH_SPLIT["Al2O3"] + ASH_SPLIT["other"])) - deduct
+            sulf = s_slag + K1 * s_k
+            nonfeo = sio2 + cao + mgo + minor + sulf + mno_slag
+            slag = nonfeo / (1.0 - feo_per_slag)
+            n_cal = L * (1000.0 * c_l / M["C"])  # kmol CO2 from limestone
+            c_gas = C_g + n_cal
+            h2o_top = H2_tot * eta_wh + n_loi
+            o_gas = O_b + O_inj + O_f + O_red + n_cal * 2.0 + n_loi
+            o_c = o_gas - h2o_top
+            n_co2 = o_c - c_gas
+            n_co = c_gas * 2.0 - o_c
+            h2_top = H2_tot * (1.0 - eta_wh)
+            # heat balance H_in - H_out - Q = 0 (MJ/tHM)
+            h_in = (K1 * hf_k + PCI * hf_p + p["natural_gas_rate"] * ng_hf + B * burden["hf"]
+                    + n_si * HF["SiO2"] + n_mn * HF["MnO"] + n_p * HF["P2O5"] / 2
+                    + n_cal * HF["CaCO3"] + n_loi * HF["H2O_l"]
+                    + _Aff(0.0, 0.0, blast_h + n_h2o_v * HF["H2O"]))
+            h_out = (H_hm + slag * h_slag + slag * (feo_per_slag * 1000.0 / thermo.oxide_molar_mass("FeO") * HF["FeO"])
+                     + n_cal * HF["CaO"]
+                     + D * (1000.0 * fe_d / (2 * M["Fe"]) * HF["Fe2O3"] + 1000.0 * DUST_CP * (T_top - 25.0))
+                     + n_co * h_co + n_co2 * h_co2 + h2_top * h_h2 + h2o_top * h_h2o
+                     + n_N2 * h_n2 + n_Ar * h_ar + 1000.0 * p["heat_losses"])
+            # lower zone: below the thermal reserve zone
+            o_w = O_b + O_inj + O_f + y_W * n_fe
+            h2o_w = H2_tot * eta_wh
+            co2_w = o_w - h2o_w - C_g
+            co_w = C_g * 2.0 - (o_w - h2o_w)
+            h_in_low = (K1 * (hf_k + 1000.0 * c_k / M["C"] * h_c_r + 1000.0 * ash_k * SOLID_CP * (T_R - 25.0))
+                        + PCI * hf_p + p["natural_gas_rate"] * ng_hf
+                        + (n_fe + n_fe_slag) * (hf_wus + h_wus_r)
+                        + n_si * HF["SiO2"] + n_mn * HF["MnO"] + n_p * HF["P2O5"] / 2
+                        + (nonfeo - K1 * ash_k) * (1000.0 * SOLID_CP * (T_R - 25.0))
+                        + _Aff(0.0, 0.0, blast_h + n_h2o_v * HF["H2O"]))
+            h_out_low = (H_hm + slag * h_slag + slag * (feo_per_slag * 1000.0 / thermo.oxide_molar_mass("FeO") * HF["FeO"])
+                         + co_w * h_co_r + co2_w * h_co2_r + (H2_tot - h2o_w) * h_h2_r + h2o_w * h_h2o_r
+                         + n_N2 * h_n2_r + n_Ar * h_ar_r + 1000.0 * p["heat_losses"] * p["lower_zone_loss_share"])
+            w_eq = C_g * (1.0 + omega * eta_w) + H2_tot * eta_wh - O_b - O_inj - O_f - y_W * n_fe
+            direct = C_g - O_b - O_inj - O_f
+            return {"heat": h_in - h_out, "heat_low": h_in_low - h_out_low, "w": w_eq,
+                    "top_sensible_rest": h_in - h_out + n_co * (h_co - HF["CO"]) + n_co2 * (h_co2 - HF["CO2"])
+                    + h2_top * h_h2 + h2o_top * (h_h2o - HF["H2O"]) + n_N2 * h_n2 + n_Ar * h_ar, "direct": direct, "slag": slag, "sio2": sio2, "cao": cao,
+                    "mgo": mgo, "minor": minor, "sulf": sulf, "n_co": n_co, "n_co2": n_co2, "h2_top": h2_top,
+                    "h2o_top": h2o_top, "L": L, "n_cal": n_cal}
+
+        def solve2(eqs: dict[str, _Aff]) -> tuple[Array, Array, Array]:
+            results = []
+            for key in ("heat_low", "heat"):
+                heat = eqs[key]
+                chem_eq = eqs["w"]
+                K0, V0 = _cramer(heat, chem_eq)
+                neg_direct = eqs["direct"].at(K0, V0) < 0
+                chem_eq = chem_eq.where(~neg_direct, eqs["direct"])
+                K, V = _cramer(heat, chem_eq)
+                results.append((K, V, neg_direct))
+            (Kl, Vl, ndl), (Kg, Vg, ndg) = results
+            low_binds = Kl >= Kg
+            return np.where(low_binds, Kl, Kg), np.where(low_binds, Vl, Vg), np.where(low_binds, ndl, ndg)
+
+        eqs = build(L_aff)
+        K, V, neg_direct = solve2(eqs)
+        no_flux = L_aff.at(K, V) < 0
+        if np.any(no_flux):
+            eqs0 = build(_Aff(0.0, 0.0, 0.0))
+            K0, V0, nd0 = solve2(eqs0)
+            K, V, neg_direct = np.where(no_flux, K0, K), np.where(no_flux, V0, V), np.where(no_flux, nd0, neg_direct)
+            L_use = L_aff.where(~no_flux, _Aff(0.0, 0.0, 0.0))
+            eqs = build(L_use)
+        S_mass = eqs["slag"].at(K, V)
+
+    # ---- checks ------------------------------------------------------------------------------
+    if np.any(~np.isfinite(K)) or np.any(K <= 0):
+        bad = ~np.isfinite(K) | (K <= 0)
+        name = "pci_rate" if np.any(PCI[bad] > 0) else ("natural_gas_rate" if np.any(p["natural_gas_rate"][bad] > 0)
+                                                          else "heat_losses")
+        raise fail(where, name, f"no solution: the heat and oxygen balance gives a coke rate of "
+                   f"{1000 * first_bad(K, bad):.0f} kg/tHM", "injection rates and heat inputs that leave a positive coke rate")
+    if np.any(V <= 0):
+        raise fail(where, "oxygen_enrichment", "no solution: the balance needs no air blast", "a lower enrichment or injection")
+    n_co = eqs["n_co"].at(K, V)
+    n_co2 = eqs["n_co2"].at(K, V)
+    if np.any(n_co < 0) or np.any(n_co2 < 0):
+        raise fail(where, "shaft_efficiency", "no solution: the top gas would need negative CO or CO2",
+                   "a shaft efficiency and burden that keep 0 < eta_CO < 1")
+
+    # ---- results -----------------------------------------------------------------------------
+    L = eqs["L"].at(K, V)
+    slag = eqs["slag"].at(K, V)
+    fe_need = fe_hm + fe_s * S_mass + fe_d * D
+    B = fe_need / burden["Fe"]
+    n_cal = eqs["n_cal"].at(K, V)
+    h2_top = eqs["h2_top"].at(K, V)
+    h2o_top = eqs["h2o_top"].at(K, V)
+    N2 = n_N2.at(K, V)
+    Ar = n_Ar.at(K, V)
+    dry = n_co + n_co2 + h2_top + N2 + Ar
+    vf = {"CO": n_co / dry, "CO2": n_co2 / dry, "H2": h2_top / dry, "N2": N2 / dry, "Ar": Ar / dry}
+    gp = thermo.gas_properties(vf)
+    gas_t = dry * VM * gp["density_kg_per_nm3"] / 1000.0
+    air_t = V * air_kg_per_nm3 / 1000.0
+    moisture_t = V * n_h2o_v * (2 * M["H"] + M["O"]) / 1000.0
+    o2_t = V * r_e * thermo.species_molar_mass("O2") / VM / 1000.0
+    blast_heat = V * blast_h / 1000.0  # GJ
+    elec = p["auxiliary_electricity"] + p["blower_kwh_per_nm3"] * V * (1.0 + r_e) / 1000.0
+    recipe: dict[str, Array] = {cid: -shares[k] * B for k, cid in FEEDS.items()}
+    recipe.update({
+        "coke": -K, "pci_coal": -PCI + 0.0 * K, "natural_gas": -ng_mass + 0.0 * K, "limestone": -L,
+        "cold_blast": -(air_t + moisture_t), "oxygen": -o2_t, "fuel_heat": -blast_heat / p["stove_efficiency"],
+        "electricity": -elec, "hot_metal": np.ones(shape), "bf_slag": slag, "dust_sludge": D + 0.0 * K, "bf_gas": gas_t,
+    })
+    recipe = {k: np.asarray(v, dtype=float).reshape(shape) for k, v in recipe.items()}
+    sio2, cao, mgo = (eqs[k].at(K, V) for k in ("sio2", "cao", "mgo"))
+    feo = slag * feo_per_slag
+    mass_loss = (h2o_top * (2 * M["H"] + M["O"]) / 1000.0) + K * rest_k
+    O_c = C_g.at(K, V)
+    H2v = H2_tot.at(K, V)
+    O_bv = O_b.at(K, V)
+    mu = (O_c + H2v) / n_fe
+    y_b = (O_bv + O_inj) / n_fe
+    y_f = O_f / n_fe
+    y_A = (1000.0 * (B * burden["O"] - D * o_d - fe_s * S_mass * M["O"] / M["Fe"]) / M["O"]) / n_fe
+    y_W = np.minimum(Y_WUSTITE, y_A)
+    x_top = (y_b + y_f + y_A) / mu
+    x_w = (y_b + y_f + y_W) / mu
+    x_w_eq = (O_c * (1 + eta_w) + H2v * ETA_W_H2) / (O_c + H2v)
+    direct = eqs["direct"].at(K, V)
+    top_t = _top_temperature(eqs["top_sensible_rest"].at(K, V), n_co, n_co2, h2_top, h2o_top, N2, Ar, T_top)
+    raft = _raft(V, n_o2_v, n_h2o_v, y_air, T_b, PCI, c_p, o_p, hf_p, p["natural_gas_rate"], ng_atoms, ng_hf)
+    diag: dict[str, Array] = {
+        "coke_rate_kg_per_thm": 1000 * K,
+        "fuel_rate_kg_per_thm": 1000 * (K + PCI + ng_mass),
+        "burden_t_per_thm": B,
+        "limestone_kg_per_thm": 1000 * L,
+        "air_nm3_per_thm": V,
+        "oxygen_nm3_per_thm": V * r_e,
+        "blast_nm3_per_thm": V * (1 + r_e) + V * n_h2o_v * VM,
+        "top_gas_nm3_per_thm": dry * VM,
+        "top_gas_wet_nm3_per_thm": (dry + h2o_top) * VM,
+        "top_gas_co": vf["CO"], "top_gas_co2": vf["CO2"], "top_gas_h2": vf["H2"], "top_gas_n2": vf["N2"],
+        "top_gas_lhv_mj_per_nm3": gp["lhv_mj_per_nm3"],
+        "eta_co": n_co2 / (n_co + n_co2),
+        "eta_h2": np.broadcast_to(eta_wh, shape),
+        "direct_reduction_degree": direct / (y_W * n_fe),
+        "w_point_binding": (~neg_direct).astype(float),
+        "slag_kg_per_thm": 1000 * slag,
+        "slag_cao": cao / slag, "slag_sio2": sio2 / slag, "slag_mgo": mgo / slag,
+        "slag_al2o3_and_other": eqs["minor"].at(K, V) / slag, "slag_feo": feo / slag,
+        "slag_basicity": cao / sio2,
+        "minor_oxides_unsourced_kg_per_thm": np.broadcast_to(1000.0 * (deduct - hm_other - n_p * 2.5 * M["O"] / 1000.0), shape),
+        "blast_heat_gj_per_thm": blast_heat,
+        "raft_c": raft,
+        "top_gas_temperature_c": top_t,
+        "lower_zone_binding": (top_t > T_top + 1e-6).astype(float),
+        "mass_loss_t": mass_loss,
+        "rist_mu": mu, "rist_y_b": y_b, "rist_y_f": y_f, "rist_y_a": y_A, "rist_y_w": y_W,
+        "rist_x_top": x_top, "rist_x_w": x_w, "rist_x_w_eq": x_w_eq, "rist_y_d": direct / n_fe,
+        "rist_omega": omega,
+    }
+    diag = {k: np.asarray(v, dtype=float).reshape(shape) for k, v in diag.items()}
+    gas = {"volume_fractions": vf, **{k: gp[k] for k in ("c_frac", "lhv_gj_per_t", "density_kg_per_nm3", "lhv_mj_per_nm3")}}
+    return PhysicsResult(recipe=recipe, gas_properties={"bf_gas": gas}, diagnostics=diag)  # type: ignore[dict-item]
+
+
+def _top_temperature(rest: Array, n_co: Array, n_co2: Array, n_h2: Array, n_h2o: Array, n_n2: Array,
+                     n_ar: Array, t_min: Array) -> Array:
+    """Top-gas temperature at which the gas carries the heat ``rest`` (MJ) above 25 degC."""
+    def sens(T: Array) -> Array:
+        return np.asarray(n_co * thermo.gas_sensible_enthalpy("CO", T) + n_co2 * thermo.gas_sensible_enthalpy("CO2", T)
+                          + n_h2 * thermo.gas_sensible_enthalpy("H2", T) + n_h2o * thermo.gas_sensible_enthalpy("H2O", T)
+                          + n_n2 * thermo.gas_sensible_enthalpy("N2", T) + n_ar * thermo.gas_sensible_enthalpy("Ar", T),
+                          dtype=float)
+
+    T = np.asarray(t_min, dtype=float) + 0.0
+    for _ in range(6):
+        f = sens(T) - rest
+        T = T - f / (sens(T + 1.0) - sens(T))
+    return np.asarray(np.maximum(T, t_min), dtype=float)
+
+
+def _cramer(a: _Aff, b: _Aff) -> tuple[Array, Array]:
+    """Solve a.c + a.k K + a.v V = 0 and b.c + b.k K + b.v V = 0 for (K, V)."""
+    det = a.k * b.v - a.v * b.k
+    with np.errstate(divide="ignore", invalid="ignore"):
+        K = (-a.c * b.v + b.c * a.v) / det
+        V = (-a.k * b.c + a.c * b.k) / det
+    return np.asarray(K, dtype=float), np.asarray(V, dtype=float)
+
+
+def _raft(V: Array, n_o2_v: Array, n_h2o_v: Array, y_air: Mapping[str, float], T_b: Array, PCI: Array,
+          c_p: Array, o_p: Array, hf_p: Array, ng_rate: Array, ng_atoms: Mapping[str, Array], ng_hf: Array) -> Array:
+    """Raceway adiabatic flame temperature, degC (coke at 1500 degC, injectants cold, products CO/H2/N2/Ar)."""
+    n_o2 = V * n_o2_v
+    n_w = V * n_h2o_v
+    n_n2 = V * y_air["N2"] / VM + 1000.0 * PCI * PCI_N / (2 * M["N"]) + ng_rate * ng_atoms["N2"]
+    n_ar = V * y_air["Ar"] / VM
+    o_tot = 2 * n_o2 + n_w + 1000.0 * PCI * o_p / M["O"] + ng_rate * ng_atoms["O"]
+    c_inj = 1000.0 * PCI * c_p / M["C"] + ng_rate * ng_atoms["C"]
+    n_co = o_tot
+    c_coke = np.maximum(o_tot - c_inj, 0.0)
+    n_h2 = n_w + 1000.0 * PCI * PCI_H / (2 * M["H"]) + ng_rate * ng_atoms["H2"]
+    h_in = (n_o2 * thermo.gas_sensible_enthalpy("O2", T_b) + V * y_air["N2"] / VM * thermo.gas_sensible_enthalpy("N2", T_b)
+            + n_ar * thermo.gas_sensible_enthalpy("Ar", T_b) + n_w * thermo.gas_enthalpy("H2O", T_b)
+            + PCI * hf_p + ng_rate * ng_hf + c_coke * thermo.graphite_sensible_enthalpy(RACEWAY_COKE_C))
+
+    def h_out(T: Array) -> Array:
+        return np.asarray(n_co * thermo.gas_enthalpy("CO", T) + n_h2 * thermo.gas_sensible_enthalpy("H2", T)
+                          + n_n2 * thermo.gas_sensible_enthalpy("N2", T) + n_ar * thermo.gas_sensible_enthalpy("Ar", T),
+                          dtype=float)
+
+    T = np.full(np.shape(V), 2000.0)
+    for _ in range(6):
+        f = h_out(T) - h_in
+        slope = (h_out(T + 1.0) - h_out(T)) / 1.0
+        T = T - f / slope
+    return np.asarray(T, dtype=float)
+
+
+MODEL = BlastFurnace()
