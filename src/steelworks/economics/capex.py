@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -263,7 +264,7 @@ def estimate_capex(
     )
 
 
-def reconcile(estimate: CapexEstimate) -> dict[str, object]:
+def reconcile(estimate: CapexEstimate) -> dict[str, Any]:
     """Top-down and bottom-up side by side, per unit and in total (cost-year USD, EPC)."""
     rows = [
         {

@@ -330,6 +330,7 @@ def run(model: CashFlowModel, samples: Samples | None = None, *, breakeven: bool
         repayment=model.debt_repayment,
     )
     principal[:, -1] += balance[:, -1]  # anything left is repaid from the terminal value
+    balance[:, -1] = 0.0
     levered_tax = _tax(
         model, p, project["ebitda"] - project["tax_depreciation"] - interest, project["revenue"]
     )
@@ -414,11 +415,12 @@ def _steady_state_costs(model: CashFlowModel, p: _Pieces, project: dict[str, Arr
     out_t = model.products_t * prod_t
     opex_t = project["opex"][:, t] - p.revenue_other[:, t]  # by-product sales credited
     cash_cost = opex_t / infl_t / out_t
-    # capital charge: capex compounded to the first commissioning at the real rate, recovered over
-    # the operating years of the horizon; recurring capital averaged over those years
+    # capital charge: capex compounded at the real rate to the end of the year before the first
+    # commissioning (flows of year t sit at time t, as in npv), recovered by a level annuity over the
+    # operating years of the horizon; recurring capital averaged over those years
     years = np.arange(model.n_years)
     capex_real = p.capex_lines["initial"] / p.infl[None, :]
-    at_commissioning = (capex_real * (1.0 + p.real_rate[:, None]) ** (c0 - years[None, :])).sum(axis=1)
+    at_commissioning = (capex_real * (1.0 + p.real_rate[:, None]) ** (c0 - 1 - years[None, :])).sum(axis=1)
     operating_years = model.n_years - c0
     later = p.capex_lines["recurring"] + p.capex_lines["sustaining"] + p.capex_lines["replacement"]
     later_real = (later / p.infl[None, :])[:, c0:].sum(axis=1) / max(operating_years, 1)

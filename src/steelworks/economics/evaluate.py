@@ -87,6 +87,32 @@ class PlantYear:
         return cls(**kwargs)
 
     @classmethod
+    def from_balance(cls, result: Any, label: str = "") -> PlantYear:
+        """Adapter for the plant's :class:`steelworks.api.BalanceResult` (duck-typed).
+
+        Products are the sold carriers tagged ``product`` in the boundary table.
+        """
+        report = result.report
+        products = {
+            row["carrier"]: float(row["sold"])
+            for row in report["boundary"]
+            if row["sold"] > 0 and "product" in row.get("tags", ())
+        }
+        kpis = result.kpis
+        return cls(
+            purchased={k: float(v) for k, v in result.purchased.items()},
+            sold={k: float(v) for k, v in result.sold.items()},
+            crude_steel_t=float(kpis["crude_steel_t"]),
+            products_t=products,
+            co2_direct_t=float(kpis.get("co2_direct_t", 0.0)),
+            co2_indirect_t=float(kpis.get("co2_indirect_t", 0.0)),
+            lhv_gj_per_t={k: float(v) for k, v in result.lhv_gj_per_t.items() if v > 0},
+            unit_output_t={k: float(v) for k, v in result.unit_output.items()},
+            unit_kind=dict(result.unit_kind),
+            label=label or str(report.get("scenario", "")),
+        )
+
+    @classmethod
     def idle(cls) -> PlantYear:
         return cls(purchased={}, sold={}, crude_steel_t=0.0, products_t={}, label="idle")
 

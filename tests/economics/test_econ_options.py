@@ -1,0 +1,106 @@
+"""The bundled options end to end, the result contract, and the idle plant by hand."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from steelworks.economics import PlantYear, compare, evaluate, placeholder_plant_year
+from steelworks.errors import InputError
+from steelworks.schema.economics import list_options
+
+KPI_KEYS = {
+    "capex_usd",
+    "npv_usd",
+    "irr",
+    "payback_years",
+    "lcos_usd_per_t",
+    "cash_cost_usd_per_t",
+    "fx_saved_usd_per_year",
+    "jobs_direct",
+    "jobs_indirect",
+    "co2_t_per_t_crude_steel",
+    "discount_rate",
+    "horizon_years",
+}
+ROW_KEYS = {
+    "year",
+    "capex_usd",
+    "revenue_usd",
+    "opex_usd",
+    "tax_usd",
+    "net_cash_flow_usd",
+    "production_t",
+    "raw_materials_usd",
+    "energy_usd",
+    "labour_usd",
+    "maintenance_usd",
+    "other_fixed_usd",
+    "carbon_cost_usd",
+    "debt_service_usd",
+}
+
+
+@pytest.mark.parametrize("option", list_options())
+def test_every_bundled_option_evaluates(option: str) -> None:
+    result = evaluate(placeholder_plant_year(option), option)
+    data = result.to_dict()
+    json.dumps(data)  # JSON-ready: no numpy types, no NaN
+    assert set(data["kpis"]) >= KPI_KEYS
+    assert len(data["cash_flows"]) == data["kpis"]["horizon_years"] == 30
+    assert set(data["cash_flows"][0]) >= ROW_KEYS
+    assert data["revenue_by_product_usd_per_year_full_output"] is not None
+
+
+def test_mothballed_npv_by_hand() -> None:
+    result = evaluate(PlantYear.idle(), "psm-mothballed")
+    k = result.kpis
+    assert k["irr"] is None and k["payback_years"] is None and k["lcos_usd_per_t"] is None
+    assert k["capex_usd"] == 0.0
+    # 934 staff: 20 x 900k + 180 x 250k + 350 x 90k + 200 x 55k + 184 x 40k PKR/month, x 12 x 1.35 on-cost
+    labour = (20 * 900e3 + 180 * 250e3 + 350 * 90e3 + 200 * 55e3 + 184 * 40e3) * 12 * 1.35 / 281.22
+    yearly = labour + 2.45e9 / 281.22 + 5e6  # + site power + preservation; legacy interest is outside
+    # no revenue, so no tax; inflation cancels between nominal flows and the nominal rate
+    npv = -yearly * sum(1.1**-t for t in range(30))
+    assert k["npv_usd"] == pytest.approx(npv, rel=1e-9)
+    assert k["jobs_direct"] == 934
+    assert k["legacy_costs_outside_cash_flow_usd_per_year"] == pytest.approx(20e9 / 281.22)
+
+
+def test_compare_against_the_baseline() -> None:
+    idle = evaluate(PlantYear.idle(), "psm-mothballed")
+    eaf = evaluate(placeholder_plant_year("psm-eaf"), "psm-eaf")
+    rows = compare([idle, eaf], baseline="psm-mothballed")
+    assert rows[1]["npv_vs_baseline_usd"] == pytest.approx(eaf.kpis["npv_usd"] - idle.kpis["npv_usd"])
+    with pytest.raises(InputError, match="baseline"):
+        compare([eaf], baseline="psm-mothballed")
+
+
+def test_plant_year_from_mapping_rejects_unknown_fields() -> None:
+    with pytest.raises(InputError, match="unknown plant-year field") as err:
+        PlantYear.from_mapping(
+            {"purchased": {}, "sold": {}, "crude_steel_t": 1, "products_t": {}, "steel": 1}
+        )
+    assert "purchased" in (err.value.allowed or "")
+
+
+def test_a_flowsheet_buying_an_unpriced_carrier() -> None:
+    plant = placeholder_plant_year("psm-eaf")
+    plant.purchased["hydrogen_peroxide"] = 10.0
+    with pytest.raises(InputError, match="hydrogen_peroxide") as err:
+        evaluate(plant, "psm-eaf")
+    assert err.value.file is not None and err.value.file.endswith("pk-2025.yaml")
+
+
+@pytest.mark.slow
+def test_with_the_plant_solve_of_the_psm_scenario() -> None:
+    api = pytest.importorskip("steelworks.api")
+    balance = api.run_balance("psm")
+    plant = PlantYear.from_balance(balance)
+    assert plant.crude_steel_t == pytest.approx(1.1e6, rel=1e-6)
+    assert "hot_rolled_coil" in plant.products_t and "bf_slag" not in plant.products_t
+    result = evaluate(plant, "psm-bf-revival")
+    co2 = (balance.kpis["co2_direct_t"] + balance.kpis["co2_indirect_t"]) / plant.crude_steel_t
+    assert result.kpis["co2_t_per_t_crude_steel"] == pytest.approx(co2, rel=1e-9)
+    assert result.kpis["cash_cost_usd_per_t"] > 0
