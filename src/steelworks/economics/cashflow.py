@@ -129,7 +129,7 @@ class _Pieces:
     infl: Array
     prod: Array  # (S, T)
     revenue_products: Array  # (S, T) nominal, at multiplier 1
-    revenue_by_product: Array  # (S, C, T)? kept as (S, C) full-year * later
+    revenue_by_product: Array  # (S, n_products) sales of each product in the full-output year
     revenue_other: Array  # (S, T)
     cost_lines: dict[str, Array]  # (S, T) nominal, independent of the multiplier
     purchases: Array  # (S, T) nominal purchases (for working capital)
@@ -139,7 +139,7 @@ class _Pieces:
     residual: Array  # (S,) nominal at the last year
     nominal_rate: Array  # (S,)
     real_rate: Array  # (S,)
-    super_thresholds: Array  # (T,) nominal thresholds per year are approximated by their mean
+    super_thresholds: Array  # super-tax brackets, USD of the super-tax year (see _tax)
     capex_factor: Array
 
 
