@@ -33,6 +33,8 @@ Array = NDArray[np.float64]
 
 #: relative tolerance of the mass, Fe and C balances
 MATERIAL_TOL = 1e-9
+#: t (or GJ): amounts below this are treated as zero when a residual is made relative
+ABSOLUTE_FLOOR = 1e-6
 #: relative tolerance of the energy balance (LHV data are given to 3-4 significant figures)
 ENERGY_TOL = 1e-6
 
@@ -61,9 +63,10 @@ class Balances:
     carrier_residual: Array  # (S, C)
 
     def residual_rel(self, element: str) -> Array:
+        """(in - out) / in; below 1 g (or 1 MJ) of throughput the denominator is held at that floor."""
         a = getattr(self, f"{element}_in")
         b = getattr(self, f"{element}_out")
-        return np.asarray((a - b) / np.where(a > 0, a, 1.0))
+        return np.asarray((a - b) / np.maximum(a, ABSOLUTE_FLOOR))
 
 
 def compute_balances(sol: Solution) -> Balances:

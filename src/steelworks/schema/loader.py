@@ -156,61 +156,93 @@ def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[s
     scenario_file = find_scenario(name_or_path)
     raw, scenario_lines = load_yaml(scenario_file)
     body = _section(raw, "scenario", scenario_file)
-    try:
-        spec = ScenarioSpec.model_validate(body)
-    except ValidationError as exc:
-        raise _validation_error(exc, [Origin(str(scenario_file), scenario_lines, ("scenario",))], {}, ("scenario",)) from None
-
-    plant_file = (scenario_file.parent / spec.plant).resolve()
+    plant_ref = body.get("plant")
+    if not isinstance(plant_ref, str):
+        line = scenario_lines.get(("scenario", "plant"), scenario_lines.get(("scenario",)))
+        raise InputError("the scenario must name its plant file ('plant: path/to/plant.yaml')", file=str(scenario_file),
+                         location=f"line {line}: plant" if line else "plant")
+    plant_file = (scenario_file.parent / plant_ref).resolve()
     plant_raw, plant_lines = load_yaml(plant_file)
     plant_body = _section(plant_raw, "plant", plant_file)
-    carriers_file = (plant_file.parent / str(plant_body.get("carriers_file", "carriers.yaml"))).resolve()
+    carriers_ref = str(plant_body.get("carriers_file", "carriers.yaml"))
+    carriers_file = (plant_file.parent / carriers_ref).resolve()
     if not carriers_file.exists():
-        carriers_file = (DATA_DIR / str(plant_body.get("carriers_file", "carriers.yaml"))).resolve()
+        carriers_file = (DATA_DIR / carriers_ref).resolve()
     carriers_raw, carriers_lines = load_yaml(carriers_file)
     carriers_body = _section(carriers_raw, "carriers", carriers_file)
+    return resolve_scenario(body, plant_body, carriers_body, overrides,
+                            files=(scenario_file, plant_file, carriers_file),
+                            lines=(_sub(scenario_lines, ("scenario",)), _sub(plant_lines, ("plant",)),
+                                   _sub(carriers_lines, ("carriers",))))
 
-    tree: dict[str, Any] = copy.deepcopy(plant_body)
-    tree["carriers"] = copy.deepcopy(carriers_body)
-    tree["demand"] = copy.deepcopy(body.get("demand", {}))
-    tree["target"] = copy.deepcopy(body.get("target"))
+
+def resolve_scenario(
+    scenario: Mapping[str, Any],
+    plant: Mapping[str, Any],
+    carriers: Mapping[str, Any],
+    overrides: Iterable[str] | Mapping[str, Any] = (),
+    *,
+    files: tuple[Path, Path, Path] = (Path("<scenario>"), Path("<plant>"), Path("<carriers>")),
+    lines: tuple[LineMap, LineMap, LineMap] = ({}, {}, {}),
+) -> ResolvedScenario:
+    """Merge and validate a scenario given as data (the bodies under ``scenario:``, ``plant:``, ``carriers:``).
+
+    This is what :func:`load_scenario` does after reading the files; it lets Python users and tests
+    build a works without writing files.
+    """
+    scenario_file, plant_file, carriers_file = files
+    scenario_lines, plant_lines, carriers_lines = lines
+    try:
+        spec = ScenarioSpec.model_validate(dict(scenario))
+    except ValidationError as exc:
+        raise _validation_error(exc, [Origin(str(scenario_file), scenario_lines, ())], {}, ()) from None
+
+    tree: dict[str, Any] = copy.deepcopy(dict(plant))
+    tree["carriers"] = copy.deepcopy(dict(carriers))
+    tree["demand"] = copy.deepcopy(scenario.get("demand", {}))
+    tree["target"] = copy.deepcopy(scenario.get("target"))
     origins = [
-        Origin(str(plant_file), _sub(plant_lines, ("plant",)), ()),
-        Origin(str(carriers_file), _sub(carriers_lines, ("carriers",)), ("carriers",)),
-        Origin(str(scenario_file), _sub(scenario_lines, ("scenario", "demand")), ("demand",)),
-        Origin(str(scenario_file), _sub(scenario_lines, ("scenario", "target")), ("target",)),
+        Origin(str(plant_file), plant_lines, ()),
+        Origin(str(carriers_file), carriers_lines, ("carriers",)),
+        Origin(str(scenario_file), _sub(scenario_lines, ("demand",)), ("demand",)),
+        Origin(str(scenario_file), _sub(scenario_lines, ("target",)), ("target",)),
     ]
+    if not isinstance(tree.get("units"), dict):
+        raise InputError("the plant needs a 'units' mapping", file=str(plant_file), location="units")
+    if not isinstance(tree.get("carriers"), dict):
+        raise InputError("the carriers file needs a 'carriers' mapping", file=str(carriers_file), location="carriers")
 
-    units_tree = tree.get("units") if isinstance(tree.get("units"), dict) else {}
+    units_tree = tree["units"]
     restore = list(units_tree) if spec.restore == "all" else spec.restore
     for unit_id in restore:
         if unit_id not in units_tree:
-            line = scenario_lines.get(("scenario", "restore"))
+            line = scenario_lines.get(("restore",))
             raise InputError(f"restore names unknown unit '{unit_id}'", file=str(scenario_file),
                              location=f"line {line}: restore" if line else "restore", allowed=", ".join(units_tree))
-        units_tree[unit_id]["condition"] = "operating"
+        if isinstance(units_tree[unit_id], dict):
+            units_tree[unit_id]["condition"] = "operating"
 
     overridden: dict[str, Any] = {}
     for key, value in spec.overrides.items():
         try:
             apply_override(tree, key, value)
         except InputError as exc:
-            line = scenario_lines.get(("scenario", "overrides", key))
+            line = scenario_lines.get(("overrides", key))
             raise InputError(exc.message, file=str(scenario_file), location=f"line {line}: overrides.{key}" if line else key,
                              allowed=exc.allowed) from None
     for key, value in _override_items(overrides):
         apply_override(tree, key, value)
         overridden[key] = value
 
-    carriers: dict[str, CarrierSpec] = {}
+    carrier_specs: dict[str, CarrierSpec] = {}
     for cid, cbody in tree["carriers"].items():
         try:
-            carriers[cid] = CarrierSpec.model_validate(cbody)
+            carrier_specs[cid] = CarrierSpec.model_validate(cbody)
         except ValidationError as exc:
             raise _validation_error(exc, origins, overridden, ("carriers", cid)) from None
     plant_fields = {k: v for k, v in tree.items() if k not in ("carriers", "demand", "target")}
     try:
-        plant = PlantSpec.model_validate(plant_fields)
+        plant_spec = PlantSpec.model_validate(plant_fields)
     except ValidationError as exc:
         raise _validation_error(exc, origins, overridden, ()) from None
     target = None
@@ -220,15 +252,16 @@ def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[s
         except ValidationError as exc:
             raise _validation_error(exc, origins, overridden, ("target",)) from None
     if not isinstance(tree.get("demand"), dict):
-        raise InputError("demand must be a mapping of carrier: quantity per year", file=str(scenario_file), location="demand")
+        raise InputError("demand must be a mapping of carrier: quantity per year", file=str(scenario_file),
+                         location="demand")
     return ResolvedScenario(
         name=spec.name,
         description=spec.description,
         scenario_file=scenario_file,
         plant_file=plant_file,
         carriers_file=carriers_file,
-        plant=plant,
-        carriers=carriers,
+        plant=plant_spec,
+        carriers=carrier_specs,
         demand=dict(tree["demand"]),
         target=target,
         economics=spec.economics,
