@@ -207,6 +207,7 @@ class _Aff:
     """An affine form c + k*K + v*V of the two unknowns (coke t/tHM, dry air Nm3/tHM)."""
 
     __slots__ = ("c", "k", "v")
+    __array_ufunc__ = None  # make numpy arrays defer to the reflected operators below
 
     def __init__(self, c: Array | float = 0.0, k: Array | float = 0.0, v: Array | float = 0.0) -> None:
         self.c = np.asarray(c, dtype=float)
@@ -266,6 +267,11 @@ ETA_W_H2 = 0.41
 Y_WUSTITE = 1.05
 #: heat capacity of dust, GJ/(t K), estimate (oxide/coke mixture ~0.8 kJ/kg K)
 DUST_CP = 0.0008
+#: leanest burden the model accepts (estimate: below ~30 % Fe the slag volume stops a furnace)
+MIN_BURDEN_FE = 0.30
+#: coldest raceway flame the model accepts, degC (estimate: furnaces are run at RAFT 2,000-2,300
+#: degC; below ~1,850 degC coal burnout and hearth heat fail)
+MIN_RAFT_C = 1850.0
 #: mean heat capacity of gangue, slag-forming solids and ash below ~1000 degC, GJ/(t K)
 #: (estimate: oxide mixtures ~1.0 kJ/kg K)
 SOLID_CP = 0.0010
@@ -374,8 +380,9 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
                                  SINTER_DEFAULT_ANALYSIS if cid == "sinter" else None)
             for k, cid in FEEDS.items()}
     burden = {key: sum(shares[k] * chem[k][key] for k in FEEDS) for key in chem["sinter_share"]}
-    if np.any(burden["Fe"] <= 0.05):
-        raise fail(where, "sinter_share", "the burden carries no iron", "iron-bearing feeds with fe_frac > 0.05")
+    if np.any(burden["Fe"] <= MIN_BURDEN_FE):
+        raise fail(where, "sinter_share", f"the burden carries (almost) no iron: {first_bad(burden['Fe'], burden['Fe'] <= MIN_BURDEN_FE):.3f} "
+                   "Fe on average", f"a burden averaging more than {MIN_BURDEN_FE} Fe")
 
     hm = get_carrier(carriers, "hot_metal", where)
     hm_a = {k: np.asarray(hm.analysis.get(k, 0.0), dtype=float) for k in ("C", "Si", "Mn", "P", "S")}
@@ -631,7 +638,7 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         "cold_blast": -(air_t + moisture_t), "oxygen": -o2_t, "fuel_heat": -blast_heat / p["stove_efficiency"],
         "electricity": -elec, "hot_metal": np.ones(shape), "bf_slag": slag, "dust_sludge": D + 0.0 * K, "bf_gas": gas_t,
     })
-    recipe = {k: np.asarray(v, dtype=float).reshape(shape) for k, v in recipe.items()}
+    recipe = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in recipe.items()}
     sio2, cao, mgo = (eqs[k].at(K, V) for k in ("sio2", "cao", "mgo"))
     feo = slag * feo_per_slag
     mass_loss = (h2o_top * (2 * M["H"] + M["O"]) / 1000.0) + K * rest_k
@@ -649,6 +656,12 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     direct = eqs["direct"].at(K, V)
     top_t = _top_temperature(eqs["top_sensible_rest"].at(K, V), n_co, n_co2, h2_top, h2o_top, N2, Ar, T_top)
     raft = _raft(V, n_o2_v, n_h2o_v, y_air, T_b, PCI, c_p, o_p, hf_p, p["natural_gas_rate"], ng_atoms, ng_hf)
+    if np.any(raft < MIN_RAFT_C):
+        bad = raft < MIN_RAFT_C
+        name = "pci_rate" if np.any(PCI[bad] > 0) else ("natural_gas_rate" if np.any(p["natural_gas_rate"][bad] > 0)
+                                                          else "blast_moisture")
+        raise fail(where, name, f"no solution: the raceway flame would be {first_bad(raft, bad):.0f} degC, too cold "
+                   "for the injection", f"injection, blast temperature and O2 giving a flame above {MIN_RAFT_C:.0f} degC")
     diag: dict[str, Array] = {
         "coke_rate_kg_per_thm": 1000 * K,
         "fuel_rate_kg_per_thm": 1000 * (K + PCI + ng_mass),
@@ -679,7 +692,7 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         "rist_x_top": x_top, "rist_x_w": x_w, "rist_x_w_eq": x_w_eq, "rist_y_d": direct / n_fe,
         "rist_omega": omega,
     }
-    diag = {k: np.asarray(v, dtype=float).reshape(shape) for k, v in diag.items()}
+    diag = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in diag.items()}
     gas = {"volume_fractions": vf, **{k: gp[k] for k in ("c_frac", "lhv_gj_per_t", "density_kg_per_nm3", "lhv_mj_per_nm3")}}
     return PhysicsResult(recipe=recipe, gas_properties={"bf_gas": gas}, diagnostics=diag)  # type: ignore[dict-item]
 

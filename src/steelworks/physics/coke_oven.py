@@ -117,7 +117,7 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         "benzol": p["benzol_yield"] * per, "ammonium_sulphate": p["ammonium_sulphate_yield"] * per,
         "coke_oven_gas": m_cog * per, "fuel_heat": -underfiring, "electricity": -p["electricity"], "steam": -p["steam"],
     }
-    recipe = {k: np.asarray(v, dtype=float).reshape(shape) for k, v in recipe.items()}
+    recipe = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in recipe.items()}
     diag = {
         "coal_t_per_t_coke": per, "wet_coal_t_per_t_coke": per / (1.0 - w), "coke_yield": y_coke,
         "total_coke_yield": y_tot, "cog_nm3_per_t_coal": v_cog, "cog_nm3_per_t_coke": v_cog * per,
@@ -125,7 +125,7 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         "cog_mass_share_of_coal": m_cog, "coke_ash_implied": ash_coal / y_tot + 0.0 * per,
         "underfiring_gj_per_t_coke": underfiring, "mass_loss_t": loss * per, "carbon_emitted_t": 0.0 * per,
     }
-    diag = {k: np.asarray(v, dtype=float).reshape(shape) for k, v in diag.items()}
+    diag = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in diag.items()}
     gas = {"volume_fractions": {k: np.asarray(v, dtype=float) for k, v in cog.volume_fractions.items()},
            **{k: gp[k] for k in ("c_frac", "lhv_gj_per_t", "density_kg_per_nm3", "lhv_mj_per_nm3")}}
     return PhysicsResult(recipe=recipe, gas_properties={"coke_oven_gas": gas}, diagnostics=diag)  # type: ignore[dict-item]

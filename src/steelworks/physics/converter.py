@@ -273,7 +273,7 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         "electricity": -p["electricity"] + 0.0 * per, "liquid_steel": np.ones(shape), "bof_slag": f["S"] * per,
         "dust_sludge": f["dust"] * per, "converter_gas": gas_t * per,
     }
-    recipe = {k: np.asarray(v, dtype=float).reshape(shape) for k, v in recipe.items()}
+    recipe = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in recipe.items()}
     diag = {
         "scrap_t_per_t_hm": x, "scrap_share": x / (1.0 + x), "max_scrap_share": share_max,
         "steel_t_per_t_hm": W, "hot_metal_t_per_t": per, "scrap_kg_per_t": 1000.0 * x * per,
@@ -288,7 +288,7 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         "carbon_emitted_t": c_emitted * per, "mass_loss_t": lost_t * per,
         "ferroalloys_kg_per_t": 1000.0 * f["fa"] * per,
     }
-    diag = {k: np.asarray(v, dtype=float).reshape(shape) for k, v in diag.items()}
+    diag = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in diag.items()}
     gas = {"volume_fractions": vf, **{k: gp[k] for k in ("c_frac", "lhv_gj_per_t", "density_kg_per_nm3", "lhv_mj_per_nm3")}}
     return PhysicsResult(recipe=recipe, gas_properties={"converter_gas": gas}, diagnostics=diag)  # type: ignore[dict-item]
 

@@ -102,7 +102,7 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     o2 = (1.0 - h) * p["oxygen_ng"]
     recipe = {"dr_pellets": -pellets + 0.0 * h, "natural_gas": -ng_t, "hydrogen": -h2_t, "electricity": -elec,
               "oxygen": -o2, "dri": np.ones(shape)}
-    recipe = {k: np.asarray(v, dtype=float).reshape(shape) for k, v in recipe.items()}
+    recipe = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in recipe.items()}
     c_em = ng_t * c_ng - c_dri
     m_in = pellets + ng_t + h2_t + o2
     diag = {
@@ -112,7 +112,7 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         "oxygen_removed_t": o_rem + 0.0 * h, "carbon_emitted_t": c_em, "co2_t_per_t": c_em * thermo.CO2_PER_C,
         "mass_loss_t": m_in - 1.0,
     }
-    diag = {k: np.asarray(v, dtype=float).reshape(shape) for k, v in diag.items()}
+    diag = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in diag.items()}
     if np.any(diag["mass_loss_t"] < 0):
         raise fail(where, "hydrogen_share", f"inputs weigh less than the DRI ({first_bad(m_in, m_in < 1):.3f} t)",
                    "consistent pellet and DRI carriers")

@@ -200,7 +200,7 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         "burnt_lime": -L, "coke_breeze": -p["charge_carbon"], "electrodes": -p["electrodes"], "natural_gas": -ng_t,
         "oxygen": -o2_t, "electricity": -elec, "liquid_steel": np.ones(shape), "eaf_slag": S, "dust_sludge": dust_t + 0.0 * S,
     }
-    recipe = {kk: np.asarray(v, dtype=float).reshape(shape) for kk, v in recipe.items()}
+    recipe = {kk: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for kk, v in recipe.items()}
     c_in = sum(-recipe[c] * (carriers[c].c_frac if c != "natural_gas" else ng_gp["c_frac"])
                for c in ("scrap", "dri", "hot_metal", "ferroalloys", "burnt_lime", "coke_breeze", "electrodes", "natural_gas"))
     c_em = c_in - c_ls - dust_t * c_d
@@ -214,7 +214,7 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         "carbon_emitted_t": c_em, "co2_t_per_t": c_em * thermo.CO2_PER_C, "mass_loss_t": m_in - 1.0 - S - dust_t,
         "burner_gas_formation_mj": ng_nm3 * gas_formation_per_nm3(ng.volume_fractions),
     }
-    diag = {kk: np.asarray(v, dtype=float).reshape(shape) for kk, v in diag.items()}
+    diag = {kk: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for kk, v in diag.items()}
     return PhysicsResult(recipe=recipe, diagnostics=diag)
 
 

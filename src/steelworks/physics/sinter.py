@@ -159,7 +159,7 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         "coke_breeze": -b_t + 0.0 * ore, "fuel_heat": -p["ignition"], "electricity": -p["electricity"],
         "sinter": np.ones(shape),
     }
-    recipe = {k: np.asarray(v, dtype=float).reshape(shape) for k, v in recipe.items()}
+    recipe = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in recipe.items()}
     c_in = b_t * np.asarray(breeze.c_frac) + L * lime["C"] + D * dolo["C"] + d * c_d
     m_in = ore + d + s + L + D + b_t
     diag = {
@@ -170,7 +170,7 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         "return_fines_t_per_t": p["return_fines"], "carbon_emitted_t": c_in,
         "co2_t_per_t": c_in * thermo.CO2_PER_C, "mass_loss_t": m_in - 1.0,
     }
-    diag = {k: np.asarray(v, dtype=float).reshape(shape) for k, v in diag.items()}
+    diag = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in diag.items()}
     return PhysicsResult(recipe=recipe, diagnostics=diag)
 
 
