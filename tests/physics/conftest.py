@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from physics_testutil import load_carriers  # noqa: E402
+from physics_testutil import load_carriers
 
 
 @pytest.fixture(scope="session")

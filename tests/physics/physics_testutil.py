@@ -27,17 +27,27 @@ def load_carriers(overrides: Mapping[str, CarrierProps] | None = None) -> dict[s
         vf = rec.get("volume_fractions") or {}
         if vf:
             gp = gas_properties(vf)
-            out[cid] = CarrierProps(fe_frac=0.0, c_frac=float(gp["c_frac"]), lhv_gj_per_t=float(gp["lhv_gj_per_t"]),
-                                    volume_fractions=dict(vf))
+            out[cid] = CarrierProps(
+                fe_frac=0.0,
+                c_frac=float(gp["c_frac"]),
+                lhv_gj_per_t=float(gp["lhv_gj_per_t"]),
+                volume_fractions=dict(vf),
+            )
             continue
         lhv = parse_quantity(rec["lhv"], "energy_per_mass") if "lhv" in rec else 0.0
-        out[cid] = CarrierProps(fe_frac=float(rec.get("fe_frac", 0.0)), c_frac=float(rec.get("c_frac", 0.0)),
-                                lhv_gj_per_t=lhv, analysis=dict(rec.get("analysis") or {}))
+        out[cid] = CarrierProps(
+            fe_frac=float(rec.get("fe_frac", 0.0)),
+            c_frac=float(rec.get("c_frac", 0.0)),
+            lhv_gj_per_t=lhv,
+            analysis=dict(rec.get("analysis") or {}),
+        )
     out.update(overrides or {})
     return out
 
 
-def element_flows(result: PhysicsResult, carriers: Mapping[str, CarrierProps], frac: str) -> tuple[np.ndarray, np.ndarray]:
+def element_flows(
+    result: PhysicsResult, carriers: Mapping[str, CarrierProps], frac: str
+) -> tuple[np.ndarray, np.ndarray]:
     """(in, out) of an element ('fe_frac' or 'c_frac') or of mass ('mass') over a recipe."""
     inflow = 0.0
     outflow = 0.0
@@ -66,7 +76,9 @@ def assert_closure(result: PhysicsResult, carriers: Mapping[str, CarrierProps], 
     m_in, m_out = element_flows(result, carriers, "mass")
     assert np.all(m_in - m_out >= -rel * m_in), (m_in, m_out)
     if "mass_loss_t" in result.diagnostics:
-        np.testing.assert_allclose(m_in - m_out, result.diagnostics["mass_loss_t"], rtol=1e-7, atol=1e-9 * np.max(m_in))
+        np.testing.assert_allclose(
+            m_in - m_out, result.diagnostics["mass_loss_t"], rtol=1e-7, atol=1e-9 * np.max(m_in)
+        )
     if "carbon_emitted_t" in result.diagnostics:
         np.testing.assert_allclose(c_in - c_out, result.diagnostics["carbon_emitted_t"], rtol=1e-7, atol=1e-9)
     for value in result.recipe.values():

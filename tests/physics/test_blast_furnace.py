@@ -10,9 +10,19 @@ from steelworks.physics.blast_furnace import MODEL
 
 #: a modern PCI furnace, He17-like: 75 % sinter / 10 % pellets / 15 % lump (Japan mix, §1.2),
 #: 200 kg/tHM PCI, hot blast 1200 degC with 5 points O2
-MODERN = dict(sinter_share=0.75, pellet_share=0.10, lump_share=0.15, pci_rate=0.2, natural_gas_rate=0.0,
-              blast_temperature=1200.0, oxygen_enrichment=0.05, shaft_efficiency=0.93, heat_losses=0.45,
-              blast_moisture=0.010, hot_metal_temperature=1500.0)
+MODERN = dict(
+    sinter_share=0.75,
+    pellet_share=0.10,
+    lump_share=0.15,
+    pci_rate=0.2,
+    natural_gas_rate=0.0,
+    blast_temperature=1200.0,
+    oxygen_enrichment=0.05,
+    shaft_efficiency=0.93,
+    heat_losses=0.45,
+    blast_moisture=0.010,
+    hot_metal_temperature=1500.0,
+)
 
 
 def run(carriers, **kw):
@@ -75,8 +85,10 @@ def test_richer_burden_lowers_slag_and_coke(carriers, base):
     # Replacing 20 % sinter by 45 % Fe local ore costs 2.4 points of burden Fe. The model gives
     # ~-37 kg slag per point (the local ore is very siliceous) and a smaller fuel effect than the
     # rule of thumb (0.5-1 % per point) because the sinter keeps the slag self-fluxing (no limestone).
-    lean = MODEL.recipe({**base, "sinter_share": float(base.get("sinter_share", 0.85)) - 0.2,
-                         "local_ore_share": 0.20}, carriers).diagnostics
+    lean = MODEL.recipe(
+        {**base, "sinter_share": float(base.get("sinter_share", 0.85)) - 0.2, "local_ore_share": 0.20},
+        carriers,
+    ).diagnostics
     rich = MODEL.recipe(base, carriers).diagnostics
     assert float(rich["slag_kg_per_thm"]) < float(lean["slag_kg_per_thm"]) - 50
     assert float(rich["coke_rate_kg_per_thm"]) < float(lean["coke_rate_kg_per_thm"]) - 2
@@ -96,14 +108,22 @@ def test_limestone_added_for_acid_burden(carriers):
     assert float(r.diagnostics["slag_basicity"]) == pytest.approx(1.05, rel=1e-6)
 
 
-@pytest.mark.parametrize(("params", "location"), [
-    ({"blast_temperature": 1500.0}, "units.bf1.model.blast_temperature"),
-    ({"sinter_share": 0.5}, "units.bf1.model.sinter_share"),
-    ({"pci_rate": 0.25, "natural_gas_rate": 200.0, "blast_temperature": 1350.0}, "units.bf1.model.pci_rate"),
-    ({"natural_gas_rate": 200.0, "oxygen_enrichment": 0.0, "blast_temperature": 900.0},
-     "units.bf1.model.natural_gas_rate"),
-    ({"bogus": 1.0}, "units.bf1.model"),
-])
+@pytest.mark.parametrize(
+    ("params", "location"),
+    [
+        ({"blast_temperature": 1500.0}, "units.bf1.model.blast_temperature"),
+        ({"sinter_share": 0.5}, "units.bf1.model.sinter_share"),
+        (
+            {"pci_rate": 0.25, "natural_gas_rate": 200.0, "blast_temperature": 1350.0},
+            "units.bf1.model.pci_rate",
+        ),
+        (
+            {"natural_gas_rate": 200.0, "oxygen_enrichment": 0.0, "blast_temperature": 900.0},
+            "units.bf1.model.natural_gas_rate",
+        ),
+        ({"bogus": 1.0}, "units.bf1.model"),
+    ],
+)
 def test_bad_input_is_named(carriers, params, location):
     with pytest.raises(InputError) as err:
         MODEL.recipe(params, carriers, where="units.bf1.model")
@@ -124,6 +144,8 @@ def test_recipe_shape_and_signs(carriers):
     r = MODEL.recipe({"blast_temperature": np.array([1000.0, 1100.0, 1200.0])}, carriers)
     for key, value in r.recipe.items():
         assert value.shape == (3,), key
-    assert np.all(r.recipe["coke"] < 0) and np.all(r.recipe["bf_gas"] > 0) and np.all(r.recipe["hot_metal"] == 1)
+    assert (
+        np.all(r.recipe["coke"] < 0) and np.all(r.recipe["bf_gas"] > 0) and np.all(r.recipe["hot_metal"] == 1)
+    )
     gp = r.gas_properties["bf_gas"]
     assert set(gp) >= {"volume_fractions", "c_frac", "lhv_gj_per_t", "density_kg_per_nm3"}

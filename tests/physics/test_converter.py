@@ -81,5 +81,7 @@ def test_unrecovered_gas_carbon_is_emitted(carriers):
 
 def test_cold_hot_metal_has_no_solution(carriers):
     with pytest.raises(InputError, match="no solution"):
-        MODEL.recipe({"hot_metal_temperature": 1200.0, "tap_temperature": 1720.0, "heat_losses": 0.4},
-                     with_si(carriers, 0.001))
+        MODEL.recipe(
+            {"hot_metal_temperature": 1200.0, "tap_temperature": 1720.0, "heat_losses": 0.4},
+            with_si(carriers, 0.001),
+        )

@@ -19,21 +19,63 @@ SHARES = {
 }
 #: inputs that must never be produced and outputs never consumed (sign checks)
 INPUTS = {
-    "blast_furnace": ("coke", "pci_coal", "natural_gas", "limestone", "cold_blast", "oxygen", "fuel_heat", "electricity",
-                      "sinter", "iron_ore_pellets", "iron_ore_lump", "local_ore_fines"),
-    "converter": ("hot_metal", "scrap", "oxygen", "burnt_lime", "burnt_dolomite", "electricity", "ferroalloys", "air"),
+    "blast_furnace": (
+        "coke",
+        "pci_coal",
+        "natural_gas",
+        "limestone",
+        "cold_blast",
+        "oxygen",
+        "fuel_heat",
+        "electricity",
+        "sinter",
+        "iron_ore_pellets",
+        "iron_ore_lump",
+        "local_ore_fines",
+    ),
+    "converter": (
+        "hot_metal",
+        "scrap",
+        "oxygen",
+        "burnt_lime",
+        "burnt_dolomite",
+        "electricity",
+        "ferroalloys",
+        "air",
+    ),
     "coke_oven": ("coking_coal", "fuel_heat", "electricity", "steam"),
-    "sinter": ("iron_ore_fines", "local_ore_fines", "limestone", "dolomite", "coke_breeze", "fuel_heat", "electricity"),
+    "sinter": (
+        "iron_ore_fines",
+        "local_ore_fines",
+        "limestone",
+        "dolomite",
+        "coke_breeze",
+        "fuel_heat",
+        "electricity",
+    ),
     "dri": ("dr_pellets", "natural_gas", "hydrogen", "electricity", "oxygen"),
-    "eaf": ("scrap", "dri", "hot_metal", "burnt_lime", "electrodes", "natural_gas", "oxygen", "electricity",
-            "coke_breeze", "ferroalloys"),
+    "eaf": (
+        "scrap",
+        "dri",
+        "hot_metal",
+        "burnt_lime",
+        "electrodes",
+        "natural_gas",
+        "oxygen",
+        "electricity",
+        "coke_breeze",
+        "ferroalloys",
+    ),
 }
 #: the sinter carrier fixes Fe at 0.57: more than ~10 % of 45 % Fe local ore cannot make it
 MAX_WEIGHT = {"local_ore_share": 0.1}
 OUTPUTS = {
-    "blast_furnace": ("bf_slag", "bf_gas", "dust_sludge"), "converter": ("bof_slag", "converter_gas", "dust_sludge"),
-    "coke_oven": ("coke_oven_gas", "coke_breeze", "tar", "benzol", "ammonium_sulphate"), "sinter": (),
-    "dri": (), "eaf": ("eaf_slag", "dust_sludge"),
+    "blast_furnace": ("bf_slag", "bf_gas", "dust_sludge"),
+    "converter": ("bof_slag", "converter_gas", "dust_sludge"),
+    "coke_oven": ("coke_oven_gas", "coke_breeze", "tar", "benzol", "ammonium_sulphate"),
+    "sinter": (),
+    "dri": (),
+    "eaf": ("eaf_slag", "dust_sludge"),
 }
 
 
@@ -49,7 +91,10 @@ def _params(kind: str, draw, narrow: float = 1.0) -> dict[str, float]:
         out[spec.name] = draw(lo, hi, spec)
     if shares:
         by = {s.name: s for s in specs}
-        w = [draw(0.0, MAX_WEIGHT.get(s, by[s].high), by[s]) if narrow == 1.0 else by[s].default for s in shares]
+        w = [
+            draw(0.0, MAX_WEIGHT.get(s, by[s].high), by[s]) if narrow == 1.0 else by[s].default
+            for s in shares
+        ]
         if sum(w) <= 0:
             w = [by[s].default for s in shares]
         out.update({s: wi / sum(w) for s, wi in zip(shares, w, strict=True)})
@@ -84,7 +129,9 @@ def test_closure_over_random_parameters(kind, data, carriers):
 def test_batch_equals_per_sample(kind, carriers):
     rng = np.random.default_rng(7)
     n = 1000
-    cols = _params(kind, lambda lo, hi, spec: rng.uniform(lo, hi, n), narrow=0.1 if kind == "blast_furnace" else 0.2)
+    cols = _params(
+        kind, lambda lo, hi, spec: rng.uniform(lo, hi, n), narrow=0.1 if kind == "blast_furnace" else 0.2
+    )
     batch = MODELS[kind].recipe(cols, carriers)
     assert_closure(batch, carriers)
     for key, value in batch.recipe.items():
@@ -92,7 +139,9 @@ def test_batch_equals_per_sample(kind, carriers):
     for key, value in batch.diagnostics.items():
         assert value.shape == (n,), key
     for i in range(0, n, 1 if kind != "blast_furnace" else 5):
-        one = MODELS[kind].recipe({k: float(np.asarray(v)[i]) if np.ndim(v) else v for k, v in cols.items()}, carriers)
+        one = MODELS[kind].recipe(
+            {k: float(np.asarray(v)[i]) if np.ndim(v) else v for k, v in cols.items()}, carriers
+        )
         for key, value in one.recipe.items():
             np.testing.assert_allclose(batch.recipe[key][i], value, rtol=1e-9, atol=1e-12, err_msg=key)
 

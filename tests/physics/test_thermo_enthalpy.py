@@ -6,11 +6,20 @@ import pytest
 from steelworks.physics import thermo
 
 
-@pytest.mark.parametrize(("species", "temp_k", "janaf"), [
-    ("N2", 1000.0, 21.463), ("O2", 1000.0, 22.707), ("CO", 1000.0, 21.690), ("CO2", 1000.0, 33.397),
-    ("H2", 1000.0, 20.680), ("H2O", 1000.0, 26.000), ("N2", 500.0, 5.912), ("CO2", 1500.0, 61.705),
-    ("FeO", 1000.0, 38.76),
-])
+@pytest.mark.parametrize(
+    ("species", "temp_k", "janaf"),
+    [
+        ("N2", 1000.0, 21.463),
+        ("O2", 1000.0, 22.707),
+        ("CO", 1000.0, 21.690),
+        ("CO2", 1000.0, 33.397),
+        ("H2", 1000.0, 20.680),
+        ("H2O", 1000.0, 26.000),
+        ("N2", 500.0, 5.912),
+        ("CO2", 1500.0, 61.705),
+        ("FeO", 1000.0, 38.76),
+    ],
+)
 def test_sensible_enthalpy_matches_janaf(species, temp_k, janaf):
     # JANAF tables H(T) - H(298.15), kJ/mol (NIST WebBook, Chase 1998)
     assert float(thermo.sensible_enthalpy(species, temp_k - 273.15)) == pytest.approx(janaf, abs=0.05)
@@ -30,8 +39,11 @@ def test_liquid_steel_enthalpy_near_textbook_value():
 
 
 def test_heat_of_calcination_and_silicate():
-    calc = thermo.FORMATION_ENTHALPY_KJ_PER_MOL["CaO"] + thermo.FORMATION_ENTHALPY_KJ_PER_MOL["CO2"] \
+    calc = (
+        thermo.FORMATION_ENTHALPY_KJ_PER_MOL["CaO"]
+        + thermo.FORMATION_ENTHALPY_KJ_PER_MOL["CO2"]
         - thermo.FORMATION_ENTHALPY_KJ_PER_MOL["CaCO3"]
+    )
     assert calc == pytest.approx(178.3, abs=0.5)  # textbook heat of calcination, kJ/mol
 
 

@@ -74,6 +74,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from steelworks.errors import InputError
 from steelworks.physics import thermo
@@ -93,10 +94,11 @@ def fail(where: str, name: str, message: str, allowed: str | None = None) -> Inp
     return InputError(message, location=f"{where}.{name}", allowed=allowed)
 
 
-def first_bad(value: Array, bad: Array) -> float:
+def first_bad(value: object, bad: object) -> float:
     """First offending sample of ``value`` (for messages)."""
-    arr = np.broadcast_to(np.asarray(value, dtype=float), np.shape(bad))
-    return float(arr[bad].ravel()[0]) if np.ndim(bad) else float(arr)
+    mask = np.asarray(bad, dtype=bool)
+    arr = np.broadcast_to(np.asarray(value, dtype=float), mask.shape)
+    return float(arr[mask].ravel()[0]) if mask.ndim else float(arr)
 
 
 def get_carrier(carriers: Mapping[str, CarrierProps], cid: str, where: str) -> CarrierProps:
@@ -104,16 +106,23 @@ def get_carrier(carriers: Mapping[str, CarrierProps], cid: str, where: str) -> C
     try:
         return carriers[cid]
     except KeyError:
-        raise InputError(f"the model needs carrier {cid!r}, which is not defined", location=f"{where}",
-                         allowed="a carrier table that includes it (src/steelworks/data/carriers.yaml)") from None
+        raise InputError(
+            f"the model needs carrier {cid!r}, which is not defined",
+            location=f"{where}",
+            allowed="a carrier table that includes it (src/steelworks/data/carriers.yaml)",
+        ) from None
 
 
 def gas_props(props: CarrierProps) -> dict[str, Array]:
     """Density, LHV and C content of a gas carrier from its volume fractions (or its own fields)."""
     if props.volume_fractions:
         return thermo.gas_properties(props.volume_fractions)
-    return {"c_frac": np.asarray(props.c_frac, dtype=float), "lhv_gj_per_t": np.asarray(props.lhv_gj_per_t, dtype=float),
-            "density_kg_per_nm3": np.asarray(np.nan), "lhv_mj_per_nm3": np.asarray(np.nan)}
+    return {
+        "c_frac": np.asarray(props.c_frac, dtype=float),
+        "lhv_gj_per_t": np.asarray(props.lhv_gj_per_t, dtype=float),
+        "density_kg_per_nm3": np.asarray(np.nan),
+        "lhv_mj_per_nm3": np.asarray(np.nan),
+    }
 
 
 def gas_atoms_per_nm3(volume_fractions: Mapping[str, float | Array]) -> dict[str, Array]:
@@ -139,14 +148,22 @@ def gas_formation_per_nm3(volume_fractions: Mapping[str, float | Array]) -> Arra
 
 
 #: Fe mass fraction of the iron oxides
-FE_IN = {"Fe2O3": 2 * M["Fe"] / thermo.oxide_molar_mass("Fe2O3"),
-         "Fe3O4": 3 * M["Fe"] / thermo.oxide_molar_mass("Fe3O4"),
-         "FeO": M["Fe"] / thermo.oxide_molar_mass("FeO")}
+FE_IN = {
+    "Fe2O3": 2 * M["Fe"] / thermo.oxide_molar_mass("Fe2O3"),
+    "Fe3O4": 3 * M["Fe"] / thermo.oxide_molar_mass("Fe3O4"),
+    "FeO": M["Fe"] / thermo.oxide_molar_mass("FeO"),
+}
 
 #: sinter chemistry used when ``carriers["sinter"].analysis`` is empty (gangue only; iron oxides
 #: follow from fe_frac with 8 % FeO)
 SINTER_DEFAULT_ANALYSIS: dict[str, float] = {
-    "FeO": 0.08, "SiO2": 0.058, "CaO": 0.100, "MgO": 0.015, "Al2O3": 0.018, "MnO": 0.003, "P": 0.0006,
+    "FeO": 0.08,
+    "SiO2": 0.058,
+    "CaO": 0.100,
+    "MgO": 0.015,
+    "Al2O3": 0.018,
+    "MnO": 0.003,
+    "P": 0.0006,
 }
 SINTER_DEFAULT_SOURCE = (
     "estimate: fluxed sinter, basicity CaO/SiO2 1.7, FeO 8 %, MgO 1.5 %, Al2O3 1.8 %; iron oxides from "
@@ -156,8 +173,9 @@ SINTER_DEFAULT_SOURCE = (
 GANGUE = ("SiO2", "Al2O3", "CaO", "MgO", "MnO", "P", "S")
 
 
-def ferrous_chemistry(props: CarrierProps, cid: str, where: str,
-                      default_analysis: Mapping[str, float] | None = None) -> dict[str, Array]:
+def ferrous_chemistry(
+    props: CarrierProps, cid: str, where: str, default_analysis: Mapping[str, float] | None = None
+) -> dict[str, Array]:
     """Mass fractions of an iron-bearing carrier split for the element balances.
 
     Returns Fe (= fe_frac), Fe2O3, Fe3O4, FeO, Fe_metallic (oxide masses), O (bound to Fe),
@@ -175,19 +193,37 @@ def ferrous_chemistry(props: CarrierProps, cid: str, where: str,
     fe_met = a.get("Fe_metallic", zero)
     fe_hem = fe - feo * FE_IN["FeO"] - fe3o4 * FE_IN["Fe3O4"] - fe_met
     if np.any(fe_hem < -0.005):
-        raise fail(where, f"carriers.{cid}", f"the analysis of {cid} lists more iron as FeO/Fe3O4/metal than "
-                   f"fe_frac = {first_bad(fe, fe_hem < -0.005):.4f}", "analysis consistent with fe_frac")
+        raise fail(
+            where,
+            f"carriers.{cid}",
+            f"the analysis of {cid} lists more iron as FeO/Fe3O4/metal than "
+            f"fe_frac = {first_bad(fe, fe_hem < -0.005):.4f}",
+            "analysis consistent with fe_frac",
+        )
     fe_hem = np.maximum(fe_hem, 0.0)
     fe2o3 = fe_hem / FE_IN["Fe2O3"]
     if "Fe2O3" in a and np.any(np.abs(a["Fe2O3"] - fe2o3) * FE_IN["Fe2O3"] > 0.01):
-        raise fail(where, f"carriers.{cid}", f"the chemistry of {cid} does not sum: Fe2O3 in the analysis "
-                   f"gives a different Fe than fe_frac", "Fe2O3 x 0.6994 + FeO x 0.7773 + ... = fe_frac within 0.01")
-    oxygen = (fe2o3 * (1 - FE_IN["Fe2O3"]) + fe3o4 * (1 - FE_IN["Fe3O4"]) + feo * (1 - FE_IN["FeO"]))
-    hf = 1000.0 * (fe2o3 / thermo.oxide_molar_mass("Fe2O3") * HF["Fe2O3"]
-                   + fe3o4 / thermo.oxide_molar_mass("Fe3O4") * HF["Fe3O4"]
-                   + feo / thermo.oxide_molar_mass("FeO") * HF["FeO"])
-    out: dict[str, Array] = {"Fe": fe, "Fe2O3": fe2o3, "Fe3O4": fe3o4, "FeO": feo, "Fe_metallic": fe_met,
-                             "O": oxygen, "hf": hf}
+        raise fail(
+            where,
+            f"carriers.{cid}",
+            f"the chemistry of {cid} does not sum: Fe2O3 in the analysis gives a different Fe than fe_frac",
+            "Fe2O3 x 0.6994 + FeO x 0.7773 + ... = fe_frac within 0.01",
+        )
+    oxygen = fe2o3 * (1 - FE_IN["Fe2O3"]) + fe3o4 * (1 - FE_IN["Fe3O4"]) + feo * (1 - FE_IN["FeO"])
+    hf = 1000.0 * (
+        fe2o3 / thermo.oxide_molar_mass("Fe2O3") * HF["Fe2O3"]
+        + fe3o4 / thermo.oxide_molar_mass("Fe3O4") * HF["Fe3O4"]
+        + feo / thermo.oxide_molar_mass("FeO") * HF["FeO"]
+    )
+    out: dict[str, Array] = {
+        "Fe": fe,
+        "Fe2O3": fe2o3,
+        "Fe3O4": fe3o4,
+        "FeO": feo,
+        "Fe_metallic": fe_met,
+        "O": oxygen,
+        "hf": hf,
+    }
     for key in GANGUE:
         out[key] = a.get(key, zero)
     if "Mn" in a:
@@ -197,8 +233,12 @@ def ferrous_chemistry(props: CarrierProps, cid: str, where: str,
     total = fe + oxygen + out["H2O"] + out["C"] + sum(out[k] for k in GANGUE)
     if np.any((total < 0.97) | (total > 1.01)):
         bad = (total < 0.97) | (total > 1.01)
-        raise fail(where, f"carriers.{cid}", f"the chemistry of {cid} does not sum: Fe + O + gangue + LOI = "
-                   f"{first_bad(total, bad):.4f}", "0.97 to 1.01 of the carrier mass")
+        raise fail(
+            where,
+            f"carriers.{cid}",
+            f"the chemistry of {cid} does not sum: Fe + O + gangue + LOI = {first_bad(total, bad):.4f}",
+            "0.97 to 1.01 of the carrier mass",
+        )
     out["other"] = 1.0 - total
     return out
 
@@ -240,16 +280,22 @@ class _Aff:
     def at(self, K: Array, V: Array) -> Array:
         return np.asarray(self.c + self.k * K + self.v * V, dtype=float)
 
-    def where(self, cond: Array, other: _Aff) -> _Aff:
-        return _Aff(np.where(cond, self.c, other.c), np.where(cond, self.k, other.k), np.where(cond, self.v, other.v))
+    def where(self, cond: NDArray[np.bool_], other: _Aff) -> _Aff:
+        return _Aff(
+            np.where(cond, self.c, other.c), np.where(cond, self.k, other.k), np.where(cond, self.v, other.v)
+        )
 
 
 # --------------------------------------------------------------------------------------------
 # parameters
 # --------------------------------------------------------------------------------------------
 
-FEEDS = {"sinter_share": "sinter", "pellet_share": "iron_ore_pellets", "lump_share": "iron_ore_lump",
-         "local_ore_share": "local_ore_fines"}
+FEEDS = {
+    "sinter_share": "sinter",
+    "pellet_share": "iron_ore_pellets",
+    "lump_share": "iron_ore_lump",
+    "local_ore_share": "local_ore_fines",
+}
 
 #: coke and PCI ash split (mass fractions of ash), estimate: typical coal ash of coking coals
 #: (SiO2 45-55 %, Al2O3 25-35 %, Fe2O3/CaO/MgO/alkalis the rest); the Fe of the ash is not counted
@@ -279,74 +325,224 @@ SOLID_CP = 0.0010
 RACEWAY_COKE_C = 1500.0
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
-    ParameterSpec("sinter_share", "dimensionless", "-", 0.85, 0.0, 1.0,
-                  "mass share of sinter in the iron-bearing burden",
-                  "estimate: 1980s Soviet-design furnaces ran on 80-100 % fluxed sinter; PSM imported lump "
-                  "ore for the rest (psm_plant_and_context.md gives no burden figures)"),
-    ParameterSpec("pellet_share", "dimensionless", "-", 0.0, 0.0, 1.0,
-                  "mass share of BF pellets in the iron-bearing burden", "estimate: PSM had no pellet supply"),
-    ParameterSpec("lump_share", "dimensionless", "-", 0.15, 0.0, 1.0,
-                  "mass share of lump ore in the iron-bearing burden",
-                  "estimate: rest of the burden; Japan 15 % lump (process_coefficients 1.2)"),
-    ParameterSpec("local_ore_share", "dimensionless", "-", 0.0, 0.0, 1.0,
-                  "mass share of raw local ore in the iron-bearing burden", "estimate: not charged raw"),
-    ParameterSpec("pci_rate", "mass_per_mass", "t/t", 0.0, 0.0, 0.25,
-                  "pulverised coal injection per t hot metal",
-                  "estimate: Soviet-design furnaces injected natural gas, not coal; modern 0.205 (He17)"),
-    ParameterSpec("natural_gas_rate", "volume_per_mass", "m**3/t", 80.0, 0.0, 200.0,
-                  "natural gas injected at the tuyeres, Nm3 per t hot metal",
-                  "estimate: Soviet practice 60-120 Nm3/tHM; PSM furnaces used Sui gas (gas bill "
-                  "'Rs 2 bn for the furnaces', psm_plant_and_context.md)"),
-    ParameterSpec("blast_temperature", "temperature", "degC", 1050.0, 700.0, 1350.0,
-                  "hot blast temperature",
-                  "estimate: 1980s Soviet stoves 1000-1100 degC; modern 1100-1250 (process_coefficients 1.4)"),
-    ParameterSpec("blast_moisture", "density", "kg/m**3", 0.012, 0.0, 0.06,
-                  "water vapour in the blast, kg per Nm3 of dry blast",
-                  "estimate: natural humidity at Karachi ~15-20 g/Nm3, partly dried; 5-30 g/Nm3 usual"),
-    ParameterSpec("oxygen_enrichment", "dimensionless", "-", 0.02, 0.0, 0.15,
-                  "O2 added to the blast, volume-fraction points above air (0.02 = 23 % O2)",
-                  "estimate: Soviet natural-gas furnaces 23-25 % O2; +2 to +8 points modern (process_coefficients 1.4)"),
-    ParameterSpec("hot_metal_temperature", "temperature", "degC", 1450.0, 1350.0, 1560.0,
-                  "hot metal tapping temperature", "Britannica: 1,400-1,500 degC (process_coefficients 1.4)"),
-    ParameterSpec("slag_basicity", "dimensionless", "-", 1.05, 0.8, 1.4,
-                  "slag basicity target CaO/SiO2 (flux: limestone)",
-                  "estimate: BF slags run CaO/SiO2 1.0-1.2"),
-    ParameterSpec("shaft_efficiency", "dimensionless", "-", 0.88, 0.6, 1.0,
-                  "approach of the gas to the W-point equilibrium (Rist shaft efficiency omega)",
-                  "RIST: typical omega 0.90-0.95 [EST]; 0.88 estimate for an older, smaller furnace"),
-    ParameterSpec("w_point_co_utilisation", "dimensionless", "-", 0.29, 0.25, 0.33,
-                  "CO2/(CO+CO2) at the Fe/FeO equilibrium in the thermal reserve zone",
-                  "RIST: eta_W 0.28-0.30 at 950-1000 degC [EST]"),
-    ParameterSpec("heat_losses", "energy_per_mass", "GJ/t", 0.70, 0.1, 1.5,
-                  "heat lost through the shell and cooling water per t hot metal",
-                  "estimate: 0.3-0.5 GJ/tHM for large modern furnaces, higher for ~1000 m3 furnaces with "
-                  "older cooling (more shell area per t)"),
-    ParameterSpec("top_gas_temperature", "temperature", "degC", 110.0, 60.0, 300.0,
-                  "minimum top gas temperature (burden drying, dew point); the balance gives the actual one",
-                  "estimate: furnaces are run with top gas above ~100 degC; 100-250 degC usual"),
-    ParameterSpec("reserve_zone_temperature", "temperature", "degC", 950.0, 850.0, 1050.0,
-                  "temperature of the thermal reserve zone (boundary of the lower-zone heat balance)",
-                  "RIST: W point evaluated at 950-1000 degC"),
-    ParameterSpec("lower_zone_loss_share", "dimensionless", "-", 0.7, 0.3, 1.0,
-                  "share of the heat losses that occurs below the thermal reserve zone",
-                  "estimate: bosh, belly and hearth carry most of the cooling load"),
-    ParameterSpec("stove_efficiency", "dimensionless", "-", 0.78, 0.5, 0.95,
-                  "hot-stove efficiency (blast sensible heat / fuel LHV)",
-                  "estimate: 75-85 %; He17 1.89 GJ/tHM stove fuel for ~1.4 GJ blast heat"),
-    ParameterSpec("dust_rate", "mass_per_mass", "t/t", 0.018, 0.0, 0.05,
-                  "top-gas dust and sludge per t hot metal",
-                  "estimate: 10-25 kg/tHM flue dust + sludge"),
-    ParameterSpec("blower_kwh_per_nm3", "dimensionless", "kWh/Nm3", 0.085, 0.0, 0.2,
-                  "electricity of the blast blowers per Nm3 blast",
-                  "estimate: adiabatic compression of air to ~4 bar abs at 80 % efficiency (STD); "
-                  "total ~105 kWh/tHM vs He17 110 kWh/tHM"),
-    ParameterSpec("auxiliary_electricity", "electricity_per_mass", "MWh/t", 0.015, 0.0, 0.1,
-                  "other electricity (charging, cast house, gas cleaning) per t hot metal",
-                  "estimate: He17 total 110 kWh/tHM minus blowers"),
+    ParameterSpec(
+        "sinter_share",
+        "dimensionless",
+        "-",
+        0.85,
+        0.0,
+        1.0,
+        "mass share of sinter in the iron-bearing burden",
+        "estimate: 1980s Soviet-design furnaces ran on 80-100 % fluxed sinter; PSM imported lump "
+        "ore for the rest (psm_plant_and_context.md gives no burden figures)",
+    ),
+    ParameterSpec(
+        "pellet_share",
+        "dimensionless",
+        "-",
+        0.0,
+        0.0,
+        1.0,
+        "mass share of BF pellets in the iron-bearing burden",
+        "estimate: PSM had no pellet supply",
+    ),
+    ParameterSpec(
+        "lump_share",
+        "dimensionless",
+        "-",
+        0.15,
+        0.0,
+        1.0,
+        "mass share of lump ore in the iron-bearing burden",
+        "estimate: rest of the burden; Japan 15 % lump (process_coefficients 1.2)",
+    ),
+    ParameterSpec(
+        "local_ore_share",
+        "dimensionless",
+        "-",
+        0.0,
+        0.0,
+        1.0,
+        "mass share of raw local ore in the iron-bearing burden",
+        "estimate: not charged raw",
+    ),
+    ParameterSpec(
+        "pci_rate",
+        "mass_per_mass",
+        "t/t",
+        0.0,
+        0.0,
+        0.25,
+        "pulverised coal injection per t hot metal",
+        "estimate: Soviet-design furnaces injected natural gas, not coal; modern 0.205 (He17)",
+    ),
+    ParameterSpec(
+        "natural_gas_rate",
+        "volume_per_mass",
+        "m**3/t",
+        80.0,
+        0.0,
+        200.0,
+        "natural gas injected at the tuyeres, Nm3 per t hot metal",
+        "estimate: Soviet practice 60-120 Nm3/tHM; PSM furnaces used Sui gas (gas bill "
+        "'Rs 2 bn for the furnaces', psm_plant_and_context.md)",
+    ),
+    ParameterSpec(
+        "blast_temperature",
+        "temperature",
+        "degC",
+        1050.0,
+        700.0,
+        1350.0,
+        "hot blast temperature",
+        "estimate: 1980s Soviet stoves 1000-1100 degC; modern 1100-1250 (process_coefficients 1.4)",
+    ),
+    ParameterSpec(
+        "blast_moisture",
+        "density",
+        "kg/m**3",
+        0.012,
+        0.0,
+        0.06,
+        "water vapour in the blast, kg per Nm3 of dry blast",
+        "estimate: natural humidity at Karachi ~15-20 g/Nm3, partly dried; 5-30 g/Nm3 usual",
+    ),
+    ParameterSpec(
+        "oxygen_enrichment",
+        "dimensionless",
+        "-",
+        0.02,
+        0.0,
+        0.15,
+        "O2 added to the blast, volume-fraction points above air (0.02 = 23 % O2)",
+        "estimate: Soviet natural-gas furnaces 23-25 % O2; +2 to +8 points modern (process_coefficients 1.4)",
+    ),
+    ParameterSpec(
+        "hot_metal_temperature",
+        "temperature",
+        "degC",
+        1450.0,
+        1350.0,
+        1560.0,
+        "hot metal tapping temperature",
+        "Britannica: 1,400-1,500 degC (process_coefficients 1.4)",
+    ),
+    ParameterSpec(
+        "slag_basicity",
+        "dimensionless",
+        "-",
+        1.05,
+        0.8,
+        1.4,
+        "slag basicity target CaO/SiO2 (flux: limestone)",
+        "estimate: BF slags run CaO/SiO2 1.0-1.2",
+    ),
+    ParameterSpec(
+        "shaft_efficiency",
+        "dimensionless",
+        "-",
+        0.88,
+        0.6,
+        1.0,
+        "approach of the gas to the W-point equilibrium (Rist shaft efficiency omega)",
+        "RIST: typical omega 0.90-0.95 [EST]; 0.88 estimate for an older, smaller furnace",
+    ),
+    ParameterSpec(
+        "w_point_co_utilisation",
+        "dimensionless",
+        "-",
+        0.29,
+        0.25,
+        0.33,
+        "CO2/(CO+CO2) at the Fe/FeO equilibrium in the thermal reserve zone",
+        "RIST: eta_W 0.28-0.30 at 950-1000 degC [EST]",
+    ),
+    ParameterSpec(
+        "heat_losses",
+        "energy_per_mass",
+        "GJ/t",
+        0.70,
+        0.1,
+        1.5,
+        "heat lost through the shell and cooling water per t hot metal",
+        "estimate: 0.3-0.5 GJ/tHM for large modern furnaces, higher for ~1000 m3 furnaces with "
+        "older cooling (more shell area per t)",
+    ),
+    ParameterSpec(
+        "top_gas_temperature",
+        "temperature",
+        "degC",
+        110.0,
+        60.0,
+        300.0,
+        "minimum top gas temperature (burden drying, dew point); the balance gives the actual one",
+        "estimate: furnaces are run with top gas above ~100 degC; 100-250 degC usual",
+    ),
+    ParameterSpec(
+        "reserve_zone_temperature",
+        "temperature",
+        "degC",
+        950.0,
+        850.0,
+        1050.0,
+        "temperature of the thermal reserve zone (boundary of the lower-zone heat balance)",
+        "RIST: W point evaluated at 950-1000 degC",
+    ),
+    ParameterSpec(
+        "lower_zone_loss_share",
+        "dimensionless",
+        "-",
+        0.7,
+        0.3,
+        1.0,
+        "share of the heat losses that occurs below the thermal reserve zone",
+        "estimate: bosh, belly and hearth carry most of the cooling load",
+    ),
+    ParameterSpec(
+        "stove_efficiency",
+        "dimensionless",
+        "-",
+        0.78,
+        0.5,
+        0.95,
+        "hot-stove efficiency (blast sensible heat / fuel LHV)",
+        "estimate: 75-85 %; He17 1.89 GJ/tHM stove fuel for ~1.4 GJ blast heat",
+    ),
+    ParameterSpec(
+        "dust_rate",
+        "mass_per_mass",
+        "t/t",
+        0.018,
+        0.0,
+        0.05,
+        "top-gas dust and sludge per t hot metal",
+        "estimate: 10-25 kg/tHM flue dust + sludge",
+    ),
+    ParameterSpec(
+        "blower_kwh_per_nm3",
+        "dimensionless",
+        "kWh/Nm3",
+        0.085,
+        0.0,
+        0.2,
+        "electricity of the blast blowers per Nm3 blast",
+        "estimate: adiabatic compression of air to ~4 bar abs at 80 % efficiency (STD); "
+        "total ~105 kWh/tHM vs He17 110 kWh/tHM",
+    ),
+    ParameterSpec(
+        "auxiliary_electricity",
+        "electricity_per_mass",
+        "MWh/t",
+        0.015,
+        0.0,
+        0.1,
+        "other electricity (charging, cast house, gas cleaning) per t hot metal",
+        "estimate: He17 total 110 kWh/tHM minus blowers",
+    ),
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class BlastFurnace:
     """The blast-furnace model (see the module docstring for the equations)."""
 
@@ -354,8 +550,13 @@ class BlastFurnace:
     main_product: str = "hot_metal"
     PARAMETERS: tuple[ParameterSpec, ...] = PARAMETERS
 
-    def recipe(self, params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps],
-               *, where: str = "model") -> PhysicsResult:
+    def recipe(
+        self,
+        params: Mapping[str, float | Array],
+        carriers: Mapping[str, CarrierProps],
+        *,
+        where: str = "model",
+    ) -> PhysicsResult:
         return solve(params, carriers, where=where)
 
 
@@ -363,8 +564,9 @@ def _ash_fraction(props: CarrierProps, default: float) -> Array:
     return np.asarray(props.analysis.get("ash", default), dtype=float)
 
 
-def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *,
-          where: str = "model") -> PhysicsResult:
+def solve(
+    params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
+) -> PhysicsResult:
     """Solve the furnace for a batch of parameter samples (see module docstring)."""
     p = check_parameters(PARAMETERS, params, where=where)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
@@ -372,17 +574,32 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     shares = {k: p[k] for k in FEEDS}
     share_sum = sum(shares.values())
     if np.any(np.abs(share_sum - 1.0) > 1e-6):
-        raise fail(where, "sinter_share", f"burden shares sum to {first_bad(share_sum, np.abs(share_sum - 1) > 1e-6):.6f}",
-                   "sinter_share + pellet_share + lump_share + local_ore_share = 1")
+        raise fail(
+            where,
+            "sinter_share",
+            f"burden shares sum to {first_bad(share_sum, np.abs(share_sum - 1) > 1e-6):.6f}",
+            "sinter_share + pellet_share + lump_share + local_ore_share = 1",
+        )
 
     # ---- feed chemistry ------------------------------------------------------------------
-    chem = {k: ferrous_chemistry(get_carrier(carriers, cid, where), cid, where,
-                                 SINTER_DEFAULT_ANALYSIS if cid == "sinter" else None)
-            for k, cid in FEEDS.items()}
+    chem = {
+        k: ferrous_chemistry(
+            get_carrier(carriers, cid, where),
+            cid,
+            where,
+            SINTER_DEFAULT_ANALYSIS if cid == "sinter" else None,
+        )
+        for k, cid in FEEDS.items()
+    }
     burden = {key: sum(shares[k] * chem[k][key] for k in FEEDS) for key in chem["sinter_share"]}
     if np.any(burden["Fe"] <= MIN_BURDEN_FE):
-        raise fail(where, "sinter_share", f"the burden carries (almost) no iron: {first_bad(burden['Fe'], burden['Fe'] <= MIN_BURDEN_FE):.3f} "
-                   "Fe on average", f"a burden averaging more than {MIN_BURDEN_FE} Fe")
+        raise fail(
+            where,
+            "sinter_share",
+            "the burden carries (almost) no iron: "
+            f"{first_bad(burden['Fe'], burden['Fe'] <= MIN_BURDEN_FE):.3f} Fe on average",
+            f"a burden averaging more than {MIN_BURDEN_FE} Fe",
+        )
 
     hm = get_carrier(carriers, "hot_metal", where)
     hm_a = {k: np.asarray(hm.analysis.get(k, 0.0), dtype=float) for k in ("C", "Si", "Mn", "P", "S")}
@@ -390,8 +607,12 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     c_hm = np.asarray(hm.c_frac, dtype=float)
     hm_other = 1.0 - fe_hm - c_hm - hm_a["Si"] - hm_a["Mn"] - hm_a["P"] - hm_a["S"]
     if np.any(hm_other < -1e-6) or np.any(fe_hm < 0.85):
-        raise fail(where, "carriers.hot_metal", "hot metal chemistry does not sum (Fe + C + Si + Mn + P + S > 1 "
-                   "or Fe < 0.85)", "fe_frac + C + Si + Mn + P + S <= 1")
+        raise fail(
+            where,
+            "carriers.hot_metal",
+            "hot metal chemistry does not sum (Fe + C + Si + Mn + P + S > 1 or Fe < 0.85)",
+            "fe_frac + C + Si + Mn + P + S <= 1",
+        )
     hm_other = np.maximum(hm_other, 0.0)
 
     coke = get_carrier(carriers, "coke", where)
@@ -400,7 +621,9 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     s_k = np.asarray(coke.analysis.get("S", 0.0), dtype=float)
     rest_k = 1.0 - c_k - ash_k - s_k
     if np.any(rest_k < -1e-9):
-        raise fail(where, "carriers.coke", "coke chemistry does not sum (C + ash + S > 1)", "C + ash + S <= 1")
+        raise fail(
+            where, "carriers.coke", "coke chemistry does not sum (C + ash + S > 1)", "C + ash + S <= 1"
+        )
     hf_k = 1000.0 * np.asarray(coke.lhv_gj_per_t) + 1000.0 * c_k / M["C"] * HF["CO2"]  # MJ/t
 
     pci = get_carrier(carriers, "pci_coal", where)
@@ -408,9 +631,15 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     ash_p = _ash_fraction(pci, 0.09)
     o_p = 1.0 - c_p - ash_p - PCI_H - PCI_N - PCI_S
     if np.any(o_p < 0):
-        raise fail(where, "carriers.pci_coal", "PCI coal chemistry does not sum (C + ash + H + N + S > 1)",
-                   "c_frac + ash <= 0.935")
-    hf_p = 1000.0 * (np.asarray(pci.lhv_gj_per_t) + c_p / M["C"] * HF["CO2"] + PCI_H / (2 * M["H"]) * HF["H2O"])
+        raise fail(
+            where,
+            "carriers.pci_coal",
+            "PCI coal chemistry does not sum (C + ash + H + N + S > 1)",
+            "c_frac + ash <= 0.935",
+        )
+    hf_p = 1000.0 * (
+        np.asarray(pci.lhv_gj_per_t) + c_p / M["C"] * HF["CO2"] + PCI_H / (2 * M["H"]) * HF["H2O"]
+    )
 
     ng = get_carrier(carriers, "natural_gas", where)
     ng_gp = gas_props(ng)
@@ -441,8 +670,12 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     o_d = fe_d * 1.5 * M["O"] / M["Fe"]
     gangue_d = 1.0 - fe_d - c_d - o_d
     if np.any(gangue_d < 0):
-        raise fail(where, "carriers.dust_sludge", "dust chemistry does not sum (Fe as Fe2O3 + C > 1)",
-                   "fe_frac/0.6994 + c_frac <= 1")
+        raise fail(
+            where,
+            "carriers.dust_sludge",
+            "dust chemistry does not sum (Fe as Fe2O3 + C > 1)",
+            "fe_frac/0.6994 + c_frac <= 1",
+        )
 
     # ---- fixed quantities per t HM ---------------------------------------------------------
     T_b, T_hm, T_top = p["blast_temperature"], p["hot_metal_temperature"], p["top_gas_temperature"]
@@ -466,23 +699,35 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     H2_tot = _Aff(H2_fixed, 0.0, n_h2o_v)
     n_N2 = _Aff(N2_inj, 0.0, y_air["N2"] / VM)
     n_Ar = _Aff(0.0, 0.0, y_air["Ar"] / VM)
-    blast_h = (n_o2_v * thermo.gas_sensible_enthalpy("O2", T_b) + y_air["N2"] / VM * thermo.gas_sensible_enthalpy("N2", T_b)
-               + y_air["Ar"] / VM * thermo.gas_sensible_enthalpy("Ar", T_b)
-               + n_h2o_v * thermo.gas_sensible_enthalpy("H2O", T_b))  # MJ per Nm3 air
+    blast_h = (
+        n_o2_v * thermo.gas_sensible_enthalpy("O2", T_b)
+        + y_air["N2"] / VM * thermo.gas_sensible_enthalpy("N2", T_b)
+        + y_air["Ar"] / VM * thermo.gas_sensible_enthalpy("Ar", T_b)
+        + n_h2o_v * thermo.gas_sensible_enthalpy("H2O", T_b)
+    )  # MJ per Nm3 air
     h_co = thermo.gas_enthalpy("CO", T_top)
     h_co2 = thermo.gas_enthalpy("CO2", T_top)
     h_h2 = thermo.gas_enthalpy("H2", T_top)
     h_h2o = thermo.gas_enthalpy("H2O", T_top)
     h_n2 = thermo.gas_enthalpy("N2", T_top)
     h_ar = thermo.gas_enthalpy("Ar", T_top)
-    hm_comp = {"Fe": fe_hm, "C": c_hm, "Si": hm_a["Si"], "Mn": hm_a["Mn"], "P": hm_a["P"], "S": hm_a["S"], "other": hm_other}
+    hm_comp = {
+        "Fe": fe_hm,
+        "C": c_hm,
+        "Si": hm_a["Si"],
+        "Mn": hm_a["Mn"],
+        "P": hm_a["P"],
+        "S": hm_a["S"],
+        "other": hm_other,
+    }
     H_hm = 1000.0 * thermo.metal_enthalpy_gj_per_t(hm_comp, T_hm)
     h_slag = 1000.0 * thermo.slag_enthalpy_gj_per_t(T_slag)
     eta_wh = omega * ETA_W_H2
     T_R = p["reserve_zone_temperature"]
     h_c_r = thermo.graphite_sensible_enthalpy(T_R)
     h_co_r, h_co2_r, h_h2_r, h_h2o_r, h_n2_r, h_ar_r = (
-        thermo.gas_enthalpy(sp, T_R) for sp in ("CO", "CO2", "H2", "H2O", "N2", "Ar"))
+        thermo.gas_enthalpy(sp, T_R) for sp in ("CO", "CO2", "H2", "H2O", "N2", "Ar")
+    )
     h_wus_r = thermo.sensible_enthalpy("FeO", T_R)
 
     S_mass = np.full(shape, 0.30)
@@ -503,10 +748,15 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         p_supply = 1000.0 * B * burden["P"] / M["P"]
         p_excess = np.maximum(p_supply - n_p, 0.0) * M["P"] / 1000.0
         p_short = np.maximum(n_p - p_supply, 0.0)
-        deduct = (mn_short * thermo.oxide_molar_mass("MnO") + p_short * M["P"]
-                  + n_p * 2.5 * M["O"]) / 1000.0 + hm_other  # t taken from the 'minor' slag pool
+        deduct = (
+            mn_short * thermo.oxide_molar_mass("MnO") + p_short * M["P"] + n_p * 2.5 * M["O"]
+        ) / 1000.0 + hm_other  # t taken from the 'minor' slag pool
         # slag components that do not depend on K (t/tHM), before flux
-        sio2_0 = B * burden["SiO2"] + PCI * ash_p * ASH_SPLIT["SiO2"] - n_si * thermo.oxide_molar_mass("SiO2") / 1000.0
+        sio2_0 = (
+            B * burden["SiO2"]
+            + PCI * ash_p * ASH_SPLIT["SiO2"]
+            - n_si * thermo.oxide_molar_mass("SiO2") / 1000.0
+        )
         al_0 = B * burden["Al2O3"] + PCI * ash_p * ASH_SPLIT["Al2O3"]
         oth_0 = B * burden["other"] + PCI * ash_p * ASH_SPLIT["other"] + p_excess
         # dust gangue removed from SiO2 / Al2O3 / other in proportion
@@ -519,12 +769,29 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         beta = p["slag_basicity"]
         # limestone affine in K: CaO = beta SiO2
         den = cao_l - beta * sio2_l
-        L_aff = _Aff((beta * sio2_0 - cao_0) / den, (beta * ash_k * ASH_SPLIT["SiO2"] - ash_k * ASH_SPLIT["CaO"]) / den, 0.0)
+        L_aff = _Aff(
+            (beta * sio2_0 - cao_0) / den,
+            (beta * ash_k * ASH_SPLIT["SiO2"] - ash_k * ASH_SPLIT["CaO"]) / den,
+            0.0,
+        )
 
-        def build(L: _Aff, B: Array = B, O_red: Array = O_red, y_W: Array = y_W, n_loi: Array = n_loi,
-                  sio2_0: Array = sio2_0, al_0: Array = al_0, oth_0: Array = oth_0, cao_0: Array = cao_0,
-                  mgo_0: Array = mgo_0, s_slag: Array = s_slag, mno_slag: Array = mno_slag,
-                  deduct: Array = deduct, hf_wus: Array = hf_wus, n_fe_slag: Array = n_fe_slag) -> dict[str, _Aff]:
+        def build(
+            L: _Aff,
+            B: Array = B,
+            O_red: Array = O_red,
+            y_W: Array = y_W,
+            n_loi: Array = n_loi,
+            sio2_0: Array = sio2_0,
+            al_0: Array = al_0,
+            oth_0: Array = oth_0,
+            cao_0: Array = cao_0,
+            mgo_0: Array = mgo_0,
+            s_slag: Array = s_slag,
+            mno_slag: Array = mno_slag,
+            deduct: Array = deduct,
+            hf_wus: Array = hf_wus,
+            n_fe_slag: Array = n_fe_slag,
+        ) -> dict[str, _Aff]:
             K1 = _Aff(0.0, 1.0, 0.0)
             sio2 = sio2_0 + K1 * (ash_k * ASH_SPLIT["SiO2"]) + L * sio2_l
             cao = cao_0 + K1 * (ash_k * ASH_SPLIT["CaO"]) + L * cao_l
@@ -542,36 +809,88 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
             n_co = c_gas * 2.0 - o_c
             h2_top = H2_tot * (1.0 - eta_wh)
             # heat balance H_in - H_out - Q = 0 (MJ/tHM)
-            h_in = (K1 * hf_k + PCI * hf_p + p["natural_gas_rate"] * ng_hf + B * burden["hf"]
-                    + n_si * HF["SiO2"] + n_mn * HF["MnO"] + n_p * HF["P2O5"] / 2
-                    + n_cal * HF["CaCO3"] + n_loi * HF["H2O_l"]
-                    + _Aff(0.0, 0.0, blast_h + n_h2o_v * HF["H2O"]))
-            h_out = (H_hm + slag * h_slag + slag * (feo_per_slag * 1000.0 / thermo.oxide_molar_mass("FeO") * HF["FeO"])
-                     + n_cal * HF["CaO"]
-                     + D * (1000.0 * fe_d / (2 * M["Fe"]) * HF["Fe2O3"] + 1000.0 * DUST_CP * (T_top - 25.0))
-                     + n_co * h_co + n_co2 * h_co2 + h2_top * h_h2 + h2o_top * h_h2o
-                     + n_N2 * h_n2 + n_Ar * h_ar + 1000.0 * p["heat_losses"])
+            h_in = (
+                K1 * hf_k
+                + PCI * hf_p
+                + p["natural_gas_rate"] * ng_hf
+                + B * burden["hf"]
+                + n_si * HF["SiO2"]
+                + n_mn * HF["MnO"]
+                + n_p * HF["P2O5"] / 2
+                + n_cal * HF["CaCO3"]
+                + n_loi * HF["H2O_l"]
+                + _Aff(0.0, 0.0, blast_h + n_h2o_v * HF["H2O"])
+            )
+            h_out = (
+                H_hm
+                + slag * h_slag
+                + slag * (feo_per_slag * 1000.0 / thermo.oxide_molar_mass("FeO") * HF["FeO"])
+                + n_cal * HF["CaO"]
+                + D * (1000.0 * fe_d / (2 * M["Fe"]) * HF["Fe2O3"] + 1000.0 * DUST_CP * (T_top - 25.0))
+                + n_co * h_co
+                + n_co2 * h_co2
+                + h2_top * h_h2
+                + h2o_top * h_h2o
+                + n_N2 * h_n2
+                + n_Ar * h_ar
+                + 1000.0 * p["heat_losses"]
+            )
             # lower zone: below the thermal reserve zone
             o_w = O_b + O_inj + O_f + y_W * n_fe
             h2o_w = H2_tot * eta_wh
             co2_w = o_w - h2o_w - C_g
             co_w = C_g * 2.0 - (o_w - h2o_w)
-            h_in_low = (K1 * (hf_k + 1000.0 * c_k / M["C"] * h_c_r + 1000.0 * ash_k * SOLID_CP * (T_R - 25.0))
-                        + PCI * hf_p + p["natural_gas_rate"] * ng_hf
-                        + (n_fe + n_fe_slag) * (hf_wus + h_wus_r)
-                        + n_si * HF["SiO2"] + n_mn * HF["MnO"] + n_p * HF["P2O5"] / 2
-                        + (nonfeo - K1 * ash_k) * (1000.0 * SOLID_CP * (T_R - 25.0))
-                        + _Aff(0.0, 0.0, blast_h + n_h2o_v * HF["H2O"]))
-            h_out_low = (H_hm + slag * h_slag + slag * (feo_per_slag * 1000.0 / thermo.oxide_molar_mass("FeO") * HF["FeO"])
-                         + co_w * h_co_r + co2_w * h_co2_r + (H2_tot - h2o_w) * h_h2_r + h2o_w * h_h2o_r
-                         + n_N2 * h_n2_r + n_Ar * h_ar_r + 1000.0 * p["heat_losses"] * p["lower_zone_loss_share"])
+            h_in_low = (
+                K1 * (hf_k + 1000.0 * c_k / M["C"] * h_c_r + 1000.0 * ash_k * SOLID_CP * (T_R - 25.0))
+                + PCI * hf_p
+                + p["natural_gas_rate"] * ng_hf
+                + (n_fe + n_fe_slag) * (hf_wus + h_wus_r)
+                + n_si * HF["SiO2"]
+                + n_mn * HF["MnO"]
+                + n_p * HF["P2O5"] / 2
+                + (nonfeo - K1 * ash_k) * (1000.0 * SOLID_CP * (T_R - 25.0))
+                + _Aff(0.0, 0.0, blast_h + n_h2o_v * HF["H2O"])
+            )
+            h_out_low = (
+                H_hm
+                + slag * h_slag
+                + slag * (feo_per_slag * 1000.0 / thermo.oxide_molar_mass("FeO") * HF["FeO"])
+                + co_w * h_co_r
+                + co2_w * h_co2_r
+                + (H2_tot - h2o_w) * h_h2_r
+                + h2o_w * h_h2o_r
+                + n_N2 * h_n2_r
+                + n_Ar * h_ar_r
+                + 1000.0 * p["heat_losses"] * p["lower_zone_loss_share"]
+            )
             w_eq = C_g * (1.0 + omega * eta_w) + H2_tot * eta_wh - O_b - O_inj - O_f - y_W * n_fe
             direct = C_g - O_b - O_inj - O_f
-            return {"heat": h_in - h_out, "heat_low": h_in_low - h_out_low, "w": w_eq,
-                    "top_sensible_rest": h_in - h_out + n_co * (h_co - HF["CO"]) + n_co2 * (h_co2 - HF["CO2"])
-                    + h2_top * h_h2 + h2o_top * (h_h2o - HF["H2O"]) + n_N2 * h_n2 + n_Ar * h_ar, "direct": direct, "slag": slag, "sio2": sio2, "cao": cao,
-                    "mgo": mgo, "minor": minor, "sulf": sulf, "n_co": n_co, "n_co2": n_co2, "h2_top": h2_top,
-                    "h2o_top": h2o_top, "L": L, "n_cal": n_cal}
+            return {
+                "heat": h_in - h_out,
+                "heat_low": h_in_low - h_out_low,
+                "w": w_eq,
+                "top_sensible_rest": h_in
+                - h_out
+                + n_co * (h_co - HF["CO"])
+                + n_co2 * (h_co2 - HF["CO2"])
+                + h2_top * h_h2
+                + h2o_top * (h_h2o - HF["H2O"])
+                + n_N2 * h_n2
+                + n_Ar * h_ar,
+                "direct": direct,
+                "slag": slag,
+                "sio2": sio2,
+                "cao": cao,
+                "mgo": mgo,
+                "minor": minor,
+                "sulf": sulf,
+                "n_co": n_co,
+                "n_co2": n_co2,
+                "h2_top": h2_top,
+                "h2o_top": h2o_top,
+                "L": L,
+                "n_cal": n_cal,
+            }
 
         def solve2(eqs: dict[str, _Aff]) -> tuple[Array, Array, Array]:
             results = []
@@ -593,7 +912,11 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         if np.any(no_flux):
             eqs0 = build(_Aff(0.0, 0.0, 0.0))
             K0, V0, nd0 = solve2(eqs0)
-            K, V, neg_direct = np.where(no_flux, K0, K), np.where(no_flux, V0, V), np.where(no_flux, nd0, neg_direct)
+            K, V, neg_direct = (
+                np.where(no_flux, K0, K),
+                np.where(no_flux, V0, V),
+                np.where(no_flux, nd0, neg_direct),
+            )
             L_use = L_aff.where(~no_flux, _Aff(0.0, 0.0, 0.0))
             eqs = build(L_use)
         S_mass = eqs["slag"].at(K, V)
@@ -601,24 +924,40 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     # ---- checks ------------------------------------------------------------------------------
     if np.any(~np.isfinite(K)) or np.any(K <= 0):
         bad = ~np.isfinite(K) | (K <= 0)
-        name = "pci_rate" if np.any(PCI[bad] > 0) else ("natural_gas_rate" if np.any(p["natural_gas_rate"][bad] > 0)
-                                                          else "heat_losses")
-        raise fail(where, name, f"no solution: the heat and oxygen balance gives a coke rate of "
-                   f"{1000 * first_bad(K, bad):.0f} kg/tHM", "injection rates and heat inputs that leave a positive coke rate")
+        name = (
+            "pci_rate"
+            if np.any(PCI[bad] > 0)
+            else ("natural_gas_rate" if np.any(p["natural_gas_rate"][bad] > 0) else "heat_losses")
+        )
+        raise fail(
+            where,
+            name,
+            f"no solution: the heat and oxygen balance gives a coke rate of "
+            f"{1000 * first_bad(K, bad):.0f} kg/tHM",
+            "injection rates and heat inputs that leave a positive coke rate",
+        )
     if np.any(V <= 0):
-        raise fail(where, "oxygen_enrichment", "no solution: the balance needs no air blast", "a lower enrichment or injection")
+        raise fail(
+            where,
+            "oxygen_enrichment",
+            "no solution: the balance needs no air blast",
+            "a lower enrichment or injection",
+        )
     n_co = eqs["n_co"].at(K, V)
     n_co2 = eqs["n_co2"].at(K, V)
     if np.any(n_co < 0) or np.any(n_co2 < 0):
-        raise fail(where, "shaft_efficiency", "no solution: the top gas would need negative CO or CO2",
-                   "a shaft efficiency and burden that keep 0 < eta_CO < 1")
+        raise fail(
+            where,
+            "shaft_efficiency",
+            "no solution: the top gas would need negative CO or CO2",
+            "a shaft efficiency and burden that keep 0 < eta_CO < 1",
+        )
 
     # ---- results -----------------------------------------------------------------------------
     L = eqs["L"].at(K, V)
     slag = eqs["slag"].at(K, V)
     fe_need = fe_hm + fe_s * S_mass + fe_d * D
     B = fe_need / burden["Fe"]
-    n_cal = eqs["n_cal"].at(K, V)
     h2_top = eqs["h2_top"].at(K, V)
     h2o_top = eqs["h2o_top"].at(K, V)
     N2 = n_N2.at(K, V)
@@ -633,11 +972,22 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     blast_heat = V * blast_h / 1000.0  # GJ
     elec = p["auxiliary_electricity"] + p["blower_kwh_per_nm3"] * V * (1.0 + r_e) / 1000.0
     recipe: dict[str, Array] = {cid: -shares[k] * B for k, cid in FEEDS.items()}
-    recipe.update({
-        "coke": -K, "pci_coal": -PCI + 0.0 * K, "natural_gas": -ng_mass + 0.0 * K, "limestone": -L,
-        "cold_blast": -(air_t + moisture_t), "oxygen": -o2_t, "fuel_heat": -blast_heat / p["stove_efficiency"],
-        "electricity": -elec, "hot_metal": np.ones(shape), "bf_slag": slag, "dust_sludge": D + 0.0 * K, "bf_gas": gas_t,
-    })
+    recipe.update(
+        {
+            "coke": -K,
+            "pci_coal": -PCI + 0.0 * K,
+            "natural_gas": -ng_mass + 0.0 * K,
+            "limestone": -L,
+            "cold_blast": -(air_t + moisture_t),
+            "oxygen": -o2_t,
+            "fuel_heat": -blast_heat / p["stove_efficiency"],
+            "electricity": -elec,
+            "hot_metal": np.ones(shape),
+            "bf_slag": slag,
+            "dust_sludge": D + 0.0 * K,
+            "bf_gas": gas_t,
+        }
+    )
     recipe = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in recipe.items()}
     sio2, cao, mgo = (eqs[k].at(K, V) for k in ("sio2", "cao", "mgo"))
     feo = slag * feo_per_slag
@@ -658,10 +1008,18 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     raft = _raft(V, n_o2_v, n_h2o_v, y_air, T_b, PCI, c_p, o_p, hf_p, p["natural_gas_rate"], ng_atoms, ng_hf)
     if np.any(raft < MIN_RAFT_C):
         bad = raft < MIN_RAFT_C
-        name = "pci_rate" if np.any(PCI[bad] > 0) else ("natural_gas_rate" if np.any(p["natural_gas_rate"][bad] > 0)
-                                                          else "blast_moisture")
-        raise fail(where, name, f"no solution: the raceway flame would be {first_bad(raft, bad):.0f} degC, too cold "
-                   "for the injection", f"injection, blast temperature and O2 giving a flame above {MIN_RAFT_C:.0f} degC")
+        name = (
+            "pci_rate"
+            if np.any(PCI[bad] > 0)
+            else ("natural_gas_rate" if np.any(p["natural_gas_rate"][bad] > 0) else "blast_moisture")
+        )
+        raise fail(
+            where,
+            name,
+            f"no solution: the raceway flame would be {first_bad(raft, bad):.0f} degC, too cold "
+            "for the injection",
+            f"injection, blast temperature and O2 giving a flame above {MIN_RAFT_C:.0f} degC",
+        )
     diag: dict[str, Array] = {
         "coke_rate_kg_per_thm": 1000 * K,
         "fuel_rate_kg_per_thm": 1000 * (K + PCI + ng_mass),
@@ -672,39 +1030,64 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         "blast_nm3_per_thm": V * (1 + r_e) + V * n_h2o_v * VM,
         "top_gas_nm3_per_thm": dry * VM,
         "top_gas_wet_nm3_per_thm": (dry + h2o_top) * VM,
-        "top_gas_co": vf["CO"], "top_gas_co2": vf["CO2"], "top_gas_h2": vf["H2"], "top_gas_n2": vf["N2"],
+        "top_gas_co": vf["CO"],
+        "top_gas_co2": vf["CO2"],
+        "top_gas_h2": vf["H2"],
+        "top_gas_n2": vf["N2"],
         "top_gas_lhv_mj_per_nm3": gp["lhv_mj_per_nm3"],
         "eta_co": n_co2 / (n_co + n_co2),
         "eta_h2": np.broadcast_to(eta_wh, shape),
         "direct_reduction_degree": direct / (y_W * n_fe),
-        "w_point_binding": (~neg_direct).astype(float),
+        "w_point_binding": np.logical_not(neg_direct).astype(float),
         "slag_kg_per_thm": 1000 * slag,
-        "slag_cao": cao / slag, "slag_sio2": sio2 / slag, "slag_mgo": mgo / slag,
-        "slag_al2o3_and_other": eqs["minor"].at(K, V) / slag, "slag_feo": feo / slag,
+        "slag_cao": cao / slag,
+        "slag_sio2": sio2 / slag,
+        "slag_mgo": mgo / slag,
+        "slag_al2o3_and_other": eqs["minor"].at(K, V) / slag,
+        "slag_feo": feo / slag,
         "slag_basicity": cao / sio2,
-        "minor_oxides_unsourced_kg_per_thm": np.broadcast_to(1000.0 * (deduct - hm_other - n_p * 2.5 * M["O"] / 1000.0), shape),
+        "minor_oxides_unsourced_kg_per_thm": np.broadcast_to(
+            1000.0 * (deduct - hm_other - n_p * 2.5 * M["O"] / 1000.0), shape
+        ),
         "blast_heat_gj_per_thm": blast_heat,
         "raft_c": raft,
         "top_gas_temperature_c": top_t,
         "lower_zone_binding": (top_t > T_top + 1e-6).astype(float),
         "mass_loss_t": mass_loss,
-        "rist_mu": mu, "rist_y_b": y_b, "rist_y_f": y_f, "rist_y_a": y_A, "rist_y_w": y_W,
-        "rist_x_top": x_top, "rist_x_w": x_w, "rist_x_w_eq": x_w_eq, "rist_y_d": direct / n_fe,
+        "rist_mu": mu,
+        "rist_y_b": y_b,
+        "rist_y_f": y_f,
+        "rist_y_a": y_A,
+        "rist_y_w": y_W,
+        "rist_x_top": x_top,
+        "rist_x_w": x_w,
+        "rist_x_w_eq": x_w_eq,
+        "rist_y_d": direct / n_fe,
         "rist_omega": omega,
     }
     diag = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in diag.items()}
-    gas = {"volume_fractions": vf, **{k: gp[k] for k in ("c_frac", "lhv_gj_per_t", "density_kg_per_nm3", "lhv_mj_per_nm3")}}
+    gas = {
+        "volume_fractions": vf,
+        **{k: gp[k] for k in ("c_frac", "lhv_gj_per_t", "density_kg_per_nm3", "lhv_mj_per_nm3")},
+    }
     return PhysicsResult(recipe=recipe, gas_properties={"bf_gas": gas}, diagnostics=diag)  # type: ignore[dict-item]
 
 
-def _top_temperature(rest: Array, n_co: Array, n_co2: Array, n_h2: Array, n_h2o: Array, n_n2: Array,
-                     n_ar: Array, t_min: Array) -> Array:
+def _top_temperature(
+    rest: Array, n_co: Array, n_co2: Array, n_h2: Array, n_h2o: Array, n_n2: Array, n_ar: Array, t_min: Array
+) -> Array:
     """Top-gas temperature at which the gas carries the heat ``rest`` (MJ) above 25 degC."""
+
     def sens(T: Array) -> Array:
-        return np.asarray(n_co * thermo.gas_sensible_enthalpy("CO", T) + n_co2 * thermo.gas_sensible_enthalpy("CO2", T)
-                          + n_h2 * thermo.gas_sensible_enthalpy("H2", T) + n_h2o * thermo.gas_sensible_enthalpy("H2O", T)
-                          + n_n2 * thermo.gas_sensible_enthalpy("N2", T) + n_ar * thermo.gas_sensible_enthalpy("Ar", T),
-                          dtype=float)
+        return np.asarray(
+            n_co * thermo.gas_sensible_enthalpy("CO", T)
+            + n_co2 * thermo.gas_sensible_enthalpy("CO2", T)
+            + n_h2 * thermo.gas_sensible_enthalpy("H2", T)
+            + n_h2o * thermo.gas_sensible_enthalpy("H2O", T)
+            + n_n2 * thermo.gas_sensible_enthalpy("N2", T)
+            + n_ar * thermo.gas_sensible_enthalpy("Ar", T),
+            dtype=float,
+        )
 
     T = np.asarray(t_min, dtype=float) + 0.0
     for _ in range(6):
@@ -722,9 +1105,24 @@ def _cramer(a: _Aff, b: _Aff) -> tuple[Array, Array]:
     return np.asarray(K, dtype=float), np.asarray(V, dtype=float)
 
 
-def _raft(V: Array, n_o2_v: Array, n_h2o_v: Array, y_air: Mapping[str, float], T_b: Array, PCI: Array,
-          c_p: Array, o_p: Array, hf_p: Array, ng_rate: Array, ng_atoms: Mapping[str, Array], ng_hf: Array) -> Array:
-    """Raceway adiabatic flame temperature, degC (coke at 1500 degC, injectants cold, products CO/H2/N2/Ar)."""
+def _raft(
+    V: Array,
+    n_o2_v: Array,
+    n_h2o_v: Array,
+    y_air: Mapping[str, float],
+    T_b: Array,
+    PCI: Array,
+    c_p: Array,
+    o_p: Array,
+    hf_p: Array,
+    ng_rate: Array,
+    ng_atoms: Mapping[str, Array],
+    ng_hf: Array,
+) -> Array:
+    """Raceway adiabatic flame temperature, degC.
+
+    Coke arrives at 1500 degC, injectants cold; the products are CO, H2, N2 and Ar.
+    """
     n_o2 = V * n_o2_v
     n_w = V * n_h2o_v
     n_n2 = V * y_air["N2"] / VM + 1000.0 * PCI * PCI_N / (2 * M["N"]) + ng_rate * ng_atoms["N2"]
@@ -734,14 +1132,24 @@ def _raft(V: Array, n_o2_v: Array, n_h2o_v: Array, y_air: Mapping[str, float], T
     n_co = o_tot
     c_coke = np.maximum(o_tot - c_inj, 0.0)
     n_h2 = n_w + 1000.0 * PCI * PCI_H / (2 * M["H"]) + ng_rate * ng_atoms["H2"]
-    h_in = (n_o2 * thermo.gas_sensible_enthalpy("O2", T_b) + V * y_air["N2"] / VM * thermo.gas_sensible_enthalpy("N2", T_b)
-            + n_ar * thermo.gas_sensible_enthalpy("Ar", T_b) + n_w * thermo.gas_enthalpy("H2O", T_b)
-            + PCI * hf_p + ng_rate * ng_hf + c_coke * thermo.graphite_sensible_enthalpy(RACEWAY_COKE_C))
+    h_in = (
+        n_o2 * thermo.gas_sensible_enthalpy("O2", T_b)
+        + V * y_air["N2"] / VM * thermo.gas_sensible_enthalpy("N2", T_b)
+        + n_ar * thermo.gas_sensible_enthalpy("Ar", T_b)
+        + n_w * thermo.gas_enthalpy("H2O", T_b)
+        + PCI * hf_p
+        + ng_rate * ng_hf
+        + c_coke * thermo.graphite_sensible_enthalpy(RACEWAY_COKE_C)
+    )
 
     def h_out(T: Array) -> Array:
-        return np.asarray(n_co * thermo.gas_enthalpy("CO", T) + n_h2 * thermo.gas_sensible_enthalpy("H2", T)
-                          + n_n2 * thermo.gas_sensible_enthalpy("N2", T) + n_ar * thermo.gas_sensible_enthalpy("Ar", T),
-                          dtype=float)
+        return np.asarray(
+            n_co * thermo.gas_enthalpy("CO", T)
+            + n_h2 * thermo.gas_sensible_enthalpy("H2", T)
+            + n_n2 * thermo.gas_sensible_enthalpy("N2", T)
+            + n_ar * thermo.gas_sensible_enthalpy("Ar", T),
+            dtype=float,
+        )
 
     T = np.full(np.shape(V), 2000.0)
     for _ in range(6):

@@ -42,41 +42,108 @@ WATER_HEAT_GJ_PER_T = 3.3
 REFERENCE_MOISTURE = 0.09
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
-    ParameterSpec("coal_moisture", "dimensionless", "-", 0.09, 0.0, 0.16,
-                  "moisture of the charged coal (mass fraction of wet coal)",
-                  "estimate: 8-10 % for wet-charged batteries"),
-    ParameterSpec("breeze_share", "dimensionless", "-", 0.066, 0.0, 0.15,
-                  "share of the total coke screened out as breeze (< 10 mm)",
-                  "process_coefficients 1.1: breeze 4-6 % of coal [EST] = 5 % / 0.758 total coke"),
-    ParameterSpec("tar_yield", "mass_per_mass", "t/t", 0.045, 0.0, 0.07, "tar per t dry coal",
-                  "between TF-coke (~3 % tar) and Sydney (45.6 L per 0.9 t coal = ~6 % at 1.17 kg/L)"),
-    ParameterSpec("benzol_yield", "mass_per_mass", "t/t", 0.010, 0.0, 0.02, "crude benzol per t dry coal",
-                  "process_coefficients 1.1: 8-12 kg/t [EST]"),
-    ParameterSpec("ammonium_sulphate_yield", "mass_per_mass", "t/t", 0.0133, 0.0, 0.02,
-                  "ammonium sulphate per t dry coal", "Sydney: 12 kg per 0.9 t coal"),
-    ParameterSpec("underfiring", "energy_per_mass", "GJ/t", 3.72, 2.5, 5.0,
-                  "underfiring heat per t coke at the reference coal moisture (9 %)",
-                  "HTC: 3.2 MMBtu/short t = 3.72 GJ/t coke; He17 4.06 GJ/t"),
-    ParameterSpec("electricity", "electricity_per_mass", "MWh/t", 0.035, 0.0, 0.08, "electricity per t coke",
-                  "He17: 42.5 MJ per 337.3 kg coke = 35 kWh/t"),
-    ParameterSpec("steam", "energy_per_mass", "GJ/t", 0.35, 0.0, 1.0, "process steam per t coke (by-product plant)",
-                  "estimate: ammonia stills and benzol stripping ~0.12-0.15 t steam/t coke at ~2.7 GJ/t"),
+    ParameterSpec(
+        "coal_moisture",
+        "dimensionless",
+        "-",
+        0.09,
+        0.0,
+        0.16,
+        "moisture of the charged coal (mass fraction of wet coal)",
+        "estimate: 8-10 % for wet-charged batteries",
+    ),
+    ParameterSpec(
+        "breeze_share",
+        "dimensionless",
+        "-",
+        0.066,
+        0.0,
+        0.15,
+        "share of the total coke screened out as breeze (< 10 mm)",
+        "process_coefficients 1.1: breeze 4-6 % of coal [EST] = 5 % / 0.758 total coke",
+    ),
+    ParameterSpec(
+        "tar_yield",
+        "mass_per_mass",
+        "t/t",
+        0.045,
+        0.0,
+        0.07,
+        "tar per t dry coal",
+        "between TF-coke (~3 % tar) and Sydney (45.6 L per 0.9 t coal = ~6 % at 1.17 kg/L)",
+    ),
+    ParameterSpec(
+        "benzol_yield",
+        "mass_per_mass",
+        "t/t",
+        0.010,
+        0.0,
+        0.02,
+        "crude benzol per t dry coal",
+        "process_coefficients 1.1: 8-12 kg/t [EST]",
+    ),
+    ParameterSpec(
+        "ammonium_sulphate_yield",
+        "mass_per_mass",
+        "t/t",
+        0.0133,
+        0.0,
+        0.02,
+        "ammonium sulphate per t dry coal",
+        "Sydney: 12 kg per 0.9 t coal",
+    ),
+    ParameterSpec(
+        "underfiring",
+        "energy_per_mass",
+        "GJ/t",
+        3.72,
+        2.5,
+        5.0,
+        "underfiring heat per t coke at the reference coal moisture (9 %)",
+        "HTC: 3.2 MMBtu/short t = 3.72 GJ/t coke; He17 4.06 GJ/t",
+    ),
+    ParameterSpec(
+        "electricity",
+        "electricity_per_mass",
+        "MWh/t",
+        0.035,
+        0.0,
+        0.08,
+        "electricity per t coke",
+        "He17: 42.5 MJ per 337.3 kg coke = 35 kWh/t",
+    ),
+    ParameterSpec(
+        "steam",
+        "energy_per_mass",
+        "GJ/t",
+        0.35,
+        0.0,
+        1.0,
+        "process steam per t coke (by-product plant)",
+        "estimate: ammonia stills and benzol stripping ~0.12-0.15 t steam/t coke at ~2.7 GJ/t",
+    ),
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class CokeOven:
     name: str = "coke_oven"
     main_product: str = "coke"
     PARAMETERS: tuple[ParameterSpec, ...] = PARAMETERS
 
-    def recipe(self, params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps],
-               *, where: str = "model") -> PhysicsResult:
+    def recipe(
+        self,
+        params: Mapping[str, float | Array],
+        carriers: Mapping[str, CarrierProps],
+        *,
+        where: str = "model",
+    ) -> PhysicsResult:
         return solve(params, carriers, where=where)
 
 
-def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *,
-          where: str = "model") -> PhysicsResult:
+def solve(
+    params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
+) -> PhysicsResult:
     p = check_parameters(PARAMETERS, params, where=where)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
     p = {k: np.broadcast_to(v, shape).astype(float) for k, v in p.items()}
@@ -88,7 +155,12 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     vm_coke = np.asarray(coke.analysis.get("volatile_matter", 0.01), dtype=float)
     ash_coal = np.asarray(coal.analysis.get("ash", 0.09), dtype=float)
     if np.any((vm_coal <= 0.05) | (vm_coal >= 0.45)):
-        raise fail(where, "carriers.coking_coal", "coal volatile matter outside the range of coking coals", "0.05 to 0.45")
+        raise fail(
+            where,
+            "carriers.coking_coal",
+            "coal volatile matter outside the range of coking coals",
+            "0.05 to 0.45",
+        )
     y_tot = (1.0 - vm_coal) / (1.0 - vm_coke)
     y_coke = y_tot * (1.0 - p["breeze_share"])
     y_breeze = y_tot * p["breeze_share"]
@@ -97,37 +169,63 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     c_liquid = p["tar_yield"] * np.asarray(tar.c_frac) + p["benzol_yield"] * np.asarray(benzol.c_frac)
     c_gas = c_coal - c_solid - c_liquid  # t C per t dry coal into COG
     if np.any(c_gas <= 0):
-        raise fail(where, "carriers.coking_coal", f"the coal carbon {first_bad(c_coal, c_gas <= 0):.3f} does not cover the "
-                   "carbon of coke, breeze, tar and benzol: the chemistry does not sum",
-                   "coking_coal c_frac above coke yield x coke c_frac + by-products")
+        raise fail(
+            where,
+            "carriers.coking_coal",
+            f"the coal carbon {first_bad(c_coal, c_gas <= 0):.3f} does not cover the "
+            "carbon of coke, breeze, tar and benzol: the chemistry does not sum",
+            "coking_coal c_frac above coke yield x coke c_frac + by-products",
+        )
     atoms = gas_atoms_per_nm3(cog.volume_fractions)
     gp = gas_props(cog)
     v_cog = c_gas * 1000.0 / (atoms["C"] * thermo.MOLAR_MASS["C"])  # Nm3 per t dry coal
     m_cog = v_cog * gp["density_kg_per_nm3"] / 1000.0
     loss = 1.0 - y_tot - p["tar_yield"] - p["benzol_yield"] - p["ammonium_sulphate_yield"] - m_cog
     if np.any(loss < 0):
-        raise fail(where, "tar_yield", "the products weigh more than the coal (by-product yields too high for this "
-                   "coal's volatile matter)", "lower tar/benzol/ammonium sulphate yields")
+        raise fail(
+            where,
+            "tar_yield",
+            "the products weigh more than the coal (by-product yields too high for this "
+            "coal's volatile matter)",
+            "lower tar/benzol/ammonium sulphate yields",
+        )
     per = 1.0 / y_coke  # dry coal per t coke
     w = p["coal_moisture"]
     water = per * (w / (1.0 - w) - REFERENCE_MOISTURE / (1.0 - REFERENCE_MOISTURE))
     underfiring = p["underfiring"] + WATER_HEAT_GJ_PER_T * water
     recipe = {
-        "coking_coal": -per + 0.0 * w, "coke": np.ones(shape), "coke_breeze": y_breeze * per, "tar": p["tar_yield"] * per,
-        "benzol": p["benzol_yield"] * per, "ammonium_sulphate": p["ammonium_sulphate_yield"] * per,
-        "coke_oven_gas": m_cog * per, "fuel_heat": -underfiring, "electricity": -p["electricity"], "steam": -p["steam"],
+        "coking_coal": -per + 0.0 * w,
+        "coke": np.ones(shape),
+        "coke_breeze": y_breeze * per,
+        "tar": p["tar_yield"] * per,
+        "benzol": p["benzol_yield"] * per,
+        "ammonium_sulphate": p["ammonium_sulphate_yield"] * per,
+        "coke_oven_gas": m_cog * per,
+        "fuel_heat": -underfiring,
+        "electricity": -p["electricity"],
+        "steam": -p["steam"],
     }
     recipe = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in recipe.items()}
     diag = {
-        "coal_t_per_t_coke": per, "wet_coal_t_per_t_coke": per / (1.0 - w), "coke_yield": y_coke,
-        "total_coke_yield": y_tot, "cog_nm3_per_t_coal": v_cog, "cog_nm3_per_t_coke": v_cog * per,
-        "cog_lhv_mj_per_nm3": gp["lhv_mj_per_nm3"] + 0.0 * v_cog, "cog_gj_per_t_coke": v_cog * per * gp["lhv_mj_per_nm3"] / 1000,
-        "cog_mass_share_of_coal": m_cog, "coke_ash_implied": ash_coal / y_tot + 0.0 * per,
-        "underfiring_gj_per_t_coke": underfiring, "mass_loss_t": loss * per, "carbon_emitted_t": 0.0 * per,
+        "coal_t_per_t_coke": per,
+        "wet_coal_t_per_t_coke": per / (1.0 - w),
+        "coke_yield": y_coke,
+        "total_coke_yield": y_tot,
+        "cog_nm3_per_t_coal": v_cog,
+        "cog_nm3_per_t_coke": v_cog * per,
+        "cog_lhv_mj_per_nm3": gp["lhv_mj_per_nm3"] + 0.0 * v_cog,
+        "cog_gj_per_t_coke": v_cog * per * gp["lhv_mj_per_nm3"] / 1000,
+        "cog_mass_share_of_coal": m_cog,
+        "coke_ash_implied": ash_coal / y_tot + 0.0 * per,
+        "underfiring_gj_per_t_coke": underfiring,
+        "mass_loss_t": loss * per,
+        "carbon_emitted_t": 0.0 * per,
     }
     diag = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in diag.items()}
-    gas = {"volume_fractions": {k: np.asarray(v, dtype=float) for k, v in cog.volume_fractions.items()},
-           **{k: gp[k] for k in ("c_frac", "lhv_gj_per_t", "density_kg_per_nm3", "lhv_mj_per_nm3")}}
+    gas = {
+        "volume_fractions": {k: np.asarray(v, dtype=float) for k, v in cog.volume_fractions.items()},
+        **{k: gp[k] for k in ("c_frac", "lhv_gj_per_t", "density_kg_per_nm3", "lhv_mj_per_nm3")},
+    }
     return PhysicsResult(recipe=recipe, gas_properties={"coke_oven_gas": gas}, diagnostics=diag)  # type: ignore[dict-item]
 
 

@@ -33,42 +33,100 @@ import numpy as np
 
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.blast_furnace import fail, ferrous_chemistry, first_bad, gas_atoms_per_nm3, gas_props, get_carrier
+from steelworks.physics.blast_furnace import (
+    fail,
+    ferrous_chemistry,
+    first_bad,
+    gas_atoms_per_nm3,
+    gas_props,
+    get_carrier,
+)
 
 M = thermo.MOLAR_MASS
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
-    ParameterSpec("hydrogen_share", "dimensionless", "-", 0.0, 0.0, 1.0,
-                  "share of the reduction done with hydrogen (0 natural gas, 1 hydrogen shaft)", "-"),
-    ParameterSpec("natural_gas_energy", "energy_per_mass", "GJ/t", 9.7, 7.5, 13.0,
-                  "natural gas (LHV) per t DRI of a natural-gas plant",
-                  "Holling17: 9.7 GJ/tDRI (Sarkar18 8.95, Benavides24 9.6 HHV)"),
-    ParameterSpec("h2_heater_energy", "energy_per_mass", "GJ/t", 2.61, 0.0, 4.0,
-                  "process-gas heater energy of a hydrogen shaft, burnt as H2",
-                  "Rechberger20/Sasiain20: 242 Nm3 H2 for heating = 21.8 kg = 2.61 GJ/tDRI (Holling17: 0.23 MWh)"),
-    ParameterSpec("electricity_ng", "electricity_per_mass", "MWh/t", 0.080, 0.03, 0.15,
-                  "electricity per t DRI, natural-gas plant", "Holling17: 80 kWh/t (Benavides24 91, Jacobasch21 78)"),
-    ParameterSpec("electricity_h2", "electricity_per_mass", "MWh/t", 0.087, 0.03, 0.15,
-                  "electricity per t DRI, hydrogen shaft (excluding electrolysis)",
-                  "Jacobasch21: 87 kWh/t (Rechberger20 102.5 +- 22.5)"),
-    ParameterSpec("oxygen_ng", "mass_per_mass", "t/t", 0.0855, 0.0, 0.15,
-                  "oxygen per t DRI, natural-gas plant (partial oxidation / reformer)", "Jacobasch21: 85.5 kg/tDRI"),
+    ParameterSpec(
+        "hydrogen_share",
+        "dimensionless",
+        "-",
+        0.0,
+        0.0,
+        1.0,
+        "share of the reduction done with hydrogen (0 natural gas, 1 hydrogen shaft)",
+        "-",
+    ),
+    ParameterSpec(
+        "natural_gas_energy",
+        "energy_per_mass",
+        "GJ/t",
+        9.7,
+        7.5,
+        13.0,
+        "natural gas (LHV) per t DRI of a natural-gas plant",
+        "Holling17: 9.7 GJ/tDRI (Sarkar18 8.95, Benavides24 9.6 HHV)",
+    ),
+    ParameterSpec(
+        "h2_heater_energy",
+        "energy_per_mass",
+        "GJ/t",
+        2.61,
+        0.0,
+        4.0,
+        "process-gas heater energy of a hydrogen shaft, burnt as H2",
+        "Rechberger20/Sasiain20: 242 Nm3 H2 for heating = 21.8 kg = 2.61 GJ/tDRI (Holling17: 0.23 MWh)",
+    ),
+    ParameterSpec(
+        "electricity_ng",
+        "electricity_per_mass",
+        "MWh/t",
+        0.080,
+        0.03,
+        0.15,
+        "electricity per t DRI, natural-gas plant",
+        "Holling17: 80 kWh/t (Benavides24 91, Jacobasch21 78)",
+    ),
+    ParameterSpec(
+        "electricity_h2",
+        "electricity_per_mass",
+        "MWh/t",
+        0.087,
+        0.03,
+        0.15,
+        "electricity per t DRI, hydrogen shaft (excluding electrolysis)",
+        "Jacobasch21: 87 kWh/t (Rechberger20 102.5 +- 22.5)",
+    ),
+    ParameterSpec(
+        "oxygen_ng",
+        "mass_per_mass",
+        "t/t",
+        0.0855,
+        0.0,
+        0.15,
+        "oxygen per t DRI, natural-gas plant (partial oxidation / reformer)",
+        "Jacobasch21: 85.5 kg/tDRI",
+    ),
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class DirectReduction:
     name: str = "dri"
     main_product: str = "dri"
     PARAMETERS: tuple[ParameterSpec, ...] = PARAMETERS
 
-    def recipe(self, params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps],
-               *, where: str = "model") -> PhysicsResult:
+    def recipe(
+        self,
+        params: Mapping[str, float | Array],
+        carriers: Mapping[str, CarrierProps],
+        *,
+        where: str = "model",
+    ) -> PhysicsResult:
         return solve(params, carriers, where=where)
 
 
-def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *,
-          where: str = "model") -> PhysicsResult:
+def solve(
+    params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
+) -> PhysicsResult:
     p = check_parameters(PARAMETERS, params, where=where)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
     p = {k: np.broadcast_to(v, shape).astype(float) for k, v in p.items()}
@@ -77,7 +135,9 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     ng, h2 = get_carrier(carriers, "natural_gas", where), get_carrier(carriers, "hydrogen", where)
     fe_dri, c_dri = np.asarray(dri.fe_frac, dtype=float), np.asarray(dri.c_frac, dtype=float)
     feo_dri = np.asarray(dri.analysis.get("FeO", 0.0), dtype=float)
-    fe_met = np.asarray(dri.analysis.get("Fe_metallic", fe_dri - feo_dri * M["Fe"] / thermo.oxide_molar_mass("FeO")))
+    fe_met = np.asarray(
+        dri.analysis.get("Fe_metallic", fe_dri - feo_dri * M["Fe"] / thermo.oxide_molar_mass("FeO"))
+    )
     if np.any(pel["Fe"] <= 0.3):
         raise fail(where, "carriers.dr_pellets", "the DR pellets carry (almost) no iron", "fe_frac > 0.3")
     pellets = fe_dri / pel["Fe"]
@@ -90,32 +150,54 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     h = p["hydrogen_share"]
     ng_full = p["natural_gas_energy"] / lhv_ng  # t NG per t DRI, NG plant
     if np.any(ng_full * c_ng < c_dri):
-        raise fail(where, "natural_gas_energy", "the natural gas does not carry the carbon of the DRI", "more gas")
+        raise fail(
+            where, "natural_gas_energy", "the natural gas does not carry the carbon of the DRI", "more gas"
+        )
     ng_carb = c_dri / c_ng  # t NG to carburise in a H2 plant
     ng_t = (1.0 - h) * ng_full + h * ng_carb
     atoms = gas_atoms_per_nm3(ng.volume_fractions)
-    h2_per_t_ng = np.asarray(atoms["H2"] / (atoms["C"] * M["C"]), dtype=float) * c_ng * 1000.0  # kmol H2 per t NG
+    h2_per_t_ng = (
+        np.asarray(atoms["H2"] / (atoms["C"] * M["C"]), dtype=float) * c_ng * 1000.0
+    )  # kmol H2 per t NG
     lhv_h2 = np.asarray(h2_gp["lhv_gj_per_t"], dtype=float)
-    h2_kmol = 1000.0 * o_rem / M["O"] + 1000.0 * p["h2_heater_energy"] / lhv_h2 / (2 * M["H"]) - h2_per_t_ng * ng_carb
+    h2_kmol = (
+        1000.0 * o_rem / M["O"]
+        + 1000.0 * p["h2_heater_energy"] / lhv_h2 / (2 * M["H"])
+        - h2_per_t_ng * ng_carb
+    )
     h2_t = h * np.maximum(h2_kmol, 0.0) * 2 * M["H"] / 1000.0
     elec = (1.0 - h) * p["electricity_ng"] + h * p["electricity_h2"]
     o2 = (1.0 - h) * p["oxygen_ng"]
-    recipe = {"dr_pellets": -pellets + 0.0 * h, "natural_gas": -ng_t, "hydrogen": -h2_t, "electricity": -elec,
-              "oxygen": -o2, "dri": np.ones(shape)}
+    recipe = {
+        "dr_pellets": -pellets + 0.0 * h,
+        "natural_gas": -ng_t,
+        "hydrogen": -h2_t,
+        "electricity": -elec,
+        "oxygen": -o2,
+        "dri": np.ones(shape),
+    }
     recipe = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in recipe.items()}
     c_em = ng_t * c_ng - c_dri
     m_in = pellets + ng_t + h2_t + o2
     diag = {
-        "pellets_t_per_t": pellets + 0.0 * h, "metallisation": fe_met / fe_dri + 0.0 * h,
-        "natural_gas_gj_per_t": ng_t * lhv_ng, "hydrogen_kg_per_t": 1000.0 * h2_t,
+        "pellets_t_per_t": pellets + 0.0 * h,
+        "metallisation": fe_met / fe_dri + 0.0 * h,
+        "natural_gas_gj_per_t": ng_t * lhv_ng,
+        "hydrogen_kg_per_t": 1000.0 * h2_t,
         "hydrogen_nm3_per_t": 1000.0 * h2_t / np.asarray(h2_gp["density_kg_per_nm3"], dtype=float),
-        "oxygen_removed_t": o_rem + 0.0 * h, "carbon_emitted_t": c_em, "co2_t_per_t": c_em * thermo.CO2_PER_C,
+        "oxygen_removed_t": o_rem + 0.0 * h,
+        "carbon_emitted_t": c_em,
+        "co2_t_per_t": c_em * thermo.CO2_PER_C,
         "mass_loss_t": m_in - 1.0,
     }
     diag = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in diag.items()}
     if np.any(diag["mass_loss_t"] < 0):
-        raise fail(where, "hydrogen_share", f"inputs weigh less than the DRI ({first_bad(m_in, m_in < 1):.3f} t)",
-                   "consistent pellet and DRI carriers")
+        raise fail(
+            where,
+            "hydrogen_share",
+            f"inputs weigh less than the DRI ({first_bad(m_in, m_in < 1):.3f} t)",
+            "consistent pellet and DRI carriers",
+        )
     return PhysicsResult(recipe=recipe, diagnostics=diag)
 
 

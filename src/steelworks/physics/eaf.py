@@ -36,7 +36,14 @@ import numpy as np
 
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.blast_furnace import fail, first_bad, gas_atoms_per_nm3, gas_formation_per_nm3, gas_props, get_carrier
+from steelworks.physics.blast_furnace import (
+    fail,
+    first_bad,
+    gas_atoms_per_nm3,
+    gas_formation_per_nm3,
+    gas_props,
+    get_carrier,
+)
 from steelworks.physics.converter import _flux_props
 
 M = thermo.MOLAR_MASS
@@ -48,70 +55,212 @@ DRI_CP = 0.0007
 DUST_CP = 0.0008
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
-    ParameterSpec("scrap_share", "dimensionless", "-", 1.0, 0.0, 1.0, "scrap share of the metallic charge (mass)", "-"),
-    ParameterSpec("dri_share", "dimensionless", "-", 0.0, 0.0, 1.0, "DRI share of the metallic charge (mass)", "-"),
-    ParameterSpec("hot_metal_share", "dimensionless", "-", 0.0, 0.0, 0.6, "hot metal share of the metallic charge (mass)",
-                  "estimate: up to ~50-60 % hot metal is run in EAFs with extra oxygen"),
-    ParameterSpec("dri_temperature", "temperature", "degC", 25.0, 25.0, 700.0, "DRI charging temperature (hot DRI 600 degC)",
-                  "Vogl18: hot vs cold DRI charging (process_coefficients 1.12)"),
-    ParameterSpec("hot_metal_temperature", "temperature", "degC", 1300.0, 1150.0, 1450.0, "hot metal temperature",
-                  "estimate: as charged to the converter, less transfer losses"),
-    ParameterSpec("tap_temperature", "temperature", "degC", 1630.0, 1560.0, 1700.0, "tap temperature",
-                  "estimate: 1,600-1,650 degC"),
-    ParameterSpec("slag_basicity", "dimensionless", "-", 2.0, 1.2, 3.0, "slag CaO/SiO2", "estimate: EAF slags 1.5-2.5"),
-    ParameterSpec("lime_min", "mass_per_mass", "t/t", 0.035, 0.0, 0.1, "minimum burnt lime per t steel (slag foaming)",
-                  "estimate: scrap EAFs charge 30-50 kg/t; Vogl18/Agora23 50 kg/t for DRI-EAF"),
-    ParameterSpec("charge_carbon", "mass_per_mass", "t/t", 0.012, 0.0, 0.04, "charge and injection carbon (coke breeze) per t",
-                  "Jacobasch21: coal 10.4 kg/tLS (as ~10 kg C)"),
-    ParameterSpec("electrodes", "mass_per_mass", "t/t", 0.002, 0.0005, 0.005, "graphite electrode consumption per t",
-                  "Vogl18, Agora23: 2 kg/tLS (ECORYS08 3, Jacobasch21 1.5)"),
-    ParameterSpec("burner_gas", "energy_per_mass", "GJ/t", 0.15, 0.0, 1.0, "natural gas to oxy-fuel burners (LHV) per t",
-                  "Worrell07: 0.15 GJ NG/tLS (ECORYS08 0.43 GJ fuel)"),
-    ParameterSpec("burner_efficiency", "dimensionless", "-", 0.6, 0.2, 0.9, "share of burner heat taken up by the charge",
-                  "estimate: oxy-fuel burners 50-70 % in the scrap-heating phase"),
-    ParameterSpec("post_combustion", "dimensionless", "-", 0.3, 0.0, 0.8, "CO2/(CO+CO2) of the bath carbon gas",
-                  "estimate: 20-40 % in-furnace post-combustion"),
-    ParameterSpec("oxygen_yield", "dimensionless", "-", 0.85, 0.5, 1.0, "share of the oxygen that reacts as computed",
-                  "estimate: the rest leaves unreacted or burns ingress/CO beyond the PCR"),
-    ParameterSpec("offgas_temperature", "temperature", "degC", 1400.0, 900.0, 1700.0, "off-gas temperature at the 4th hole",
-                  "estimate"),
-    ParameterSpec("heat_losses", "energy_per_mass", "GJ/t", 0.25, 0.0, 1.0,
-                  "cooling-panel, radiation, idle-time losses per t (excluding off-gas sensible heat)",
-                  "estimate: calibrated to ~410 kWh/t arc energy for 100 % scrap (Worrell07 409 kWh)"),
-    ParameterSpec("dri_time_losses", "energy_per_mass", "GJ/t", 0.30, 0.0, 0.8,
-                  "extra time-dependent losses per t DRI charged (continuous DRI feeding lengthens power-on time)",
-                  "estimate: calibrated to Jacobasch21 (524 kWh/tLS for 0.87 t DRI + 0.20 t scrap)"),
-    ParameterSpec("auxiliary_electricity", "electricity_per_mass", "MWh/t", 0.030, 0.0, 0.1,
-                  "fume extraction and auxiliaries per t", "estimate: Worrell07 65 kWh/t includes ladle refining"),
-    ParameterSpec("dust_rate", "mass_per_mass", "t/t", 0.015, 0.0, 0.03, "EAF dust per t steel", "estimate: 15-20 kg/t"),
+    ParameterSpec(
+        "scrap_share", "dimensionless", "-", 1.0, 0.0, 1.0, "scrap share of the metallic charge (mass)", "-"
+    ),
+    ParameterSpec(
+        "dri_share", "dimensionless", "-", 0.0, 0.0, 1.0, "DRI share of the metallic charge (mass)", "-"
+    ),
+    ParameterSpec(
+        "hot_metal_share",
+        "dimensionless",
+        "-",
+        0.0,
+        0.0,
+        0.6,
+        "hot metal share of the metallic charge (mass)",
+        "estimate: up to ~50-60 % hot metal is run in EAFs with extra oxygen",
+    ),
+    ParameterSpec(
+        "dri_temperature",
+        "temperature",
+        "degC",
+        25.0,
+        25.0,
+        700.0,
+        "DRI charging temperature (hot DRI 600 degC)",
+        "Vogl18: hot vs cold DRI charging (process_coefficients 1.12)",
+    ),
+    ParameterSpec(
+        "hot_metal_temperature",
+        "temperature",
+        "degC",
+        1300.0,
+        1150.0,
+        1450.0,
+        "hot metal temperature",
+        "estimate: as charged to the converter, less transfer losses",
+    ),
+    ParameterSpec(
+        "tap_temperature",
+        "temperature",
+        "degC",
+        1630.0,
+        1560.0,
+        1700.0,
+        "tap temperature",
+        "estimate: 1,600-1,650 degC",
+    ),
+    ParameterSpec(
+        "slag_basicity", "dimensionless", "-", 2.0, 1.2, 3.0, "slag CaO/SiO2", "estimate: EAF slags 1.5-2.5"
+    ),
+    ParameterSpec(
+        "lime_min",
+        "mass_per_mass",
+        "t/t",
+        0.035,
+        0.0,
+        0.1,
+        "minimum burnt lime per t steel (slag foaming)",
+        "estimate: scrap EAFs charge 30-50 kg/t; Vogl18/Agora23 50 kg/t for DRI-EAF",
+    ),
+    ParameterSpec(
+        "charge_carbon",
+        "mass_per_mass",
+        "t/t",
+        0.012,
+        0.0,
+        0.04,
+        "charge and injection carbon (coke breeze) per t",
+        "Jacobasch21: coal 10.4 kg/tLS (as ~10 kg C)",
+    ),
+    ParameterSpec(
+        "electrodes",
+        "mass_per_mass",
+        "t/t",
+        0.002,
+        0.0005,
+        0.005,
+        "graphite electrode consumption per t",
+        "Vogl18, Agora23: 2 kg/tLS (ECORYS08 3, Jacobasch21 1.5)",
+    ),
+    ParameterSpec(
+        "burner_gas",
+        "energy_per_mass",
+        "GJ/t",
+        0.15,
+        0.0,
+        1.0,
+        "natural gas to oxy-fuel burners (LHV) per t",
+        "Worrell07: 0.15 GJ NG/tLS (ECORYS08 0.43 GJ fuel)",
+    ),
+    ParameterSpec(
+        "burner_efficiency",
+        "dimensionless",
+        "-",
+        0.6,
+        0.2,
+        0.9,
+        "share of burner heat taken up by the charge",
+        "estimate: oxy-fuel burners 50-70 % in the scrap-heating phase",
+    ),
+    ParameterSpec(
+        "post_combustion",
+        "dimensionless",
+        "-",
+        0.3,
+        0.0,
+        0.8,
+        "CO2/(CO+CO2) of the bath carbon gas",
+        "estimate: 20-40 % in-furnace post-combustion",
+    ),
+    ParameterSpec(
+        "oxygen_yield",
+        "dimensionless",
+        "-",
+        0.85,
+        0.5,
+        1.0,
+        "share of the oxygen that reacts as computed",
+        "estimate: the rest leaves unreacted or burns ingress/CO beyond the PCR",
+    ),
+    ParameterSpec(
+        "offgas_temperature",
+        "temperature",
+        "degC",
+        1400.0,
+        900.0,
+        1700.0,
+        "off-gas temperature at the 4th hole",
+        "estimate",
+    ),
+    ParameterSpec(
+        "heat_losses",
+        "energy_per_mass",
+        "GJ/t",
+        0.25,
+        0.0,
+        1.0,
+        "cooling-panel, radiation, idle-time losses per t (excluding off-gas sensible heat)",
+        "estimate: calibrated to ~410 kWh/t arc energy for 100 % scrap (Worrell07 409 kWh)",
+    ),
+    ParameterSpec(
+        "dri_time_losses",
+        "energy_per_mass",
+        "GJ/t",
+        0.30,
+        0.0,
+        0.8,
+        "extra time-dependent losses per t DRI charged (continuous DRI feeding lengthens power-on time)",
+        "estimate: calibrated to Jacobasch21 (524 kWh/tLS for 0.87 t DRI + 0.20 t scrap)",
+    ),
+    ParameterSpec(
+        "auxiliary_electricity",
+        "electricity_per_mass",
+        "MWh/t",
+        0.030,
+        0.0,
+        0.1,
+        "fume extraction and auxiliaries per t",
+        "estimate: Worrell07 65 kWh/t includes ladle refining",
+    ),
+    ParameterSpec(
+        "dust_rate", "mass_per_mass", "t/t", 0.015, 0.0, 0.03, "EAF dust per t steel", "estimate: 15-20 kg/t"
+    ),
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class ElectricArcFurnace:
     name: str = "eaf"
     main_product: str = "liquid_steel"
     PARAMETERS: tuple[ParameterSpec, ...] = PARAMETERS
 
-    def recipe(self, params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps],
-               *, where: str = "model") -> PhysicsResult:
+    def recipe(
+        self,
+        params: Mapping[str, float | Array],
+        carriers: Mapping[str, CarrierProps],
+        *,
+        where: str = "model",
+    ) -> PhysicsResult:
         return solve(params, carriers, where=where)
 
 
-def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *,
-          where: str = "model") -> PhysicsResult:
+def solve(
+    params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
+) -> PhysicsResult:
     p = check_parameters(PARAMETERS, params, where=where)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
     p = {k: np.broadcast_to(v, shape).astype(float) for k, v in p.items()}
     s_sh, d_sh, h_sh = p["scrap_share"], p["dri_share"], p["hot_metal_share"]
     tot = s_sh + d_sh + h_sh
     if np.any(np.abs(tot - 1.0) > 1e-6):
-        raise fail(where, "scrap_share", f"charge shares sum to {first_bad(tot, np.abs(tot - 1) > 1e-6):.6f}",
-                   "scrap_share + dri_share + hot_metal_share = 1")
+        raise fail(
+            where,
+            "scrap_share",
+            f"charge shares sum to {first_bad(tot, np.abs(tot - 1) > 1e-6):.6f}",
+            "scrap_share + dri_share + hot_metal_share = 1",
+        )
     g = get_carrier
-    sc, dri, hm, ls, fa = (g(carriers, c, where) for c in ("scrap", "dri", "hot_metal", "liquid_steel", "ferroalloys"))
+    sc, dri, hm, ls, fa = (
+        g(carriers, c, where) for c in ("scrap", "dri", "hot_metal", "liquid_steel", "ferroalloys")
+    )
     lime = _flux_props(g(carriers, "burnt_lime", where))
-    ng, cb, el = g(carriers, "natural_gas", where), g(carriers, "coke_breeze", where), g(carriers, "electrodes", where)
+    ng, cb, el = (
+        g(carriers, "natural_gas", where),
+        g(carriers, "coke_breeze", where),
+        g(carriers, "electrodes", where),
+    )
     fe_sl = np.asarray(g(carriers, "eaf_slag", where).fe_frac, dtype=float)
     dust = g(carriers, "dust_sludge", where)
     fe_d, c_d = np.asarray(dust.fe_frac, dtype=float), np.asarray(dust.c_frac, dtype=float)
@@ -121,13 +270,20 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     fe_sc, c_sc = np.asarray(sc.fe_frac, dtype=float), np.asarray(sc.c_frac, dtype=float)
     oth_sc = 1.0 - fe_sc - c_sc
     fe_dri, c_dri = np.asarray(dri.fe_frac, dtype=float), np.asarray(dri.c_frac, dtype=float)
-    da = {kk: np.asarray(dri.analysis.get(kk, 0.0), dtype=float) for kk in ("FeO", "SiO2", "Al2O3", "CaO", "MgO")}
+    da = {
+        kk: np.asarray(dri.analysis.get(kk, 0.0), dtype=float)
+        for kk in ("FeO", "SiO2", "Al2O3", "CaO", "MgO")
+    }
     fe_in_feo = da["FeO"] * M["Fe"] / MO("FeO")
     fe_met = np.asarray(dri.analysis.get("Fe_metallic", fe_dri - fe_in_feo), dtype=float)
     oth_dri = 1.0 - fe_met - da["FeO"] - c_dri - da["SiO2"] - da["Al2O3"] - da["CaO"] - da["MgO"]
     if np.any(np.abs(fe_met + fe_in_feo - fe_dri) > 0.01) or np.any(oth_dri < -0.01):
-        raise fail(where, "carriers.dri", "DRI chemistry does not sum (Fe_metallic + Fe in FeO != fe_frac)",
-                   "analysis consistent with fe_frac within 0.01")
+        raise fail(
+            where,
+            "carriers.dri",
+            "DRI chemistry does not sum (Fe_metallic + Fe in FeO != fe_frac)",
+            "analysis consistent with fe_frac within 0.01",
+        )
     ha = {kk: np.asarray(hm.analysis.get(kk, 0.0), dtype=float) for kk in ("Si", "Mn", "P", "S")}
     fe_hm, c_hm = np.asarray(hm.fe_frac, dtype=float), np.asarray(hm.c_frac, dtype=float)
     oth_hm = 1.0 - fe_hm - c_hm - sum(ha.values())
@@ -155,63 +311,139 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
         p_ox = Mc * h_sh * ha["P"]
         sio2_0 = Mc * d_sh * da["SiO2"] + si_ox * MO("SiO2") / M["Si"]
         cao_0 = Mc * d_sh * da["CaO"] - other_d * dust_t  # dust gangue taken from the lime
-        L = np.maximum(p["lime_min"], (p["slag_basicity"] * sio2_0 - cao_0) / (lime["CaO"] - p["slag_basicity"] * lime["SiO2"]))
+        L = np.maximum(
+            p["lime_min"],
+            (p["slag_basicity"] * sio2_0 - cao_0) / (lime["CaO"] - p["slag_basicity"] * lime["SiO2"]),
+        )
         sio2 = sio2_0 + L * lime["SiO2"]
         cao = cao_0 + L * lime["CaO"]
         mgo = Mc * d_sh * da["MgO"] + L * lime["MgO"]
-        rest = (Mc * d_sh * (da["Al2O3"] + oth_dri) + mn_ox * MO("MnO") / M["Mn"] + p_ox * MO("P2O5") / (2 * M["P"])
-                + Mc * h_sh * (ha["S"] + oth_hm) + (Mc * s_sh * oth_sc - use_sc))
+        rest = (
+            Mc * d_sh * (da["Al2O3"] + oth_dri)
+            + mn_ox * MO("MnO") / M["Mn"]
+            + p_ox * MO("P2O5") / (2 * M["P"])
+            + Mc * h_sh * (ha["S"] + oth_hm)
+            + (Mc * s_sh * oth_sc - use_sc)
+        )
         S = (sio2 + cao + mgo + rest) / (1.0 - k)
     fe_slag = fe_sl * S
     # carbon and oxygen (kmol)
-    c_bath = (Mc * (s_sh * c_sc + d_sh * c_dri + h_sh * c_hm) + p["charge_carbon"] * np.asarray(cb.c_frac)
-              + p["electrodes"] * np.asarray(el.c_frac) + FA * c_fa - c_ls - dust_t * c_d)
+    c_bath = (
+        Mc * (s_sh * c_sc + d_sh * c_dri + h_sh * c_hm)
+        + p["charge_carbon"] * np.asarray(cb.c_frac)
+        + p["electrodes"] * np.asarray(el.c_frac)
+        + FA * c_fa
+        - c_ls
+        - dust_t * c_d
+    )
     if np.any(c_bath < 0):
-        raise fail(where, "charge_carbon", "the charge carries less carbon than the steel and dust", "more charge carbon")
+        raise fail(
+            where,
+            "charge_carbon",
+            "the charge carries less carbon than the steel and dust",
+            "more charge carbon",
+        )
     n_c = 1000.0 * c_bath / M["C"]
     pcr = p["post_combustion"]
     o_dri = 1000.0 * Mc * d_sh * da["FeO"] / MO("FeO")
     o_burn = ng_nm3 * (2 * ng_atoms["C"] + ng_atoms["H2"] - ng_atoms["O"])
-    o_need = (n_c * (1 + pcr) + 2000.0 * si_ox / M["Si"] + 1000.0 * mn_ox / M["Mn"] + 2500.0 * p_ox / M["P"]
-              + 1000.0 * fe_slag / M["Fe"] + 1500.0 * fe_d * dust_t / M["Fe"] - o_dri + o_burn)
+    o_need = (
+        n_c * (1 + pcr)
+        + 2000.0 * si_ox / M["Si"]
+        + 1000.0 * mn_ox / M["Mn"]
+        + 2500.0 * p_ox / M["P"]
+        + 1000.0 * fe_slag / M["Fe"]
+        + 1500.0 * fe_d * dust_t / M["Fe"]
+        - o_dri
+        + o_burn
+    )
     if np.any(o_need <= 0):
-        raise fail(where, "charge_carbon", "too little carbon to reduce the FeO of the DRI", "more charge carbon")
+        raise fail(
+            where, "charge_carbon", "too little carbon to reduce the FeO of the DRI", "more charge carbon"
+        )
     o2_t = o_need / 2.0 * thermo.species_molar_mass("O2") / 1000.0 / p["oxygen_yield"]
     # heat balance (MJ per t steel)
     T_gas = p["offgas_temperature"]
-    H_hm = 1000.0 * thermo.metal_enthalpy_gj_per_t({"Fe": fe_hm, "C": c_hm, **ha, "other": oth_hm}, p["hot_metal_temperature"])
-    h_steel = 1000.0 * thermo.metal_enthalpy_gj_per_t({"Fe": fe_ls, "C": c_ls, "other": oth_ls}, p["tap_temperature"])
-    h_in = (Mc * h_sh * H_hm + Mc * d_sh * (1000.0 * da["FeO"] / MO("FeO") * HF["FeO"]
-                                             + 1000.0 * DRI_CP * (p["dri_temperature"] - 25.0))
-            + L * 1000.0 * lime["C"] / M["C"] * HF["CaCO3"] + p["burner_efficiency"] * 1000.0 * p["burner_gas"])
+    H_hm = 1000.0 * thermo.metal_enthalpy_gj_per_t(
+        {"Fe": fe_hm, "C": c_hm, **ha, "other": oth_hm}, p["hot_metal_temperature"]
+    )
+    h_steel = 1000.0 * thermo.metal_enthalpy_gj_per_t(
+        {"Fe": fe_ls, "C": c_ls, "other": oth_ls}, p["tap_temperature"]
+    )
+    h_in = (
+        Mc * h_sh * H_hm
+        + Mc
+        * d_sh
+        * (1000.0 * da["FeO"] / MO("FeO") * HF["FeO"] + 1000.0 * DRI_CP * (p["dri_temperature"] - 25.0))
+        + L * 1000.0 * lime["C"] / M["C"] * HF["CaCO3"]
+        + p["burner_efficiency"] * 1000.0 * p["burner_gas"]
+    )
     n_carb = L * 1000.0 * lime["C"] / M["C"]
-    h_out = (h_steel + S * 1000.0 * thermo.slag_enthalpy_gj_per_t(p["tap_temperature"])
-             + 1000.0 * fe_slag / M["Fe"] * HF["FeO"] + 1000.0 * si_ox / M["Si"] * HF["SiO2"]
-             + 1000.0 * mn_ox / M["Mn"] * HF["MnO"] + 1000.0 * p_ox / M["P"] * HF["P2O5"] / 2
-             + 1000.0 * fe_d * dust_t / (2 * M["Fe"]) * HF["Fe2O3"] + 1000.0 * dust_t * DUST_CP * (T_gas - 25.0)
-             + n_c * ((1 - pcr) * thermo.gas_enthalpy("CO", T_gas) + pcr * thermo.gas_enthalpy("CO2", T_gas))
-             + n_carb * (HF["CaO"] + thermo.gas_enthalpy("CO2", T_gas))
-             + 1000.0 * (p["heat_losses"] + p["dri_time_losses"] * Mc * d_sh))
+    h_out = (
+        h_steel
+        + S * 1000.0 * thermo.slag_enthalpy_gj_per_t(p["tap_temperature"])
+        + 1000.0 * fe_slag / M["Fe"] * HF["FeO"]
+        + 1000.0 * si_ox / M["Si"] * HF["SiO2"]
+        + 1000.0 * mn_ox / M["Mn"] * HF["MnO"]
+        + 1000.0 * p_ox / M["P"] * HF["P2O5"] / 2
+        + 1000.0 * fe_d * dust_t / (2 * M["Fe"]) * HF["Fe2O3"]
+        + 1000.0 * dust_t * DUST_CP * (T_gas - 25.0)
+        + n_c * ((1 - pcr) * thermo.gas_enthalpy("CO", T_gas) + pcr * thermo.gas_enthalpy("CO2", T_gas))
+        + n_carb * (HF["CaO"] + thermo.gas_enthalpy("CO2", T_gas))
+        + 1000.0 * (p["heat_losses"] + p["dri_time_losses"] * Mc * d_sh)
+    )
     e_arc = (h_out - h_in) / 1000.0  # GJ
     surplus = np.maximum(-e_arc, 0.0)
     elec = np.maximum(e_arc, 0.0) / 3.6 + p["auxiliary_electricity"]
     recipe = {
-        "scrap": -Mc * s_sh, "dri": -Mc * d_sh, "hot_metal": -Mc * h_sh, "ferroalloys": -FA,
-        "burnt_lime": -L, "coke_breeze": -p["charge_carbon"], "electrodes": -p["electrodes"], "natural_gas": -ng_t,
-        "oxygen": -o2_t, "electricity": -elec, "liquid_steel": np.ones(shape), "eaf_slag": S, "dust_sludge": dust_t + 0.0 * S,
+        "scrap": -Mc * s_sh,
+        "dri": -Mc * d_sh,
+        "hot_metal": -Mc * h_sh,
+        "ferroalloys": -FA,
+        "burnt_lime": -L,
+        "coke_breeze": -p["charge_carbon"],
+        "electrodes": -p["electrodes"],
+        "natural_gas": -ng_t,
+        "oxygen": -o2_t,
+        "electricity": -elec,
+        "liquid_steel": np.ones(shape),
+        "eaf_slag": S,
+        "dust_sludge": dust_t + 0.0 * S,
     }
     recipe = {kk: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for kk, v in recipe.items()}
-    c_in = sum(-recipe[c] * (carriers[c].c_frac if c != "natural_gas" else ng_gp["c_frac"])
-               for c in ("scrap", "dri", "hot_metal", "ferroalloys", "burnt_lime", "coke_breeze", "electrodes", "natural_gas"))
+    c_in = sum(
+        -recipe[c] * (carriers[c].c_frac if c != "natural_gas" else ng_gp["c_frac"])
+        for c in (
+            "scrap",
+            "dri",
+            "hot_metal",
+            "ferroalloys",
+            "burnt_lime",
+            "coke_breeze",
+            "electrodes",
+            "natural_gas",
+        )
+    )
     c_em = c_in - c_ls - dust_t * c_d
-    m_in = -sum(v for kk, v in recipe.items() if v is not None and kk not in ("electricity", "liquid_steel", "eaf_slag",
-                                                                             "dust_sludge"))
+    m_in = -sum(
+        v
+        for kk, v in recipe.items()
+        if v is not None and kk not in ("electricity", "liquid_steel", "eaf_slag", "dust_sludge")
+    )
     diag = {
-        "charge_t_per_t": Mc, "electricity_kwh_per_t": 1000.0 * elec, "arc_energy_gj_per_t": np.maximum(e_arc, 0.0),
-        "heat_surplus_gj_per_t": surplus, "oxygen_nm3_per_t": o_need / 2.0 * VM / p["oxygen_yield"],
-        "lime_kg_per_t": 1000.0 * L, "slag_kg_per_t": 1000.0 * S, "slag_basicity": cao / np.maximum(sio2, 1e-9),
-        "ferroalloys_kg_per_t": 1000.0 * FA, "fe_yield": fe_ls / (Mc * fe_charge + fe_fa * FA),
-        "carbon_emitted_t": c_em, "co2_t_per_t": c_em * thermo.CO2_PER_C, "mass_loss_t": m_in - 1.0 - S - dust_t,
+        "charge_t_per_t": Mc,
+        "electricity_kwh_per_t": 1000.0 * elec,
+        "arc_energy_gj_per_t": np.maximum(e_arc, 0.0),
+        "heat_surplus_gj_per_t": surplus,
+        "oxygen_nm3_per_t": o_need / 2.0 * VM / p["oxygen_yield"],
+        "lime_kg_per_t": 1000.0 * L,
+        "slag_kg_per_t": 1000.0 * S,
+        "slag_basicity": cao / np.maximum(sio2, 1e-9),
+        "ferroalloys_kg_per_t": 1000.0 * FA,
+        "fe_yield": fe_ls / (Mc * fe_charge + fe_fa * FA),
+        "carbon_emitted_t": c_em,
+        "co2_t_per_t": c_em * thermo.CO2_PER_C,
+        "mass_loss_t": m_in - 1.0 - S - dust_t,
         "burner_gas_formation_mj": ng_nm3 * gas_formation_per_nm3(ng.volume_fractions),
     }
     diag = {kk: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for kk, v in diag.items()}

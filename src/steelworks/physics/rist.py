@@ -22,7 +22,17 @@ import plotly.graph_objects as go
 
 from steelworks.physics.base import Array, PhysicsResult
 
-KEYS = ("rist_mu", "rist_y_b", "rist_y_f", "rist_y_a", "rist_y_w", "rist_x_top", "rist_x_w", "rist_x_w_eq", "rist_y_d")
+KEYS = (
+    "rist_mu",
+    "rist_y_b",
+    "rist_y_f",
+    "rist_y_a",
+    "rist_y_w",
+    "rist_x_top",
+    "rist_x_w",
+    "rist_x_w_eq",
+    "rist_y_d",
+)
 
 
 def line_points(diagnostics: Mapping[str, Array], sample: int = 0) -> dict[str, tuple[float, float]]:
@@ -49,21 +59,53 @@ def figure(result: PhysicsResult, *, sample: int = 0, title: str = "Rist operati
     x0, y0 = pts["E"]
     xa, ya = pts["A"]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=[x0, xa], y=[y0, ya], mode="lines", name=f"operating line (mu = {mu:.2f})",
-                             line={"color": "firebrick", "width": 3}))
+    fig.add_trace(
+        go.Scatter(
+            x=[x0, xa],
+            y=[y0, ya],
+            mode="lines",
+            name=f"operating line (mu = {mu:.2f})",
+            line={"color": "firebrick", "width": 3},
+        )
+    )
     xw, yw = pts["W"]
     mu_ideal = (yw - y0) / xw if xw > 0 else mu
     x_ideal_top = (ya - y0) / mu_ideal
-    fig.add_trace(go.Scatter(x=[0.0, x_ideal_top], y=[y0, ya], mode="lines", name="ideal line through W",
-                             line={"color": "grey", "dash": "dash"}))
+    fig.add_trace(
+        go.Scatter(
+            x=[0.0, x_ideal_top],
+            y=[y0, ya],
+            mode="lines",
+            name="ideal line through W",
+            line={"color": "grey", "dash": "dash"},
+        )
+    )
     names = list(pts)
-    fig.add_trace(go.Scatter(x=[pts[n][0] for n in names], y=[pts[n][1] for n in names], mode="markers+text",
-                             text=names, textposition="top left", name="points", marker={"size": 9, "color": "black"}))
+    fig.add_trace(
+        go.Scatter(
+            x=[pts[n][0] for n in names],
+            y=[pts[n][1] for n in names],
+            mode="markers+text",
+            text=names,
+            textposition="top left",
+            name="points",
+            marker={"size": 9, "color": "black"},
+        )
+    )
     for level, label in ((1.05, "FeO"), (1.333, "Fe3O4"), (1.5, "Fe2O3")):
-        fig.add_hline(y=level, line={"color": "lightgrey", "width": 1}, annotation_text=label,
-                      annotation_position="right")
+        fig.add_hline(
+            y=level,
+            line={"color": "lightgrey", "width": 1},
+            annotation_text=label,
+            annotation_position="right",
+        )
     fig.add_vline(x=1.0, line={"color": "lightgrey", "width": 1})
     fig.add_hline(y=0.0, line={"color": "black", "width": 1})
-    fig.update_layout(title=title, xaxis_title="O/(C+H2) of the gas", yaxis_title="O/Fe",
-                      xaxis={"range": [0, 2]}, template="plotly_white")
+    fig.update_layout(
+        title=title,
+        xaxis_title="O/(C+H2) of the gas",
+        yaxis_title="O/Fe",
+        xaxis={"range": [0, 2]},
+        template="plotly_white",
+    )
     return fig

@@ -44,39 +44,132 @@ MASS_TOLERANCE = 0.04
 BREEZE_ASH = 0.18
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
-    ParameterSpec("fines_share", "dimensionless", "-", 1.0, 0.0, 1.0, "imported fines share of the ore blend (mass)",
-                  "estimate: PSM sintered imported fines"),
-    ParameterSpec("local_ore_share", "dimensionless", "-", 0.0, 0.0, 1.0, "local ore share of the ore blend (mass)",
-                  "estimate"),
-    ParameterSpec("dust_recycle", "mass_per_mass", "t/t", 0.02, 0.0, 0.08, "recycled dust and sludge per t sinter",
-                  "estimate: works dust/sludge is recycled through the sinter plant"),
-    ParameterSpec("mill_scale", "mass_per_mass", "t/t", 0.0, 0.0, 0.08, "mill scale per t sinter",
-                  "estimate: 0 unless the plant routes scale to sinter"),
-    ParameterSpec("basicity", "dimensionless", "-", 1.7, 0.5, 2.5, "sinter basicity CaO/SiO2",
-                  "estimate: fluxed sinter 1.6-2.0 (matches the blast furnace's default sinter chemistry)"),
-    ParameterSpec("mgo", "mass_per_mass", "t/t", 0.015, 0.0, 0.04, "MgO per t sinter (raw dolomite)",
-                  "estimate: 1-2 % MgO"),
-    ParameterSpec("sinter_feo", "dimensionless", "-", 0.08, 0.03, 0.15, "FeO mass fraction of the sinter",
-                  "estimate: 6-10 %"),
-    ParameterSpec("solid_fuel", "energy_per_mass", "GJ/t", 1.45, 0.8, 2.5, "coke breeze heat per t sinter (LHV)",
-                  "He17: 1.45 GJ/t (51 kg breeze at 28.4 GJ/t)"),
-    ParameterSpec("ignition", "energy_per_mass", "GJ/t", 0.054, 0.0, 0.3, "ignition-hood fuel per t sinter",
-                  "He17: 0.054 GJ/t"),
-    ParameterSpec("electricity", "electricity_per_mass", "MWh/t", 0.040, 0.01, 0.08, "electricity per t sinter",
-                  "He17: 180.4 MJ/t steel = 40 kWh/t sinter"),
-    ParameterSpec("return_fines", "dimensionless", "-", 0.30, 0.1, 0.5, "return fines per t sinter (internal loop)",
-                  "process_coefficients 1.2: 25-35 % recirculated [EST]"),
+    ParameterSpec(
+        "fines_share",
+        "dimensionless",
+        "-",
+        1.0,
+        0.0,
+        1.0,
+        "imported fines share of the ore blend (mass)",
+        "estimate: PSM sintered imported fines",
+    ),
+    ParameterSpec(
+        "local_ore_share",
+        "dimensionless",
+        "-",
+        0.0,
+        0.0,
+        1.0,
+        "local ore share of the ore blend (mass)",
+        "estimate",
+    ),
+    ParameterSpec(
+        "dust_recycle",
+        "mass_per_mass",
+        "t/t",
+        0.02,
+        0.0,
+        0.08,
+        "recycled dust and sludge per t sinter",
+        "estimate: works dust/sludge is recycled through the sinter plant",
+    ),
+    ParameterSpec(
+        "mill_scale",
+        "mass_per_mass",
+        "t/t",
+        0.0,
+        0.0,
+        0.08,
+        "mill scale per t sinter",
+        "estimate: 0 unless the plant routes scale to sinter",
+    ),
+    ParameterSpec(
+        "basicity",
+        "dimensionless",
+        "-",
+        1.7,
+        0.5,
+        2.5,
+        "sinter basicity CaO/SiO2",
+        "estimate: fluxed sinter 1.6-2.0 (matches the blast furnace's default sinter chemistry)",
+    ),
+    ParameterSpec(
+        "mgo",
+        "mass_per_mass",
+        "t/t",
+        0.015,
+        0.0,
+        0.04,
+        "MgO per t sinter (raw dolomite)",
+        "estimate: 1-2 % MgO",
+    ),
+    ParameterSpec(
+        "sinter_feo",
+        "dimensionless",
+        "-",
+        0.08,
+        0.03,
+        0.15,
+        "FeO mass fraction of the sinter",
+        "estimate: 6-10 %",
+    ),
+    ParameterSpec(
+        "solid_fuel",
+        "energy_per_mass",
+        "GJ/t",
+        1.45,
+        0.8,
+        2.5,
+        "coke breeze heat per t sinter (LHV)",
+        "He17: 1.45 GJ/t (51 kg breeze at 28.4 GJ/t)",
+    ),
+    ParameterSpec(
+        "ignition",
+        "energy_per_mass",
+        "GJ/t",
+        0.054,
+        0.0,
+        0.3,
+        "ignition-hood fuel per t sinter",
+        "He17: 0.054 GJ/t",
+    ),
+    ParameterSpec(
+        "electricity",
+        "electricity_per_mass",
+        "MWh/t",
+        0.040,
+        0.01,
+        0.08,
+        "electricity per t sinter",
+        "He17: 180.4 MJ/t steel = 40 kWh/t sinter",
+    ),
+    ParameterSpec(
+        "return_fines",
+        "dimensionless",
+        "-",
+        0.30,
+        0.1,
+        0.5,
+        "return fines per t sinter (internal loop)",
+        "process_coefficients 1.2: 25-35 % recirculated [EST]",
+    ),
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class SinterPlant:
     name: str = "sinter"
     main_product: str = "sinter"
     PARAMETERS: tuple[ParameterSpec, ...] = PARAMETERS
 
-    def recipe(self, params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps],
-               *, where: str = "model") -> PhysicsResult:
+    def recipe(
+        self,
+        params: Mapping[str, float | Array],
+        carriers: Mapping[str, CarrierProps],
+        *,
+        where: str = "model",
+    ) -> PhysicsResult:
         return solve(params, carriers, where=where)
 
 
@@ -86,22 +179,29 @@ def _flux(props: CarrierProps, carbonate: str) -> dict[str, Array]:
     c = np.asarray(props.c_frac, dtype=float)
     co2 = c * thermo.CO2_PER_C
     if carbonate == "CaMgCO3_2":
-        mgo = np.asarray(a.get("MgO", 0.0), dtype=float) + np.asarray(a.get("CaMgCO3_2", 0.0), dtype=float) * thermo.oxide_molar_mass("MgO") / thermo.oxide_molar_mass("CaMgCO3_2")
+        mgo = np.asarray(a.get("MgO", 0.0), dtype=float) + np.asarray(
+            a.get("CaMgCO3_2", 0.0), dtype=float
+        ) * thermo.oxide_molar_mass("MgO") / thermo.oxide_molar_mass("CaMgCO3_2")
     else:
         mgo = np.asarray(a.get("MgO", 0.0), dtype=float)
     cao = 1.0 - sio2 - mgo - co2  # by difference: flux mass closes exactly
     return {"SiO2": sio2, "CaO": cao, "MgO": mgo, "C": c}
 
 
-def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *,
-          where: str = "model") -> PhysicsResult:
+def solve(
+    params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
+) -> PhysicsResult:
     p = check_parameters(PARAMETERS, params, where=where)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
     p = {k: np.broadcast_to(v, shape).astype(float) for k, v in p.items()}
     total = p["fines_share"] + p["local_ore_share"]
     if np.any(np.abs(total - 1.0) > 1e-6):
-        raise fail(where, "fines_share", f"ore shares sum to {first_bad(total, np.abs(total - 1) > 1e-6):.6f}",
-                   "fines_share + local_ore_share = 1")
+        raise fail(
+            where,
+            "fines_share",
+            f"ore shares sum to {first_bad(total, np.abs(total - 1) > 1e-6):.6f}",
+            "fines_share + local_ore_share = 1",
+        )
     chem = {k: ferrous_chemistry(get_carrier(carriers, cid, where), cid, where) for k, cid in ORES.items()}
     blend = {key: sum(p[k] * chem[k][key] for k in ORES) for key in chem["fines_share"]}
     if np.any(blend["Fe"] <= 0.2):
@@ -116,7 +216,12 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     d, s = p["dust_recycle"], p["mill_scale"]
     ore = (fe_s - d * fe_d - s * fe_m) / blend["Fe"]
     if np.any(ore <= 0):
-        raise fail(where, "dust_recycle", "recycled dust and scale bring more iron than the sinter holds", "less recycle")
+        raise fail(
+            where,
+            "dust_recycle",
+            "recycled dust and scale bring more iron than the sinter holds",
+            "less recycle",
+        )
     b_t = p["solid_fuel"] / np.asarray(breeze.lhv_gj_per_t, dtype=float)
     ash = b_t * BREEZE_ASH
     # dust gangue (not Fe2O3, not C) counted as SiO2-like gangue, mill scale as iron oxide only
@@ -144,31 +249,50 @@ def solve(params: Mapping[str, float | Array], carriers: Mapping[str, CarrierPro
     feo = p["sinter_feo"]
     fe_in_feo = feo * M["Fe"] / thermo.oxide_molar_mass("FeO")
     fe2o3 = (fe_s - fe_in_feo) * thermo.oxide_molar_mass("Fe2O3") / (2 * M["Fe"])
-    other = ore * (blend["Al2O3"] + blend["MnO"] + blend["P"] + blend["S"] + np.maximum(blend["other"], 0.0)) \
-        + ash * (ASH_SPLIT["Al2O3"] + ASH_SPLIT["other"])
+    other = ore * (
+        blend["Al2O3"] + blend["MnO"] + blend["P"] + blend["S"] + np.maximum(blend["other"], 0.0)
+    ) + ash * (ASH_SPLIT["Al2O3"] + ASH_SPLIT["other"])
     s_ox = fe2o3 + feo + sio2 + cao + mgo + other
     bad = np.abs(s_ox - 1.0) > MASS_TOLERANCE
     if np.any(bad):
         implied = fe_s / s_ox
-        raise fail(where, "fines_share", f"this blend makes sinter with {first_bad(implied, bad):.3f} Fe, not the "
-                   f"sinter carrier's {float(np.ravel(fe_s)[0]):.3f}", "a blend (or carriers.sinter.fe_frac) that agree "
-                   f"within {MASS_TOLERANCE:.0%}")
+        raise fail(
+            where,
+            "fines_share",
+            f"this blend makes sinter with {first_bad(implied, bad):.3f} Fe, not the "
+            f"sinter carrier's {float(np.ravel(fe_s)[0]):.3f}",
+            f"a blend (or carriers.sinter.fe_frac) that agree within {MASS_TOLERANCE:.0%}",
+        )
     recipe = {
-        "iron_ore_fines": -p["fines_share"] * ore, "local_ore_fines": -p["local_ore_share"] * ore,
-        "dust_sludge": -d + 0.0 * ore, "mill_scale": -s + 0.0 * ore, "limestone": -L, "dolomite": -D,
-        "coke_breeze": -b_t + 0.0 * ore, "fuel_heat": -p["ignition"], "electricity": -p["electricity"],
+        "iron_ore_fines": -p["fines_share"] * ore,
+        "local_ore_fines": -p["local_ore_share"] * ore,
+        "dust_sludge": -d + 0.0 * ore,
+        "mill_scale": -s + 0.0 * ore,
+        "limestone": -L,
+        "dolomite": -D,
+        "coke_breeze": -b_t + 0.0 * ore,
+        "fuel_heat": -p["ignition"],
+        "electricity": -p["electricity"],
         "sinter": np.ones(shape),
     }
     recipe = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in recipe.items()}
     c_in = b_t * np.asarray(breeze.c_frac) + L * lime["C"] + D * dolo["C"] + d * c_d
     m_in = ore + d + s + L + D + b_t
     diag = {
-        "ore_t_per_t": ore, "limestone_kg_per_t": 1000 * L, "dolomite_kg_per_t": 1000 * D,
-        "breeze_kg_per_t": 1000 * b_t + 0.0 * ore, "energy_gj_per_t": p["solid_fuel"] + p["ignition"] + 3.6 * p["electricity"],
-        "basicity_actual": cao / sio2, "mgo_actual": mgo / s_ox, "implied_fe_frac": fe_s / s_ox,
-        "sinter_sio2": sio2 / s_ox, "sinter_cao": cao / s_ox,
-        "return_fines_t_per_t": p["return_fines"], "carbon_emitted_t": c_in,
-        "co2_t_per_t": c_in * thermo.CO2_PER_C, "mass_loss_t": m_in - 1.0,
+        "ore_t_per_t": ore,
+        "limestone_kg_per_t": 1000 * L,
+        "dolomite_kg_per_t": 1000 * D,
+        "breeze_kg_per_t": 1000 * b_t + 0.0 * ore,
+        "energy_gj_per_t": p["solid_fuel"] + p["ignition"] + 3.6 * p["electricity"],
+        "basicity_actual": cao / sio2,
+        "mgo_actual": mgo / s_ox,
+        "implied_fe_frac": fe_s / s_ox,
+        "sinter_sio2": sio2 / s_ox,
+        "sinter_cao": cao / s_ox,
+        "return_fines_t_per_t": p["return_fines"],
+        "carbon_emitted_t": c_in,
+        "co2_t_per_t": c_in * thermo.CO2_PER_C,
+        "mass_loss_t": m_in - 1.0,
     }
     diag = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in diag.items()}
     return PhysicsResult(recipe=recipe, diagnostics=diag)

@@ -263,7 +263,9 @@ def liquid_iron_sensible_enthalpy(temperature_c: ArrayLike) -> NDArray[np.float6
     return np.asarray(72.4 + 0.0460 * (temp_k - 1809.0), dtype=float)
 
 
-def metal_enthalpy_gj_per_t(mass_fractions: Mapping[str, ArrayLike], temperature_c: ArrayLike) -> NDArray[np.float64]:
+def metal_enthalpy_gj_per_t(
+    mass_fractions: Mapping[str, ArrayLike], temperature_c: ArrayLike
+) -> NDArray[np.float64]:
     """Enthalpy of liquid iron alloy relative to its elements at 298 K, GJ per t of metal.
 
     ``mass_fractions`` holds Fe, C and optionally Si, Mn, P, S, ``other`` (kg/kg). Equations::
@@ -300,7 +302,9 @@ SLAG_HEAT_CAPACITY_GJ_PER_T_K = 0.00125
 def slag_enthalpy_gj_per_t(temperature_c: ArrayLike) -> NDArray[np.float64]:
     """Sensible heat of molten slag relative to 25 degC, GJ/t (linear around 1500 degC)."""
     temp = np.asarray(temperature_c, dtype=float)
-    return np.asarray(SLAG_ENTHALPY_1500C_GJ_PER_T + SLAG_HEAT_CAPACITY_GJ_PER_T_K * (temp - 1500.0), dtype=float)
+    return np.asarray(
+        SLAG_ENTHALPY_1500C_GJ_PER_T + SLAG_HEAT_CAPACITY_GJ_PER_T_K * (temp - 1500.0), dtype=float
+    )
 
 
 #: kg/kmol of the oxides and carbonates used in the element balances
