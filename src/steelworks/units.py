@@ -19,6 +19,7 @@ normal state is a convention the data must respect, pint cannot check it.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pint
@@ -59,6 +60,10 @@ INTERNAL_UNITS: dict[str, str] = {
     "mass_per_energy": "t/GJ",
     "mass_per_electricity": "t/MWh",
 }
+
+
+#: a string that is only a number (pint would read it as dimensionless, but it names no unit)
+_NUMBER_ONLY = re.compile(r"^\s*[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
 
 @lru_cache(maxsize=4096)
@@ -111,17 +116,18 @@ def parse_quantity(value: object, kind: str, *, where: str | None = None, file: 
 
 
 def convert(value: object, to_unit: str, *, where: str | None = None, file: str | None = None,
-            density_kg_per_m3: float | None = None) -> float:
+            density_kg_per_m3: float | None = None, require_unit: bool = True) -> float:
     """Convert ``value`` to ``to_unit`` (a pint unit expression such as ``"t/t"`` or ``"MWh/year"``).
 
     Volumes of a gas convert to mass (and back) through ``density_kg_per_m3`` when given, so that
-    ``"1843 Nm3/t"`` of a gas becomes t/t. A bare number is accepted only for dimensionless targets.
+    ``"1843 Nm3/t"`` of a gas becomes t/t. Every quantity must say its unit, even a ratio such as
+    ``t/t``, unless ``require_unit`` is false and the target is dimensionless.
     """
     target = UREG.Unit(to_unit)
     if isinstance(value, bool) or value is None:
         raise InputError(f"expected a quantity in {to_unit}, got {value!r}", file=file, location=where)
     if isinstance(value, int | float):
-        if target.dimensionless:
+        if target.dimensionless and not require_unit:
             return float(value)
         raise InputError(f"the number {value} has no unit of measure", file=file, location=where,
                          allowed=f"a quantity convertible to {to_unit}, e.g. '{value} {to_unit}'")
@@ -133,9 +139,12 @@ def convert(value: object, to_unit: str, *, where: str | None = None, file: str 
             TypeError) as exc:
         raise InputError(f"cannot read {value!r} as a quantity ({exc})", file=file, location=where,
                          allowed=f"a number and a unit convertible to {to_unit}") from None
-    if not isinstance(quantity, UREG.Quantity) or (quantity.dimensionless and not target.dimensionless):
+    unitless = _NUMBER_ONLY.match(value) is not None
+    if unitless and (require_unit or not target.dimensionless):
         raise InputError(f"{value!r} has no unit of measure", file=file, location=where,
-                         allowed=f"a quantity convertible to {to_unit}")
+                         allowed=f"a quantity convertible to {to_unit}, e.g. '{value} {to_unit}'")
+    if not isinstance(quantity, UREG.Quantity):
+        return float(quantity)
     try:
         return float(quantity.to(target).magnitude)
     except pint.errors.DimensionalityError:

@@ -222,10 +222,11 @@ def _check_capacity(plant: Plant, x: Array) -> None:
                           allowed="a lower demand or target, more availability or capacity, or restored units")
     if np.any(x < -1e-9 * np.maximum(1.0, np.abs(x).max())):
         s, u = np.unravel_index(int(np.argmin(x)), x.shape)
-        raise InputError(f"unit {plant.unit_ids[u]} would run at a negative rate ({x[s, u]:,.1f}/yr): other "
-                         f"units co-produce more {plant.carrier_ids[plant.product[u]]} than is needed",
-                         location=f"units.{plant.unit_ids[u]}",
-                         allowed=f"make {plant.carrier_ids[plant.product[u]]} sellable, or lower the co-production")
+        product = plant.carrier_ids[plant.product[u]]
+        raise InputError(f"unit {plant.unit_ids[u]} would run at a negative rate ({x[s, u]:,.1f}/yr): either other "
+                         f"units co-produce more {product} than is needed, or a loop of units consumes more {product} "
+                         "than it makes (a cycle with no net producer)", location=f"units.{plant.unit_ids[u]}",
+                         allowed="recipes whose loops make more than they use; surplus co-products listed in market.sell")
 
 
 def solve(plant: Plant, recipe: Array | None = None, demand: Array | None = None,

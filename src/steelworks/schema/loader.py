@@ -16,10 +16,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from steelworks.errors import InputError
-from steelworks.schema.plant import CarrierSpec, PlantSpec, ScenarioSpec, TargetSpec
+from steelworks.schema.plant import (
+    CarrierSpec,
+    CreditSpec,
+    FuelSpec,
+    GridSpec,
+    HandlesSpec,
+    MarketSpec,
+    ModelSpec,
+    PlantSpec,
+    ScenarioSpec,
+    SupplySpec,
+    TargetSpec,
+    UnitSpec,
+)
 from steelworks.schema.yamlio import LineMap, line_of, load_yaml, parse_scalar
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -27,6 +40,21 @@ SCENARIO_DIR = DATA_DIR / "scenarios"
 
 #: mappings under which an override may create a new key (everything else must exist already)
 _OPEN_MAPPINGS = ("demand", "inputs", "outputs", "params", "shares", "overrides")
+
+#: which schema model describes the record at a path (for overriding fields left at their default)
+_RECORD_MODELS: list[tuple[tuple[str, ...], type[BaseModel]]] = [
+    ((), PlantSpec),
+    (("units", "*"), UnitSpec),
+    (("units", "*", "fuel"), FuelSpec),
+    (("units", "*", "handles"), HandlesSpec),
+    (("units", "*", "model"), ModelSpec),
+    (("carriers", "*"), CarrierSpec),
+    (("grid",), GridSpec),
+    (("market",), MarketSpec),
+    (("supply", "*"), SupplySpec),
+    (("credits", "*"), CreditSpec),
+    (("target",), TargetSpec),
+]
 
 
 @dataclass
@@ -129,8 +157,20 @@ def _validation_error(exc: ValidationError, origins: list[Origin], overridden: M
     return InputError(message, file=file, location=where, allowed=allowed)
 
 
+def _model_at(parts: list[str]) -> type[BaseModel] | None:
+    """The pydantic model describing the record at a path of the parameter tree (wildcards for ids)."""
+    for pattern, model in _RECORD_MODELS:
+        if len(pattern) == len(parts) and all(p == "*" or p == q for p, q in zip(pattern, parts, strict=True)):
+            return model
+    return None
+
+
 def apply_override(tree: dict[str, Any], dotted: str, value: Any) -> None:
-    """Set ``tree[dotted path] = value``; the path must exist unless its parent is an open mapping."""
+    """Set ``tree[dotted path] = value``.
+
+    The path must exist, or name a field the schema allows there (e.g. a unit's ``availability``
+    left at its default), or a new key of an open mapping (demand, recipe inputs/outputs, model params).
+    """
     parts = dotted.split(".")
     node: Any = tree
     for depth, part in enumerate(parts):
@@ -139,10 +179,16 @@ def apply_override(tree: dict[str, Any], dotted: str, value: Any) -> None:
             raise InputError(f"'{'.'.join(parts[:depth])}' is a value, not a section", location=dotted)
         if part not in node:
             parent = parts[depth - 1] if depth else ""
-            if last and parent in _OPEN_MAPPINGS:
-                node[part] = value
-                return
-            keys = ", ".join(sorted(map(str, node))) or "(none)"
+            model = _model_at(parts[:depth])
+            if (last and parent in _OPEN_MAPPINGS) or (model is not None and part in model.model_fields):
+                if last:
+                    node[part] = value
+                    return
+                node[part] = {}
+                node = node[part]
+                continue
+            known = set(map(str, node)) | (set(model.model_fields) if model is not None else set())
+            keys = ", ".join(sorted(known)) or "(none)"
             raise InputError(f"override path '{dotted}' does not exist (no '{part}' here)", location=dotted,
                              allowed=f"keys at '{'.'.join(parts[:depth]) or '<top>'}': {keys}")
         if last:
