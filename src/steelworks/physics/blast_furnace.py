@@ -34,7 +34,7 @@ The furnace is solved for two unknowns, the coke rate :math:`K` (t/tHM) and the 
 
 All conditions are affine in (K, V) once the burden is fixed, so they are solved exactly as a
 2x2 linear system per sample; the small coupling of slag iron to burden mass is resolved by a
-fixed-point loop of six passes (contraction ~1e-3 per pass). Limestone follows the basicity
+fixed-point loop (contraction ~1e-3 per pass, three passes). Limestone follows the basicity
 target ``CaO/SiO2 = B`` and is itself affine in K (coke ash); it is clipped at zero for
 self-fluxing burdens. Top gas: H2 leaves with the utilisation it had at W (water-gas shift moves
 the upper-shaft oxygen to CO2), the rest of the oxygen splits CO/CO2 from the C and O counts::
@@ -70,7 +70,7 @@ dust is Fe2O3 + C + gangue at ``carriers["dust_sludge"]`` fractions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -250,9 +250,9 @@ class _Aff:
     __array_ufunc__ = None  # make numpy arrays defer to the reflected operators below
 
     def __init__(self, c: Array | float = 0.0, k: Array | float = 0.0, v: Array | float = 0.0) -> None:
-        self.c = np.asarray(c, dtype=float)
-        self.k = np.asarray(k, dtype=float)
-        self.v = np.asarray(v, dtype=float)
+        self.c = c
+        self.k = k
+        self.v = v
 
     def __add__(self, other: _Aff | Array | float) -> _Aff:
         if isinstance(other, _Aff):
@@ -731,7 +731,7 @@ def solve(
     h_wus_r = thermo.sensible_enthalpy("FeO", T_R)
 
     S_mass = np.full(shape, 0.30)
-    for _ in range(6):
+    for _ in range(3):
         fe_need = fe_hm + fe_s * S_mass + fe_d * D
         B = fe_need / burden["Fe"]
         # oxygen removed from the iron oxides into the gas
@@ -909,16 +909,15 @@ def solve(
         eqs = build(L_aff)
         K, V, neg_direct = solve2(eqs)
         no_flux = L_aff.at(K, V) < 0
-        if np.any(no_flux):
-            eqs0 = build(_Aff(0.0, 0.0, 0.0))
-            K0, V0, nd0 = solve2(eqs0)
-            K, V, neg_direct = (
-                np.where(no_flux, K0, K),
-                np.where(no_flux, V0, V),
-                np.where(no_flux, nd0, neg_direct),
-            )
-            L_use = L_aff.where(~no_flux, _Aff(0.0, 0.0, 0.0))
-            eqs = build(L_use)
+        if np.any(no_flux):  # self-fluxing burden: no limestone for these samples
+            eqs_0 = build(_Aff(0.0, 0.0, 0.0))
+            K0, V0, nd0 = solve2(eqs_0)
+            if np.all(no_flux):
+                K, V, neg_direct, eqs = K0, V0, nd0, eqs_0
+            else:
+                K, V = np.where(no_flux, K0, K), np.where(no_flux, V0, V)
+                neg_direct = np.where(no_flux, nd0, neg_direct)
+                eqs = {key: eqs[key].where(~no_flux, eqs_0[key]) for key in eqs}
         S_mass = eqs["slag"].at(K, V)
 
     # ---- checks ------------------------------------------------------------------------------
@@ -1089,11 +1088,21 @@ def _top_temperature(
             dtype=float,
         )
 
-    T = np.asarray(t_min, dtype=float) + 0.0
-    for _ in range(6):
-        f = sens(T) - rest
-        T = T - f / (sens(T + 1.0) - sens(T))
+    T = _secant(lambda T: sens(T) - rest, np.asarray(t_min, dtype=float) + 0.0, 100.0)
     return np.asarray(np.maximum(T, t_min), dtype=float)
+
+
+def _secant(f: Callable[[Array], Array], x0: Array, dx: float, steps: int = 3) -> Array:
+    """Root of an almost linear, increasing ``f`` by the secant method (vectorised, fixed steps)."""
+    x_prev, f_prev = x0, f(x0)
+    x = x0 + dx
+    for _ in range(steps):
+        fx = f(x)
+        den = fx - f_prev
+        step = np.where(den != 0, fx * (x - x_prev) / np.where(den != 0, den, 1.0), 0.0)
+        x_prev, f_prev = x, fx
+        x = x - step
+    return np.asarray(x, dtype=float)
 
 
 def _cramer(a: _Aff, b: _Aff) -> tuple[Array, Array]:
@@ -1151,12 +1160,7 @@ def _raft(
             dtype=float,
         )
 
-    T = np.full(np.shape(V), 2000.0)
-    for _ in range(6):
-        f = h_out(T) - h_in
-        slope = (h_out(T + 1.0) - h_out(T)) / 1.0
-        T = T - f / slope
-    return np.asarray(T, dtype=float)
+    return _secant(lambda T: h_out(T) - h_in, np.full(np.shape(V), 2000.0), 150.0)
 
 
 MODEL = BlastFurnace()

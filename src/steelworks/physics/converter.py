@@ -284,12 +284,13 @@ def solve(
     h_slag = 1000.0 * thermo.slag_enthalpy_gj_per_t(T_tap)
     h_co, h_co2 = thermo.gas_enthalpy("CO", T_gas), thermo.gas_enthalpy("CO2", T_gas)
 
-    def flows(x: Array) -> dict[str, Array]:
-        """All flows per t hot metal for scrap x (t/tHM); fixed point on steel and slag mass."""
-        W = (fe_hm + fe_sc * x) / fe_ls * 0.9
-        S = 0.1 * W
+    def flows(x: Array, start: dict[str, Array] | None = None, passes: int = 9) -> dict[str, Array]:
+        """All flows per t hot metal for scrap x (t/tHM); fixed point on steel and slag mass,
+        optionally warm-started from an earlier answer."""
+        W = (fe_hm + fe_sc * x) / fe_ls * 0.9 if start is None else start["W"]
+        S = 0.1 * W if start is None else start["S"]
         out: dict[str, Array] = {}
-        for _ in range(8):
+        for _ in range(passes):
             dust_t = p["dust_rate"] * W
             fe_slag = fe_sl * S
             need = other_ls * W
@@ -383,12 +384,14 @@ def solve(
         )
         return out
 
-    # largest scrap from the heat balance (Newton; the surplus is almost linear in x)
-    x = np.full(shape, 0.3)
-    for _ in range(5):
-        f0 = flows(x)["surplus"]
-        f1 = flows(x + 0.01)["surplus"]
-        x = x - f0 * 0.01 / (f1 - f0)
+    # largest scrap: secant on the (almost linear) surplus, two steps from x = 0.15 and 0.35
+    state = flows(np.full(shape, 0.15))
+    x_prev, f_prev = np.full(shape, 0.15), state["surplus"]
+    x = np.full(shape, 0.35)
+    for _ in range(2):
+        state = flows(x, state, 4)
+        fx = state["surplus"]
+        x, x_prev, f_prev = x - fx * (x - x_prev) / (fx - f_prev), x, fx
     x_max = x
     if np.any(x_max < 0):
         raise fail(
@@ -412,7 +415,7 @@ def solve(
             f"0 to {first_bad(share_max, bad):.3f}",
         )
     x = np.where(fixed, x_fixed, x_max)
-    f = flows(x)
+    f = flows(x, state, 6)
     W = f["W"]
 
     # gas: recovered part with air ingress, rest flared

@@ -327,6 +327,7 @@ def solve(
         )
         S = (sio2 + cao + mgo + rest) / (1.0 - k)
     fe_slag = fe_sl * S
+    Mc = (fe_ls + fe_slag + fe_d * dust_t - fe_fa * FA) / fe_charge  # Fe closes exactly with the final slag
     # carbon and oxygen (kmol)
     c_bath = (
         Mc * (s_sh * c_sc + d_sh * c_dri + h_sh * c_hm)

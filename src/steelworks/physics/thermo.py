@@ -307,23 +307,29 @@ def slag_enthalpy_gj_per_t(temperature_c: ArrayLike) -> NDArray[np.float64]:
     )
 
 
-#: kg/kmol of the oxides and carbonates used in the element balances
+#: atoms of the oxides and carbonates used in the element balances
+_OXIDE_ATOMS: dict[str, dict[str, int]] = {
+    "FeO": {"Fe": 1, "O": 1},
+    "Fe2O3": {"Fe": 2, "O": 3},
+    "Fe3O4": {"Fe": 3, "O": 4},
+    "SiO2": {"Si": 1, "O": 2},
+    "MnO": {"Mn": 1, "O": 1},
+    "P2O5": {"P": 2, "O": 5},
+    "CaO": {"Ca": 1, "O": 1},
+    "MgO": {"Mg": 1, "O": 1},
+    "Al2O3": {"Al": 2, "O": 3},
+    "CaCO3": {"Ca": 1, "C": 1, "O": 3},
+    "MgCO3": {"Mg": 1, "C": 1, "O": 3},
+    "CaMgCO3_2": {"Ca": 1, "Mg": 1, "C": 2, "O": 6},
+    "H2O": {"H": 2, "O": 1},
+}
+#: kg/kmol of the oxides and carbonates
+OXIDE_MOLAR_MASS: dict[str, float] = {
+    name: sum(MOLAR_MASS[el] * n for el, n in atoms.items()) for name, atoms in _OXIDE_ATOMS.items()
+}
+
+
 def oxide_molar_mass(formula: str) -> float:
     """kg/kmol of the oxides used by the models (FeO, Fe2O3, Fe3O4, SiO2, MnO, P2O5, CaO, MgO,
     Al2O3, CaCO3, MgCO3, CaMgCO3_2, H2O)."""
-    atoms: dict[str, dict[str, int]] = {
-        "FeO": {"Fe": 1, "O": 1},
-        "Fe2O3": {"Fe": 2, "O": 3},
-        "Fe3O4": {"Fe": 3, "O": 4},
-        "SiO2": {"Si": 1, "O": 2},
-        "MnO": {"Mn": 1, "O": 1},
-        "P2O5": {"P": 2, "O": 5},
-        "CaO": {"Ca": 1, "O": 1},
-        "MgO": {"Mg": 1, "O": 1},
-        "Al2O3": {"Al": 2, "O": 3},
-        "CaCO3": {"Ca": 1, "C": 1, "O": 3},
-        "MgCO3": {"Mg": 1, "C": 1, "O": 3},
-        "CaMgCO3_2": {"Ca": 1, "Mg": 1, "C": 2, "O": 6},
-        "H2O": {"H": 2, "O": 1},
-    }
-    return sum(MOLAR_MASS[el] * n for el, n in atoms[formula].items())
+    return OXIDE_MOLAR_MASS[formula]
