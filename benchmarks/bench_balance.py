@@ -47,7 +47,9 @@ def main() -> None:
 
     recipes = np.repeat(plant.recipe[None], 1000, axis=0)
     med, best = timeit(lambda: solve(plant, recipes), 5)
-    print(f"psm solve, batch of 1,000 samples (warm):     median {med * 1e3:7.1f} ms   ({med / 1000 * 1e6:.0f} us/sample)")
+    print(
+        f"psm solve, batch of 1,000 samples (warm):     median {med * 1e3:7.1f} ms   ({med / 1000 * 1e6:.0f} us/sample)"
+    )
     cmd = [sys.executable, "-m", "steelworks.cli", "balance", "psm", "--format", "json"]
     times = []
     for _ in range(5):

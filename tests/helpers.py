@@ -11,15 +11,47 @@ from steelworks.schema.loader import resolve_scenario
 
 CARRIERS: dict[str, Any] = {
     "ore": {"name": "ore", "kind": "material", "unit": "t", "fe_frac": 0.5, "source": "test"},
-    "iron": {"name": "iron", "kind": "material", "unit": "t", "fe_frac": 0.96, "c_frac": 0.04, "source": "test"},
-    "steel": {"name": "steel", "kind": "material", "unit": "t", "fe_frac": 0.99, "c_frac": 0.0, "tags": ["crude_steel"],
-              "source": "test"},
-    "coal": {"name": "coal", "kind": "material", "unit": "t", "c_frac": 0.8, "lhv": "30 GJ/t", "source": "test"},
+    "iron": {
+        "name": "iron",
+        "kind": "material",
+        "unit": "t",
+        "fe_frac": 0.96,
+        "c_frac": 0.04,
+        "source": "test",
+    },
+    "steel": {
+        "name": "steel",
+        "kind": "material",
+        "unit": "t",
+        "fe_frac": 0.99,
+        "c_frac": 0.0,
+        "tags": ["crude_steel"],
+        "source": "test",
+    },
+    "coal": {
+        "name": "coal",
+        "kind": "material",
+        "unit": "t",
+        "c_frac": 0.8,
+        "lhv": "30 GJ/t",
+        "source": "test",
+    },
     "slag": {"name": "slag", "kind": "material", "unit": "t", "fe_frac": 0.01, "source": "test"},
     "air": {"name": "air", "kind": "material", "unit": "t", "source": "test"},
-    "top_gas": {"name": "gas", "kind": "gas", "unit": "t", "volume_fractions": {"CO": 0.25, "CO2": 0.2, "N2": 0.55},
-                "source": "test"},
-    "natural_gas": {"name": "ng", "kind": "gas", "unit": "t", "volume_fractions": {"CH4": 1.0}, "source": "test"},
+    "top_gas": {
+        "name": "gas",
+        "kind": "gas",
+        "unit": "t",
+        "volume_fractions": {"CO": 0.25, "CO2": 0.2, "N2": 0.55},
+        "source": "test",
+    },
+    "natural_gas": {
+        "name": "ng",
+        "kind": "gas",
+        "unit": "t",
+        "volume_fractions": {"CH4": 1.0},
+        "source": "test",
+    },
     "electricity": {"name": "el", "kind": "energy", "unit": "MWh", "source": "test"},
     "fuel_heat": {"name": "fuel", "kind": "energy", "unit": "GJ", "source": "test"},
 }
@@ -33,14 +65,22 @@ def plant(units: dict[str, Any], buy: list[str], sell: list[str], **extra: Any) 
     return body
 
 
-def run(units: dict[str, Any], demand: dict[str, str], buy: list[str], sell: list[str],
-        carriers: dict[str, Any] | None = None, overrides: dict[str, Any] | None = None, target: Any = None,
-        **extra: Any) -> BalanceResult:
+def run(
+    units: dict[str, Any],
+    demand: dict[str, str],
+    buy: list[str],
+    sell: list[str],
+    carriers: dict[str, Any] | None = None,
+    overrides: dict[str, Any] | None = None,
+    target: Any = None,
+    **extra: Any,
+) -> BalanceResult:
     scenario: dict[str, Any] = {"name": "test", "plant": "-", "demand": demand}
     if target is not None:
         scenario["target"] = target
-    resolved = resolve_scenario(scenario, plant(units, buy, sell, **extra), copy.deepcopy(carriers or CARRIERS),
-                                overrides or {})
+    resolved = resolve_scenario(
+        scenario, plant(units, buy, sell, **extra), copy.deepcopy(carriers or CARRIERS), overrides or {}
+    )
     return evaluate_plant(resolved, build_plant(resolved))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,14 +18,17 @@ from rich.table import Table
 
 from steelworks.errors import InputError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Model an integrated steel works unit by unit: balances, CO2, economics.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Model an integrated steel works unit by unit: balances, CO2, economics.",
+)
 # a fixed width when piped, so tables stay readable in logs and CI
 console = Console(width=None if sys.stdout.isatty() else 150)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 150)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
 
@@ -81,12 +84,26 @@ def _print_balance(report: dict[str, Any]) -> None:
     k = report["kpis"]
     console.rule(f"[bold]{report['plant']}[/] — scenario [bold]{report['scenario']}[/]")
     units = Table(title="Units (per year)", show_lines=False)
-    for col, justify in (("unit", "left"), ("kind", "left"), ("condition", "left"), ("output", "right"),
-                         ("capacity", "right"), ("utilisation", "right"), ("CO2 direct t", "right")):
+    for col, justify in (
+        ("unit", "left"),
+        ("kind", "left"),
+        ("condition", "left"),
+        ("output", "right"),
+        ("capacity", "right"),
+        ("utilisation", "right"),
+        ("CO2 direct t", "right"),
+    ):
         units.add_column(col, justify=justify)  # type: ignore[arg-type]
     for u in report["units"]:
-        units.add_row(u["id"], u["kind"], u["condition"], f"{_num(u['output_t'])} {u['output_unit']}",
-                      f"{_num(u['capacity_t'])}", f"{u['utilisation']:.1%}", _num(u["co2_direct_t"]))
+        units.add_row(
+            u["id"],
+            u["kind"],
+            u["condition"],
+            f"{_num(u['output_t'])} {u['output_unit']}",
+            f"{_num(u['capacity_t'])}",
+            f"{u['utilisation']:.1%}",
+            _num(u["co2_direct_t"]),
+        )
     console.print(units)
 
     boundary = Table(title="Across the works boundary (per year)")
@@ -117,8 +134,12 @@ def _print_balance(report: dict[str, Any]) -> None:
         bal.add_column(col, justify="right" if col != "balance" else "left")
     for name, row in report["balances"].items():
         unit = "GJ" if name == "energy" else "t"
-        bal.add_row(name, f"{_num(row[f'in_{unit.lower()}'])} {unit}", f"{_num(row[f'out_{unit.lower()}'])} {unit}",
-                    f"{row['residual_rel']:.1e}")
+        bal.add_row(
+            name,
+            f"{_num(row[f'in_{unit.lower()}'])} {unit}",
+            f"{_num(row[f'out_{unit.lower()}'])} {unit}",
+            f"{row['residual_rel']:.1e}",
+        )
     console.print(bal)
 
     kp = Table(title="Key figures")
@@ -134,13 +155,20 @@ def _print_balance(report: dict[str, Any]) -> None:
         ("coking coal / PCI coal", f"{_num(k['coking_coal_t'])} / {_num(k['pci_coal_t'])} t"),
         ("scrap bought", f"{_num(k['scrap_t'])} t"),
         ("natural gas bought", f"{_num(k['natural_gas_gj'])} GJ"),
-        ("electricity generated / bought / exported",
-         f"{_num(k['electricity_generated_mwh'])} / {_num(k['electricity_purchased_mwh'])} / "
-         f"{_num(k['electricity_exported_mwh'])} MWh"),
-        ("coke rate / fuel rate", f"{k['coke_rate_kg_per_thm']:.0f} / {k['fuel_rate_kg_per_thm']:.0f} kg/tHM"),
+        (
+            "electricity generated / bought / exported",
+            f"{_num(k['electricity_generated_mwh'])} / {_num(k['electricity_purchased_mwh'])} / "
+            f"{_num(k['electricity_exported_mwh'])} MWh",
+        ),
+        (
+            "coke rate / fuel rate",
+            f"{k['coke_rate_kg_per_thm']:.0f} / {k['fuel_rate_kg_per_thm']:.0f} kg/tHM",
+        ),
         ("CO2 direct / indirect", f"{_num(k['co2_direct_t'])} / {_num(k['co2_indirect_t'])} t"),
-        ("CO2 credits: electricity / by-products",
-         f"{_num(k['co2_credit_electricity_t'])} / {_num(k['co2_credit_byproducts_t'])} t"),
+        (
+            "CO2 credits: electricity / by-products",
+            f"{_num(k['co2_credit_electricity_t'])} / {_num(k['co2_credit_byproducts_t'])} t",
+        ),
         ("CO2 intensity (direct + indirect)", f"{k['co2_t_per_t_crude_steel']:.3f} t/t crude steel"),
         ("CO2 intensity after credits", f"{k['co2_net_t_per_t_crude_steel']:.3f} t/t crude steel"),
         ("CO2 per t hot-rolled coil made", f"{k['co2_t_per_t_hot_rolled_coil']:.3f} t/t"),
@@ -195,7 +223,7 @@ def scenarios() -> None:
     console.print(table)
 
 
-class SchemaKind(str, Enum):
+class SchemaKind(StrEnum):
     scenario = "scenario"
     plant = "plant"
     carriers = "carriers"

@@ -26,7 +26,7 @@ import pint
 
 from steelworks.errors import InputError
 
-UREG = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
+UREG: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
 # "kt" is the knot in pint; in steel statistics it is the kilotonne.
 UREG.define("kilotonne = 1000 * tonne = kt")
 UREG.define("Nm3 = meter ** 3")
@@ -93,17 +93,35 @@ def parse_quantity(value: object, kind: str, *, where: str | None = None, file: 
         raise InputError(f"expected a quantity string, got {type(value).__name__}", file=file, location=where)
     try:
         quantity = _parse(value.strip())
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError, AttributeError, TypeError) as exc:
-        raise InputError(f"cannot read {value!r} as a quantity ({exc})", file=file, location=where,
-                         allowed=f"a number and a unit convertible to {target}") from None
+    except (
+        pint.errors.UndefinedUnitError,
+        pint.errors.DefinitionSyntaxError,
+        ValueError,
+        AttributeError,
+        TypeError,
+    ) as exc:
+        raise InputError(
+            f"cannot read {value!r} as a quantity ({exc})",
+            file=file,
+            location=where,
+            allowed=f"a number and a unit convertible to {target}",
+        ) from None
     if not isinstance(quantity, UREG.Quantity):  # a bare number string such as "0.5"
         if kind == "dimensionless":
             return float(quantity)
-        raise InputError(f"{value!r} has no unit of measure", file=file, location=where,
-                         allowed=f"a quantity convertible to {target}")
+        raise InputError(
+            f"{value!r} has no unit of measure",
+            file=file,
+            location=where,
+            allowed=f"a quantity convertible to {target}",
+        )
     if kind != "dimensionless" and quantity.dimensionless and target != "t/t":
-        raise InputError(f"{value!r} has no unit of measure", file=file, location=where,
-                         allowed=f"a quantity convertible to {target}")
+        raise InputError(
+            f"{value!r} has no unit of measure",
+            file=file,
+            location=where,
+            allowed=f"a quantity convertible to {target}",
+        )
     try:
         return float(quantity.to(target).magnitude)
     except pint.errors.DimensionalityError:
@@ -115,8 +133,15 @@ def parse_quantity(value: object, kind: str, *, where: str | None = None, file: 
         ) from None
 
 
-def convert(value: object, to_unit: str, *, where: str | None = None, file: str | None = None,
-            density_kg_per_m3: float | None = None, require_unit: bool = True) -> float:
+def convert(
+    value: object,
+    to_unit: str,
+    *,
+    where: str | None = None,
+    file: str | None = None,
+    density_kg_per_m3: float | None = None,
+    require_unit: bool = True,
+) -> float:
     """Convert ``value`` to ``to_unit`` (a pint unit expression such as ``"t/t"`` or ``"MWh/year"``).
 
     Volumes of a gas convert to mass (and back) through ``density_kg_per_m3`` when given, so that
@@ -129,20 +154,37 @@ def convert(value: object, to_unit: str, *, where: str | None = None, file: str 
     if isinstance(value, int | float):
         if target.dimensionless and not require_unit:
             return float(value)
-        raise InputError(f"the number {value} has no unit of measure", file=file, location=where,
-                         allowed=f"a quantity convertible to {to_unit}, e.g. '{value} {to_unit}'")
+        raise InputError(
+            f"the number {value} has no unit of measure",
+            file=file,
+            location=where,
+            allowed=f"a quantity convertible to {to_unit}, e.g. '{value} {to_unit}'",
+        )
     if not isinstance(value, str):
         raise InputError(f"expected a quantity string, got {type(value).__name__}", file=file, location=where)
     try:
         quantity = _parse(value.strip())
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError, AttributeError,
-            TypeError) as exc:
-        raise InputError(f"cannot read {value!r} as a quantity ({exc})", file=file, location=where,
-                         allowed=f"a number and a unit convertible to {to_unit}") from None
+    except (
+        pint.errors.UndefinedUnitError,
+        pint.errors.DefinitionSyntaxError,
+        ValueError,
+        AttributeError,
+        TypeError,
+    ) as exc:
+        raise InputError(
+            f"cannot read {value!r} as a quantity ({exc})",
+            file=file,
+            location=where,
+            allowed=f"a number and a unit convertible to {to_unit}",
+        ) from None
     unitless = _NUMBER_ONLY.match(value) is not None
     if unitless and (require_unit or not target.dimensionless):
-        raise InputError(f"{value!r} has no unit of measure", file=file, location=where,
-                         allowed=f"a quantity convertible to {to_unit}, e.g. '{value} {to_unit}'")
+        raise InputError(
+            f"{value!r} has no unit of measure",
+            file=file,
+            location=where,
+            allowed=f"a quantity convertible to {to_unit}, e.g. '{value} {to_unit}'",
+        )
     if not isinstance(quantity, UREG.Quantity):
         return float(quantity)
     try:
@@ -157,5 +199,9 @@ def convert(value: object, to_unit: str, *, where: str | None = None, file: str 
             except pint.errors.DimensionalityError:
                 continue
     volume_hint = " (or a gas volume in Nm3)" if density_kg_per_m3 is not None else ""
-    raise InputError(f"{value!r} has the wrong unit", file=file, location=where,
-                     allowed=f"a quantity convertible to {to_unit}{volume_hint}")
+    raise InputError(
+        f"{value!r} has the wrong unit",
+        file=file,
+        location=where,
+        allowed=f"a quantity convertible to {to_unit}{volume_hint}",
+    )

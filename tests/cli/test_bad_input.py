@@ -16,17 +16,37 @@ from tests.helpers import CARRIERS, GRID
 runner = CliRunner()
 
 UNITS: dict[str, Any] = {
-    "furnace": {"name": "furnace", "kind": "furnace", "product": "iron", "capacity": "1000 t/year", "source": "t",
-                "inputs": {"ore": "1.95 t/t", "coal": "0.5 t/t"}, "outputs": {"slag": "0.5 t/t"}, "max_fe_loss": 0.02},
-    "converter": {"name": "converter", "kind": "converter", "product": "steel", "capacity": "1000 t/year",
-                  "source": "t", "inputs": {"iron": "1.04 t/t", "electricity": "50 kWh/t"}, "max_fe_loss": 0.01},
+    "furnace": {
+        "name": "furnace",
+        "kind": "furnace",
+        "product": "iron",
+        "capacity": "1000 t/year",
+        "source": "t",
+        "inputs": {"ore": "1.95 t/t", "coal": "0.5 t/t"},
+        "outputs": {"slag": "0.5 t/t"},
+        "max_fe_loss": 0.02,
+    },
+    "converter": {
+        "name": "converter",
+        "kind": "converter",
+        "product": "steel",
+        "capacity": "1000 t/year",
+        "source": "t",
+        "inputs": {"iron": "1.04 t/t", "electricity": "50 kWh/t"},
+        "max_fe_loss": 0.01,
+    },
 }
 
 
 def write_case(tmp_path: Path, mutate: Any = None, scenario_extra: dict[str, Any] | None = None) -> Path:
     carriers = copy.deepcopy(CARRIERS)
-    plant = {"name": "test works", "carriers_file": "carriers.yaml", "market": {"buy": ["ore", "coal"],
-             "sell": ["steel", "slag"]}, "grid": dict(GRID), "units": copy.deepcopy(UNITS)}
+    plant = {
+        "name": "test works",
+        "carriers_file": "carriers.yaml",
+        "market": {"buy": ["ore", "coal"], "sell": ["steel", "slag"]},
+        "grid": dict(GRID),
+        "units": copy.deepcopy(UNITS),
+    }
     scenario = {"name": "case", "plant": "plant.yaml", "demand": {"steel": "100 t/year"}}
     scenario.update(scenario_extra or {})
     if mutate is not None:
@@ -58,16 +78,27 @@ def test_unknown_carrier_in_a_recipe(tmp_path: Path) -> None:
     def mutate(plant: dict, carriers: dict, scenario: dict) -> None:
         plant["units"]["furnace"]["inputs"]["cokee"] = "0.1 t/t"
 
-    assert_input_error(balance(write_case(tmp_path, mutate)), "plant.yaml", "units.furnace.inputs.cokee",
-                       "unknown carrier 'cokee'", "allowed:", "coal")
+    assert_input_error(
+        balance(write_case(tmp_path, mutate)),
+        "plant.yaml",
+        "units.furnace.inputs.cokee",
+        "unknown carrier 'cokee'",
+        "allowed:",
+        "coal",
+    )
 
 
 def test_unknown_unit_in_supply_and_restore(tmp_path: Path) -> None:
     def mutate(plant: dict, carriers: dict, scenario: dict) -> None:
         plant["supply"] = {"iron": {"mode": "shares", "shares": {"furnace9": 1.0}}}
 
-    assert_input_error(balance(write_case(tmp_path, mutate)), "plant.yaml", "supply.iron", "'furnace9' does not produce",
-                       "furnace")
+    assert_input_error(
+        balance(write_case(tmp_path, mutate)),
+        "plant.yaml",
+        "supply.iron",
+        "'furnace9' does not produce",
+        "furnace",
+    )
     path = write_case(tmp_path, scenario_extra={"restore": ["bf7"]})
     assert_input_error(balance(path), "scenario.yaml", "restore names unknown unit 'bf7'", "furnace")
 
@@ -76,8 +107,13 @@ def test_recipe_that_creates_iron_or_carbon(tmp_path: Path) -> None:
     def more_iron(plant: dict, carriers: dict, scenario: dict) -> None:
         plant["units"]["converter"]["inputs"]["iron"] = "1.0 t/t"  # 0.96 Fe in, 0.99 Fe out
 
-    assert_input_error(balance(write_case(tmp_path, more_iron)), "plant.yaml", "units.converter",
-                       "does not close its Fe balance", "Fe in >= Fe out")
+    assert_input_error(
+        balance(write_case(tmp_path, more_iron)),
+        "plant.yaml",
+        "units.converter",
+        "does not close its Fe balance",
+        "Fe in >= Fe out",
+    )
 
     def more_carbon(plant: dict, carriers: dict, scenario: dict) -> None:
         carriers["iron"]["c_frac"] = 0.005  # 1.04 x 0.005 = 0.0052 C in, 0.009 out
@@ -95,22 +131,31 @@ def test_negative_or_missing_capacity(tmp_path: Path) -> None:
     def negative(plant: dict, carriers: dict, scenario: dict) -> None:
         plant["units"]["furnace"]["capacity"] = "-5 t/year"
 
-    assert_input_error(balance(write_case(tmp_path, negative)), "plant.yaml", "units.furnace.capacity",
-                       "capacity is negative")
+    assert_input_error(
+        balance(write_case(tmp_path, negative)),
+        "plant.yaml",
+        "units.furnace.capacity",
+        "capacity is negative",
+    )
 
     def missing(plant: dict, carriers: dict, scenario: dict) -> None:
         del plant["units"]["furnace"]["capacity"]
 
-    assert_input_error(balance(write_case(tmp_path, missing)), "plant.yaml", "units.furnace",
-                       "required field 'capacity' is missing")
+    assert_input_error(
+        balance(write_case(tmp_path, missing)),
+        "plant.yaml",
+        "units.furnace",
+        "required field 'capacity' is missing",
+    )
 
 
 def test_numbers_without_or_with_wrong_unit(tmp_path: Path) -> None:
     def bare(plant: dict, carriers: dict, scenario: dict) -> None:
         plant["units"]["furnace"]["inputs"]["coal"] = 0.5
 
-    assert_input_error(balance(write_case(tmp_path, bare)), "units.furnace.inputs.coal", "has no unit of measure",
-                       "t/t")
+    assert_input_error(
+        balance(write_case(tmp_path, bare)), "units.furnace.inputs.coal", "has no unit of measure", "t/t"
+    )
 
     def wrong(plant: dict, carriers: dict, scenario: dict) -> None:
         plant["units"]["furnace"]["inputs"]["coal"] = "0.5 GJ/t"
@@ -120,18 +165,35 @@ def test_numbers_without_or_with_wrong_unit(tmp_path: Path) -> None:
 
 def test_demand_that_cannot_be_met(tmp_path: Path) -> None:
     path = write_case(tmp_path, scenario_extra={"demand": {"steel": "5000 t/year"}})
-    assert_input_error(balance(path), "cannot meet the demand", "converter needs 5,000", "capacity of 1,000",
-                       "short by 4,000")
+    assert_input_error(
+        balance(path),
+        "cannot meet the demand",
+        "converter needs 5,000",
+        "capacity of 1,000",
+        "short by 4,000",
+    )
 
 
 def test_cycle_with_no_producer(tmp_path: Path) -> None:
     def cycle(plant: dict, carriers: dict, scenario: dict) -> None:
         carriers["x"] = {"name": "x", "kind": "material", "unit": "t", "source": "t"}
         carriers["y"] = {"name": "y", "kind": "material", "unit": "t", "source": "t"}
-        plant["units"]["a"] = {"name": "a", "kind": "k", "product": "x", "capacity": "1e9 t/year", "source": "t",
-                               "inputs": {"y": "1 t/t"}}
-        plant["units"]["b"] = {"name": "b", "kind": "k", "product": "y", "capacity": "1e9 t/year", "source": "t",
-                               "inputs": {"x": "1 t/t"}}
+        plant["units"]["a"] = {
+            "name": "a",
+            "kind": "k",
+            "product": "x",
+            "capacity": "1e9 t/year",
+            "source": "t",
+            "inputs": {"y": "1 t/t"},
+        }
+        plant["units"]["b"] = {
+            "name": "b",
+            "kind": "k",
+            "product": "y",
+            "capacity": "1e9 t/year",
+            "source": "t",
+            "inputs": {"x": "1 t/t"},
+        }
         plant["units"]["converter"]["inputs"]["x"] = "0.01 t/t"
 
     assert_input_error(balance(write_case(tmp_path, cycle)), "cycle with no net producer")
@@ -153,10 +215,12 @@ def test_override_path_that_does_not_exist(tmp_path: Path) -> None:
 
 def test_out_of_range_values(tmp_path: Path) -> None:
     path = write_case(tmp_path)
-    assert_input_error(balance(path, "--set", "units.furnace.availability=1.5"), "units.furnace.availability",
-                       "less than or equal to 1")
-    assert_input_error(balance(path, "--set", "units.furnace.condition=broken"), "units.furnace.condition",
-                       "operating")
+    assert_input_error(
+        balance(path, "--set", "units.furnace.availability=1.5"),
+        "units.furnace.availability",
+        "less than or equal to 1",
+    )
+    assert_input_error(balance(path, "--set", "units.furnace.condition=broken"), "units.furnace.condition", "operating")
 
 
 def test_unknown_scenario_and_missing_file() -> None:

@@ -13,10 +13,26 @@ from steelworks.cli import app
 runner = CliRunner()
 
 KPI_KEYS = {
-    "crude_steel_t", "hot_metal_t", "coke_t", "sinter_t", "hot_rolled_coil_t", "iron_ore_t", "coking_coal_t",
-    "pci_coal_t", "scrap_t", "natural_gas_gj", "electricity_generated_mwh", "electricity_purchased_mwh",
-    "electricity_exported_mwh", "coke_rate_kg_per_thm", "fuel_rate_kg_per_thm", "co2_direct_t", "co2_indirect_t",
-    "co2_t_per_t_crude_steel", "energy_gj_per_t_crude_steel", "flared_gas_gj",
+    "crude_steel_t",
+    "hot_metal_t",
+    "coke_t",
+    "sinter_t",
+    "hot_rolled_coil_t",
+    "iron_ore_t",
+    "coking_coal_t",
+    "pci_coal_t",
+    "scrap_t",
+    "natural_gas_gj",
+    "electricity_generated_mwh",
+    "electricity_purchased_mwh",
+    "electricity_exported_mwh",
+    "coke_rate_kg_per_thm",
+    "fuel_rate_kg_per_thm",
+    "co2_direct_t",
+    "co2_indirect_t",
+    "co2_t_per_t_crude_steel",
+    "energy_gj_per_t_crude_steel",
+    "flared_gas_gj",
 }
 
 
@@ -29,7 +45,7 @@ def balance_json(*args: str) -> dict:
 def test_balance_json_contract() -> None:
     data = balance_json()
     assert data["scenario"] == "psm"
-    assert KPI_KEYS <= set(data["kpis"])
+    assert set(data["kpis"]) >= KPI_KEYS
     assert all(isinstance(data["kpis"][k], float) for k in KPI_KEYS)
     unit = data["units"][0]
     assert {"id", "kind", "output_t", "capacity_t", "utilisation"} <= set(unit)
@@ -70,10 +86,17 @@ def test_params_lists_values_units_and_sources() -> None:
     result = runner.invoke(app, ["params", "psm", "--format", "json", "--match", "bf1.inputs.coke"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert rows == [{
-        "path": "units.bf1.inputs.coke", "value": 480.0, "unit": "kg/t",
-        "source": rows[0]["source"], "file": rows[0]["file"], "where": rows[0]["where"], "overridden": False,
-    }]
+    assert rows == [
+        {
+            "path": "units.bf1.inputs.coke",
+            "value": 480.0,
+            "unit": "kg/t",
+            "source": rows[0]["source"],
+            "file": rows[0]["file"],
+            "where": rows[0]["where"],
+            "overridden": False,
+        }
+    ]
     assert "Soviet" in rows[0]["source"] and rows[0]["file"].endswith("psm.yaml")
     table = runner.invoke(app, ["params", "psm", "--match", "grid"])
     assert "grid.co2_per_mwh" in table.output and "lowcarbonpower" in table.output

@@ -8,20 +8,35 @@ from steelworks.physics.thermo import CO2_PER_C, gas_properties
 from tests.helpers import flow, run
 
 FURNACE = {
-    "name": "furnace", "kind": "furnace", "product": "iron", "capacity": "1000 t/year", "source": "test",
+    "name": "furnace",
+    "kind": "furnace",
+    "product": "iron",
+    "capacity": "1000 t/year",
+    "source": "test",
     # per t iron: 1.95 t ore (0.975 Fe) -> 0.96 Fe in iron + 0.5 t slag at 0.01 Fe = 0.965, loss 0.010 Fe (1.03 %)
-    "inputs": {"ore": "1.95 t/t", "coal": "0.5 t/t"}, "outputs": {"slag": "0.5 t/t"}, "max_fe_loss": 0.02,
+    "inputs": {"ore": "1.95 t/t", "coal": "0.5 t/t"},
+    "outputs": {"slag": "0.5 t/t"},
+    "max_fe_loss": 0.02,
 }
 CONVERTER = {
-    "name": "converter", "kind": "converter", "product": "steel", "capacity": "1000 t/year", "source": "test",
+    "name": "converter",
+    "kind": "converter",
+    "product": "steel",
+    "capacity": "1000 t/year",
+    "source": "test",
     # per t steel: 1.04 t iron = 0.9984 Fe -> 0.99 Fe in steel (loss 0.0084 Fe = 0.84 %)
-    "inputs": {"iron": "1.04 t/t", "electricity": "50 kWh/t"}, "max_fe_loss": 0.01,
+    "inputs": {"iron": "1.04 t/t", "electricity": "50 kWh/t"},
+    "max_fe_loss": 0.01,
 }
 
 
 def test_two_unit_chain_hand_numbers() -> None:
-    result = run({"furnace": FURNACE, "converter": CONVERTER}, {"steel": "100 t/year"},
-                 buy=["ore", "coal"], sell=["steel", "slag"])
+    result = run(
+        {"furnace": FURNACE, "converter": CONVERTER},
+        {"steel": "100 t/year"},
+        buy=["ore", "coal"],
+        sell=["steel", "slag"],
+    )
     x = result.unit_output
     assert x["converter"] == pytest.approx(100.0, rel=1e-12)
     assert x["furnace"] == pytest.approx(104.0, rel=1e-12)  # 1.04 t iron per t steel
@@ -55,9 +70,13 @@ def test_co_product_is_sold_and_scales_with_its_unit() -> None:
 def test_co_product_that_cannot_be_sold_is_an_error() -> None:
     from steelworks.errors import InputError
 
-    with pytest.raises(InputError, match="surplus of .* 'slag' that cannot be sold"):
-        run({"furnace": FURNACE, "converter": CONVERTER}, {"steel": "100 t/year"}, buy=["ore", "coal"],
-            sell=["steel"])
+    with pytest.raises(InputError, match=r"surplus of .* 'slag' that cannot be sold"):
+        run(
+            {"furnace": FURNACE, "converter": CONVERTER},
+            {"steel": "100 t/year"},
+            buy=["ore", "coal"],
+            sell=["steel"],
+        )
 
 
 def _two_furnaces(cap1: str, cap2: str, **supply: object) -> dict:
@@ -67,21 +86,35 @@ def _two_furnaces(cap1: str, cap2: str, **supply: object) -> dict:
 
 
 def test_two_producers_share_by_capacity() -> None:
-    result = run(_two_furnaces("200 t/year", "100 t/year"), {"steel": "150 t/year"}, buy=["ore", "coal"],
-                 sell=["steel", "slag"])
+    result = run(
+        _two_furnaces("200 t/year", "100 t/year"),
+        {"steel": "150 t/year"},
+        buy=["ore", "coal"],
+        sell=["steel", "slag"],
+    )
     # iron need 156 t split 2:1 by capacity
     assert result.unit_output["f1"] == pytest.approx(104.0, rel=1e-12)
     assert result.unit_output["f2"] == pytest.approx(52.0, rel=1e-12)
 
 
 def test_two_producers_fixed_shares_and_merit_order_with_market() -> None:
-    shares = run(_two_furnaces("200 t/year", "200 t/year"), {"steel": "150 t/year"}, buy=["ore", "coal"],
-                 sell=["steel", "slag"], supply={"iron": {"mode": "shares", "shares": {"f1": 0.25, "f2": 0.75}}})
+    shares = run(
+        _two_furnaces("200 t/year", "200 t/year"),
+        {"steel": "150 t/year"},
+        buy=["ore", "coal"],
+        sell=["steel", "slag"],
+        supply={"iron": {"mode": "shares", "shares": {"f1": 0.25, "f2": 0.75}}},
+    )
     assert shares.unit_output["f1"] == pytest.approx(0.25 * 156, rel=1e-12)
     assert shares.unit_output["f2"] == pytest.approx(0.75 * 156, rel=1e-12)
 
-    merit = run(_two_furnaces("100 t/year", "40 t/year"), {"steel": "150 t/year"}, buy=["ore", "coal", "iron"],
-                sell=["steel", "slag"], supply={"iron": {"mode": "merit", "order": ["f2", "f1", "market"]}})
+    merit = run(
+        _two_furnaces("100 t/year", "40 t/year"),
+        {"steel": "150 t/year"},
+        buy=["ore", "coal", "iron"],
+        sell=["steel", "slag"],
+        supply={"iron": {"mode": "merit", "order": ["f2", "f1", "market"]}},
+    )
     # f2 first at its 40 t, then f1 at its 100 t, the market the remaining 16 t of the 156 t need
     assert merit.unit_output["f2"] == pytest.approx(40.0, rel=1e-12)
     assert merit.unit_output["f1"] == pytest.approx(100.0, rel=1e-12)
@@ -92,30 +125,53 @@ def test_demand_beyond_capacity_names_the_binding_unit() -> None:
     from steelworks.plant.solve import DemandError
 
     with pytest.raises(DemandError, match=r"f1 needs 104 .* short by 4"):
-        run(_two_furnaces("100 t/year", "50 t/year"), {"steel": "150 t/year"}, buy=["ore", "coal"],
-            sell=["steel", "slag"], supply={"iron": {"mode": "shares", "shares": {"f1": 2 / 3, "f2": 1 / 3}}})
+        run(
+            _two_furnaces("100 t/year", "50 t/year"),
+            {"steel": "150 t/year"},
+            buy=["ore", "coal"],
+            sell=["steel", "slag"],
+            supply={"iron": {"mode": "shares", "shares": {"f1": 2 / 3, "f2": 1 / 3}}},
+        )
 
 
 GAS = gas_properties({"CO": 0.25, "CO2": 0.2, "N2": 0.55})
 
 
 def _gas_works(gas_t_per_t: float, heat_gj_per_t: float, with_power: bool) -> dict:
-    maker = dict(FURNACE, outputs={"slag": "0.5 t/t", "top_gas": f"{gas_t_per_t} t/t"},
-                 inputs={"ore": "1.95 t/t", "coal": "0.5 t/t", "air": f"{gas_t_per_t} t/t"})
-    user = dict(CONVERTER, inputs={"iron": "1.04 t/t", "fuel_heat": f"{heat_gj_per_t} GJ/t"},
-                fuel={"priority": 1, "gases": ["top_gas"]})
+    maker = dict(
+        FURNACE,
+        outputs={"slag": "0.5 t/t", "top_gas": f"{gas_t_per_t} t/t"},
+        inputs={"ore": "1.95 t/t", "coal": "0.5 t/t", "air": f"{gas_t_per_t} t/t"},
+    )
+    user = dict(
+        CONVERTER,
+        inputs={"iron": "1.04 t/t", "fuel_heat": f"{heat_gj_per_t} GJ/t"},
+        fuel={"priority": 1, "gases": ["top_gas"]},
+    )
     units = {"furnace": maker, "converter": user}
     if with_power:
-        units["power"] = {"name": "pp", "kind": "power_plant", "basis": "power_plant", "product": "electricity",
-                          "capacity": "0.001 MW", "efficiency": 0.4, "auxiliary": 0.1, "source": "test",
-                          "fuel": {"priority": 9, "gases": ["top_gas"], "makeup": "none"}}
+        units["power"] = {
+            "name": "pp",
+            "kind": "power_plant",
+            "basis": "power_plant",
+            "product": "electricity",
+            "capacity": "0.001 MW",
+            "efficiency": 0.4,
+            "auxiliary": 0.1,
+            "source": "test",
+            "fuel": {"priority": 9, "gases": ["top_gas"], "makeup": "none"},
+        }
     return units
 
 
 def test_gas_surplus_goes_to_power_then_flare() -> None:
     # 100 t steel; furnace 104 t iron x 1.0 t gas = 104 t gas x LHV (~240 GJ); converter burns 100 x 1 GJ = 100 GJ
-    result = run(_gas_works(1.0, 1.0, with_power=True), {"steel": "100 t/year"}, buy=["ore", "coal", "air"],
-                 sell=["steel", "slag", "electricity"])
+    result = run(
+        _gas_works(1.0, 1.0, with_power=True),
+        {"steel": "100 t/year"},
+        buy=["ore", "coal", "air"],
+        sell=["steel", "slag", "electricity"],
+    )
     lhv = float(GAS["lhv_gj_per_t"])
     made = 104.0 * lhv
     pp_fuel = 0.001 * 8766 * 3.6 / 0.4  # MW x h/yr (365.25 d) x GJ/MWh / efficiency
@@ -128,13 +184,18 @@ def test_gas_surplus_goes_to_power_then_flare() -> None:
     assert result.kpis["electricity_generated_mwh"] == pytest.approx(pp_fuel * 0.4 * 0.9 / 3.6, rel=1e-12)
     # the flare's CO2 is the carbon of the flared gas
     flared_t = (made - 100.0 - pp_fuel) / lhv
-    assert result.report["co2_by_unit_t"]["flare"] == pytest.approx(flared_t * float(GAS["c_frac"]) * CO2_PER_C,
-                                                                    rel=1e-9)
+    assert result.report["co2_by_unit_t"]["flare"] == pytest.approx(
+        flared_t * float(GAS["c_frac"]) * CO2_PER_C, rel=1e-9
+    )
 
 
 def test_gas_deficit_is_made_up_with_natural_gas() -> None:
-    result = run(_gas_works(0.5, 20.0, with_power=False), {"steel": "100 t/year"},
-                 buy=["ore", "coal", "air", "natural_gas"], sell=["steel", "slag"])
+    result = run(
+        _gas_works(0.5, 20.0, with_power=False),
+        {"steel": "100 t/year"},
+        buy=["ore", "coal", "air", "natural_gas"],
+        sell=["steel", "slag"],
+    )
     lhv = float(GAS["lhv_gj_per_t"])
     deficit_gj = 2000.0 - 52.0 * lhv
     ng = gas_properties({"CH4": 1.0})
@@ -144,7 +205,12 @@ def test_gas_deficit_is_made_up_with_natural_gas() -> None:
 
 
 def test_target_scales_the_demand_shape() -> None:
-    result = run({"furnace": FURNACE, "converter": dict(CONVERTER, capacity="1e6 t/year")}, {"steel": "1 t/year"},
-                 buy=["ore", "coal"], sell=["steel", "slag"], target={"tag": "crude_steel", "amount": "0.5 kt/year"})
+    result = run(
+        {"furnace": FURNACE, "converter": dict(CONVERTER, capacity="1e6 t/year")},
+        {"steel": "1 t/year"},
+        buy=["ore", "coal"],
+        sell=["steel", "slag"],
+        target={"tag": "crude_steel", "amount": "0.5 kt/year"},
+    )
     assert result.kpis["crude_steel_t"] == pytest.approx(500.0, rel=1e-12)
     assert result.report["demand_scale"] == pytest.approx(500.0, rel=1e-12)

@@ -75,8 +75,7 @@ class ProcessModel(Protocol):
     main_product: str
     PARAMETERS: tuple[ParameterSpec, ...]
 
-    def recipe(self, params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps]) -> PhysicsResult:
-        ...
+    def recipe(self, params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps]) -> PhysicsResult: ...
 
 
 def check_parameters(
@@ -96,7 +95,8 @@ def check_parameters(
         if not np.all(np.isfinite(value)) or np.any(value < spec.low) or np.any(value > spec.high):
             bad = value[(~np.isfinite(value)) | (value < spec.low) | (value > spec.high)] if value.ndim else value
             raise InputError(
-                f"{spec.name} = {np.asarray(bad).ravel()[:3].tolist()} {spec.unit} is outside the range the model is valid for",
+                f"{spec.name} = {np.asarray(bad).ravel()[:3].tolist()} {spec.unit} is outside the range "
+                "the model is valid for",
                 location=f"{where}.{spec.name}",
                 allowed=f"{spec.low} to {spec.high} {spec.unit}",
             )

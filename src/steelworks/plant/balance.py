@@ -116,21 +116,30 @@ def check_balances(sol: Solution) -> Balances:
     bad = np.abs(bal.carrier_residual) > MATERIAL_TOL * scale_flow[:, None]
     if np.any(bad):
         s, c = np.argwhere(bad)[0]
-        raise BalanceError(f"carrier {plant.carrier_ids[c]} does not balance (production + purchases - use - sales = "
-                           f"{bal.carrier_residual[s, c]:.3g}) in sample {s}")
+        raise BalanceError(
+            f"carrier {plant.carrier_ids[c]} does not balance (production + purchases - use - sales = "
+            f"{bal.carrier_residual[s, c]:.3g}) in sample {s}"
+        )
     for element in ("mass", "fe", "c"):
         loss = getattr(bal, f"loss_{element}")
         lows = loss < -MATERIAL_TOL * scale_flow[:, None]
         if np.any(lows):
             s, r = np.argwhere(lows)[0]
-            raise BalanceError(f"unit {rows[r]} creates {element if element == 'mass' else element.capitalize()}: "
-                               f"loss {loss[s, r]:.6g} t/yr in sample {s}")
+            raise BalanceError(
+                f"unit {rows[r]} creates {element if element == 'mass' else element.capitalize()}: "
+                f"loss {loss[s, r]:.6g} t/yr in sample {s}"
+            )
     limit = np.append(plant.max_fe_loss, 0.0)[None, :] * bal.fe_in_rows + MATERIAL_TOL * scale_flow[:, None]
     over = bal.loss_fe > limit
     if np.any(over):
         s, r = np.argwhere(over)[0]
         raise BalanceError(f"unit {rows[r]} loses {bal.loss_fe[s, r]:.6g} t Fe/yr, more than its max_fe_loss")
-    for element, tol in (("mass", MATERIAL_TOL), ("fe", MATERIAL_TOL), ("c", MATERIAL_TOL), ("energy", ENERGY_TOL)):
+    for element, tol in (
+        ("mass", MATERIAL_TOL),
+        ("fe", MATERIAL_TOL),
+        ("c", MATERIAL_TOL),
+        ("energy", ENERGY_TOL),
+    ):
         rel = np.abs(bal.residual_rel(element))
         if np.any(rel > tol):
             s = int(np.argmax(rel))

@@ -143,8 +143,12 @@ def _carrier_tables(scenario: ResolvedScenario) -> dict[str, Any]:
             try:
                 props = gas_properties(spec.volume_fractions)
             except ValueError as exc:
-                raise InputError(str(exc), file=file, location=f"{where}.volume_fractions",
-                                 allowed="fractions of CO, CO2, H2, H2O, CH4, C2H6, C2H4, C3H8, N2, O2, Ar summing to 1") from None
+                raise InputError(
+                    str(exc),
+                    file=file,
+                    location=f"{where}.volume_fractions",
+                    allowed="fractions of CO, CO2, H2, H2O, CH4, C2H6, C2H4, C3H8, N2, O2, Ar summing to 1",
+                ) from None
             fe[i] = 0.0
             c[i] = float(props["c_frac"])
             lhv[i] = float(props["lhv_gj_per_t"])
@@ -224,68 +228,114 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
         elif unit.basis == "power_plant":
             p = carrier_index(unit.product, f"{base}.product")
             if unit.product != ELECTRICITY:
-                raise InputError("a power_plant unit must have product 'electricity'", file=file,
-                                 location=f"{where}.product", allowed="electricity")
+                raise InputError(
+                    "a power_plant unit must have product 'electricity'",
+                    file=file,
+                    location=f"{where}.product",
+                    allowed="electricity",
+                )
             product[u] = p
             product_unit = "MWh"
             if unit.efficiency is None or unit.efficiency <= 0:
-                raise InputError("a power_plant unit needs an efficiency above 0", file=file,
-                                 location=f"{where}.efficiency", allowed="a fraction in (0, 1]")
+                raise InputError(
+                    "a power_plant unit needs an efficiency above 0",
+                    file=file,
+                    location=f"{where}.efficiency",
+                    allowed="a fraction in (0, 1]",
+                )
             power_eff[u] = unit.efficiency
             power_aux[u] = unit.auxiliary
             if unit.fuel is None:
-                raise InputError("a power_plant unit needs a fuel section listing the gases it burns",
-                                 file=file, location=where)
+                raise InputError(
+                    "a power_plant unit needs a fuel section listing the gases it burns",
+                    file=file,
+                    location=where,
+                )
         else:  # service
             product_unit = "t"
             if unit.handles is None:
-                raise InputError("a service unit needs 'handles' (purchases_tagged or production_of)",
-                                 file=file, location=where)
+                raise InputError(
+                    "a service unit needs 'handles' (purchases_tagged or production_of)",
+                    file=file,
+                    location=where,
+                )
             if unit.handles.purchases_tagged is not None:
                 if unit.handles.purchases_tagged not in tags:
-                    raise InputError(f"no carrier has the tag '{unit.handles.purchases_tagged}'", file=file,
-                                     location=f"{where}.handles.purchases_tagged", allowed=", ".join(tag_names))
+                    raise InputError(
+                        f"no carrier has the tag '{unit.handles.purchases_tagged}'",
+                        file=file,
+                        location=f"{where}.handles.purchases_tagged",
+                        allowed=", ".join(tag_names),
+                    )
                 service_tag[u] = unit.handles.purchases_tagged
             for j, name in enumerate(unit.handles.production_of):
                 service_production[u, carrier_index(name, f"{base}.handles.production_of.{j}")] = 1.0
 
         cap_file, cap_where = scenario.where(f"{base}.capacity")
-        capacity[u] = convert(unit.capacity, f"{product_unit}/year" if unit.basis != "power_plant" else "MWh/year",
-                              where=cap_where, file=cap_file)
+        capacity[u] = convert(
+            unit.capacity,
+            f"{product_unit}/year" if unit.basis != "power_plant" else "MWh/year",
+            where=cap_where,
+            file=cap_file,
+        )
         if capacity[u] < 0:
-            raise InputError(f"capacity is negative ({unit.capacity})", file=cap_file, location=cap_where,
-                             allowed="a quantity >= 0 per year")
+            raise InputError(
+                f"capacity is negative ({unit.capacity})",
+                file=cap_file,
+                location=cap_where,
+                allowed="a quantity >= 0 per year",
+            )
 
         for side, sign, entries in (("inputs", -1.0, unit.inputs), ("outputs", 1.0, unit.outputs)):
             for name, amount in entries.items():
                 c = carrier_index(name, f"{base}.{side}.{name}")
                 efile, ewhere = scenario.where(f"{base}.{side}.{name}")
                 if c == product[u]:
-                    raise InputError(f"the main product '{name}' must not be listed in {side} (it is 1 per 1 implied)",
-                                     file=efile, location=ewhere)
-                value = convert(amount, f"{carriers[name].unit}/{product_unit}", where=ewhere, file=efile,
-                                density_kg_per_m3=tables["density"][c] or None)
+                    raise InputError(
+                        f"the main product '{name}' must not be listed in {side} (it is 1 per 1 implied)",
+                        file=efile,
+                        location=ewhere,
+                    )
+                value = convert(
+                    amount,
+                    f"{carriers[name].unit}/{product_unit}",
+                    where=ewhere,
+                    file=efile,
+                    density_kg_per_m3=tables["density"][c] or None,
+                )
                 if value < 0:
-                    raise InputError(f"negative amount {amount!r}: list it under the other side instead",
-                                     file=efile, location=ewhere, allowed="a quantity >= 0")
+                    raise InputError(
+                        f"negative amount {amount!r}: list it under the other side instead",
+                        file=efile,
+                        location=ewhere,
+                        allowed="a quantity >= 0",
+                    )
                 recipe[u, c] += sign * value
         if unit.basis != "output":
             allowed = {ELECTRICITY, FUEL}
             bad = [carrier_ids[c] for c in np.flatnonzero(recipe[u]) if carrier_ids[c] not in allowed]
             if bad:
-                raise InputError(f"a {unit.basis} unit may only use electricity and fuel_heat, not {bad}",
-                                 file=file, location=where)
-        if recipe[u, cindex[FUEL]] < 0 if FUEL in cindex else False:
-            if unit.fuel is None:
-                raise InputError("the unit burns fuel_heat but has no 'fuel' section (priority and gases)",
-                                 file=file, location=where)
+                raise InputError(
+                    f"a {unit.basis} unit may only use electricity and fuel_heat, not {bad}",
+                    file=file,
+                    location=where,
+                )
+        burns_fuel = FUEL in cindex and recipe[u, cindex[FUEL]] < 0
+        if burns_fuel and unit.fuel is None:
+            raise InputError(
+                "the unit burns fuel_heat but has no 'fuel' section (priority and gases)", file=file, location=where
+            )
         if unit.fuel is not None:
             gases = [carrier_index(g, f"{base}.fuel.gases.{j}") for j, g in enumerate(unit.fuel.gases)]
             for j, g in enumerate(gases):
                 if kind[g] != KIND_CODES["gas"]:
                     gfile, gwhere = scenario.where(f"{base}.fuel.gases.{j}")
-                    raise InputError(f"'{carrier_ids[g]}' is not a gas", file=gfile, location=gwhere,
-                                     allowed=", ".join(c for c in carrier_ids if kind[cindex[c]] == 1))
+                    raise InputError(
+                        f"'{carrier_ids[g]}' is not a gas",
+                        file=gfile,
+                        location=gwhere,
+                        allowed=", ".join(c for c in carrier_ids if kind[cindex[c]] == 1),
+                    )
             makeup = -1 if unit.fuel.makeup == "none" else carrier_index(unit.fuel.makeup, f"{base}.fuel.makeup")
             fuel_users.append(FuelUser(u, unit.fuel.priority, gases, makeup))
         if unit.model is not None:
@@ -302,16 +352,24 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
         if demand[c] < 0:
             raise InputError("demand must not be negative", file=dfile, location=dwhere, allowed=">= 0")
         if product[product >= 0].size and c not in set(product.tolist()) and not can_buy[c]:
-            raise InputError(f"no unit makes '{name}' and it cannot be bought", file=dfile, location=dwhere,
-                             allowed="a carrier some unit produces: " + ", ".join(
-                                 sorted({carrier_ids[p] for p in product if p >= 0})))
+            raise InputError(
+                f"no unit makes '{name}' and it cannot be bought",
+                file=dfile,
+                location=dwhere,
+                allowed="a carrier some unit produces: "
+                + ", ".join(sorted({carrier_ids[p] for p in product if p >= 0})),
+            )
     target_tag = target_amount = None
     if scenario.target is not None:
         target_tag = scenario.target.tag
         tfile, twhere = scenario.where("target.tag")
         if target_tag not in tags:
-            raise InputError(f"no carrier has the tag '{target_tag}'", file=tfile, location=twhere,
-                             allowed=", ".join(tag_names))
+            raise InputError(
+                f"no carrier has the tag '{target_tag}'",
+                file=tfile,
+                location=twhere,
+                allowed=", ".join(tag_names),
+            )
         tfile, twhere = scenario.where("target.amount")
         target_amount = convert(scenario.target.amount, "t/year", where=twhere, file=tfile)
         if target_amount <= 0:
@@ -365,8 +423,9 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
         grid_buy=grid.buy,
         grid_sell=grid.sell,
         grid_co2_t_per_mwh=convert(grid.co2_per_mwh, "t/MWh", where=f"{gwhere}.co2_per_mwh", file=gfile),
-        grid_primary_gj_per_mwh=convert(grid.primary_energy_per_mwh, "GJ/MWh", where=f"{gwhere}.primary_energy_per_mwh",
-                                        file=gfile),
+        grid_primary_gj_per_mwh=convert(
+            grid.primary_energy_per_mwh, "GJ/MWh", where=f"{gwhere}.primary_energy_per_mwh", file=gfile
+        ),
         credit_co2_per_unit=credits,
         unit_models=unit_models,
     )
@@ -374,8 +433,13 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
     return plant
 
 
-def _supplies(scenario: ResolvedScenario, unit_ids: list[str], product: NDArray[np.int_], carrier_ids: list[str],
-              can_buy: NDArray[np.bool_]) -> dict[int, Supply]:
+def _supplies(
+    scenario: ResolvedScenario,
+    unit_ids: list[str],
+    product: NDArray[np.int_],
+    carrier_ids: list[str],
+    can_buy: NDArray[np.bool_],
+) -> dict[int, Supply]:
     spec = scenario.plant
     supplies: dict[int, Supply] = {}
     for c in sorted({int(p) for p in product if p >= 0}):
@@ -389,39 +453,59 @@ def _supplies(scenario: ResolvedScenario, unit_ids: list[str], product: NDArray[
             raise _unknown("carrier", name, carrier_ids, file, where)
         c = carrier_ids.index(name)
         if c not in supplies:
-            raise InputError(f"no unit has '{name}' as its product, so there is nothing to share", file=file,
-                             location=where)
+            raise InputError(
+                f"no unit has '{name}' as its product, so there is nothing to share",
+                file=file,
+                location=where,
+            )
         own = supplies[c].producers
-        own_names = [unit_ids[u] for u in own]
-
-        def resolve(names: list[str], field_name: str) -> list[int]:
-            out = []
-            for n in names:
-                if n == "market":
-                    if not can_buy[c]:
-                        raise InputError(f"'{name}' cannot be bought, so 'market' cannot supply it", file=file,
-                                         location=f"{where}.{field_name}", allowed=", ".join(own_names))
-                    out.append(MARKET)
-                elif n in own_names:
-                    out.append(unit_ids.index(n))
-                else:
-                    raise InputError(f"'{n}' does not produce '{name}'", file=file, location=f"{where}.{field_name}",
-                                     allowed=", ".join([*own_names, "market"]))
-            return out
 
         if sspec.mode == "shares":
             names = list(sspec.shares)
-            producers = resolve(names, "shares")
+            producers = _resolve_producers(names, name, own, unit_ids, bool(can_buy[c]), file, f"{where}.shares")
             shares = np.array([sspec.shares[n] for n in names])
             if abs(shares.sum() - 1.0) > 1e-9:
-                raise InputError(f"shares of '{name}' sum to {shares.sum():.6g}, not 1", file=file,
-                                 location=f"{where}.shares", allowed="shares summing to 1")
+                raise InputError(
+                    f"shares of '{name}' sum to {shares.sum():.6g}, not 1",
+                    file=file,
+                    location=f"{where}.shares",
+                    allowed="shares summing to 1",
+                )
             supplies[c] = Supply(c, "shares", producers, shares)
         elif sspec.mode == "merit":
-            supplies[c] = Supply(c, "merit", resolve(sspec.order, "order"))
+            order = _resolve_producers(sspec.order, name, own, unit_ids, bool(can_buy[c]), file, f"{where}.order")
+            supplies[c] = Supply(c, "merit", order)
         else:
             supplies[c] = Supply(c, "proportional", own)
     return supplies
+
+
+def _resolve_producers(
+    names: list[str], carrier: str, own: list[int], unit_ids: list[str], can_buy: bool, file: str | None, where: str
+) -> list[int]:
+    """Unit indices (or MARKET) for the producer names of a supply list."""
+    own_names = [unit_ids[u] for u in own]
+    out = []
+    for n in names:
+        if n == "market":
+            if not can_buy:
+                raise InputError(
+                    f"'{carrier}' cannot be bought, so 'market' cannot supply it",
+                    file=file,
+                    location=where,
+                    allowed=", ".join(own_names),
+                )
+            out.append(MARKET)
+        elif n in own_names:
+            out.append(unit_ids.index(n))
+        else:
+            raise InputError(
+                f"'{n}' does not produce '{carrier}'",
+                file=file,
+                location=where,
+                allowed=", ".join([*own_names, "market"]),
+            )
+    return out
 
 
 def unit_residuals(plant: Plant, recipe: Array | None = None) -> dict[str, Array]:
@@ -453,15 +537,28 @@ def check_recipes(plant: Plant, scenario: ResolvedScenario | None = None, tol: f
         if res["mass"][u] < -tol * scale_mass:
             raise InputError(
                 f"the recipe creates mass: outputs exceed inputs by {-res['mass'][u]:.6g} t per t of product",
-                file=file, location=where, allowed="inputs >= outputs (the difference is a declared loss)")
+                file=file,
+                location=where,
+                allowed="inputs >= outputs (the difference is a declared loss)",
+            )
         if res["Fe"][u] < -tol * max(fe_in[u], 1e-12):
-            raise InputError(f"the recipe does not close its Fe balance: it creates {-res['Fe'][u]:.6g} t Fe per t",
-                             file=file, location=where, allowed="Fe in >= Fe out")
+            raise InputError(
+                f"the recipe does not close its Fe balance: it creates {-res['Fe'][u]:.6g} t Fe per t",
+                file=file,
+                location=where,
+                allowed="Fe in >= Fe out",
+            )
         if fe_in[u] > 0 and res["Fe"][u] > plant.max_fe_loss[u] * fe_in[u] + tol:
             raise InputError(
                 f"the recipe does not close its Fe balance: {res['Fe'][u] / fe_in[u]:.2%} of the iron in is lost",
-                file=file, location=where,
-                allowed=f"an Fe loss up to max_fe_loss = {plant.max_fe_loss[u]:.2%} of Fe in")
+                file=file,
+                location=where,
+                allowed=f"an Fe loss up to max_fe_loss = {plant.max_fe_loss[u]:.2%} of Fe in",
+            )
         if res["C"][u] < -tol * max(c_in[u], 1e-12):
-            raise InputError(f"the recipe does not close its C balance: it creates {-res['C'][u]:.6g} t C per t",
-                             file=file, location=where, allowed="C in >= C out (the difference is emitted as CO2)")
+            raise InputError(
+                f"the recipe does not close its C balance: it creates {-res['C'][u]:.6g} t C per t",
+                file=file,
+                location=where,
+                allowed="C in >= C out (the difference is emitted as CO2)",
+            )

@@ -79,7 +79,7 @@ def allocate(plant: Plant, flows: Array, out_c: Array, out_lhv: Array, throughpu
 
     available = pool_mass.copy()
     # 1. direct uses
-    for g in gases:
+    for g in map(int, gases):
         use = neg[:, :, g]  # (S, U)
         total = use.sum(axis=1)
         from_pool = np.minimum(total, available[:, g])
@@ -91,9 +91,12 @@ def allocate(plant: Plant, flows: Array, out_c: Array, out_lhv: Array, throughpu
         available[:, g] -= from_pool
         bought[:, g] += ext.sum(axis=1)
         if np.any(ext.sum(axis=1) > 1e-9) and not plant.can_buy[g]:
-            raise InputError(f"units use {float(ext.sum(axis=1).max()):,.1f} t/yr of '{plant.carrier_ids[g]}' more than "
-                             "the works makes and it cannot be bought", location="market.buy",
-                             allowed=f"add '{plant.carrier_ids[g]}' to market.buy")
+            raise InputError(
+                f"units use {float(ext.sum(axis=1).max()):,.1f} t/yr of '{plant.carrier_ids[g]}' more than "
+                "the works makes and it cannot be bought",
+                location="market.buy",
+                allowed=f"add '{plant.carrier_ids[g]}' to market.buy",
+            )
 
     # 2./3. fuel users in priority order
     fuel = plant.carrier(FUEL)
@@ -135,15 +138,20 @@ def allocate(plant: Plant, flows: Array, out_c: Array, out_lhv: Array, throughpu
             e_in[:, u, m] += q
             bought[:, m] += mass
             if np.any(mass > 1e-9) and not plant.can_buy[m]:
-                raise InputError(f"{plant.unit_ids[u]} needs make-up '{plant.carrier_ids[m]}' that cannot be bought",
-                                 location=f"units.{plant.unit_ids[u]}.fuel.makeup",
-                                 allowed="a make-up fuel listed in market.buy")
+                raise InputError(
+                    f"{plant.unit_ids[u]} needs make-up '{plant.carrier_ids[m]}' that cannot be bought",
+                    location=f"units.{plant.unit_ids[u]}.fuel.makeup",
+                    allowed="a make-up fuel listed in market.buy",
+                )
         elif np.any(q > 1e-9):
-            raise InputError(f"{plant.unit_ids[u]} lacks {float(q.max()):,.0f} GJ/yr of fuel and has no make-up fuel",
-                             location=f"units.{plant.unit_ids[u]}.fuel.makeup", allowed="natural_gas")
+            raise InputError(
+                f"{plant.unit_ids[u]} lacks {float(q.max()):,.0f} GJ/yr of fuel and has no make-up fuel",
+                location=f"units.{plant.unit_ids[u]}.fuel.makeup",
+                allowed="natural_gas",
+            )
 
     # 4. surplus: sold or flared
-    for g in gases:
+    for g in map(int, gases):
         left = np.clip(available[:, g], 0, None)
         left = np.where(left < 1e-12 * (pool_mass[:, g] + 1.0), 0.0, left)  # rounding noise, not a surplus
         if plant.can_sell[g]:
@@ -156,5 +164,16 @@ def allocate(plant: Plant, flows: Array, out_c: Array, out_lhv: Array, throughpu
             fuel_gj[:, U, g] += left * e_per_t[:, g]
             c_in[:, U, g] += left * c_per_t[:, g]
             e_in[:, U, g] += left * e_per_t[:, g]
-    return GasAllocation(fuel_mass=fuel_mass, fuel_gj=fuel_gj, c_in=c_in, e_in=e_in, bought=bought, sold=sold,
-                         sold_c=sold_c, sold_e=sold_e, flared=flared, electricity_mwh=electricity, unmet_fuel_gj=unmet)
+    return GasAllocation(
+        fuel_mass=fuel_mass,
+        fuel_gj=fuel_gj,
+        c_in=c_in,
+        e_in=e_in,
+        bought=bought,
+        sold=sold,
+        sold_c=sold_c,
+        sold_e=sold_e,
+        flared=flared,
+        electricity_mwh=electricity,
+        unmet_fuel_gj=unmet,
+    )

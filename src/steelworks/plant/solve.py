@@ -121,10 +121,8 @@ def _update_shares(plant: Plant, c: int, need: Array, shares: Array, market: Arr
     own_cap = np.array([cap[u] for u in sup.producers])
     total = own_cap.sum()
     prop = own_cap / total if total > 0 else np.full(len(own_cap), 1.0 / len(own_cap))
-    if plant.can_buy[c]:
-        own_fraction = np.where(need > total, total / safe_need, 1.0)
-    else:
-        own_fraction = np.ones(S)
+    # own producers up to their capacity; the market takes the excess if the carrier can be bought
+    own_fraction = np.where(need > total, total / safe_need, 1.0) if plant.can_buy[c] else np.ones(S)
     return own_fraction[:, None] * prop[None, :], 1.0 - own_fraction
 
 
@@ -148,9 +146,11 @@ def _throughputs(plant: Plant, R: Array, d: Array, shares: dict[int, Array], mar
     except np.linalg.LinAlgError:
         raise InputError(
             "the flowsheet has a cycle with no net producer (the recipe matrix is singular): a loop of units "
-            "consumes at least as much of a carrier as it makes", location="units",
-            allowed="recipes whose loops (e.g. coke -> sinter -> hot metal -> ...) have a gain below 1") from None
-    return x
+            "consumes at least as much of a carrier as it makes",
+            location="units",
+            allowed="recipes whose loops (e.g. coke -> sinter -> hot metal -> ...) have a gain below 1",
+        ) from None
+    return np.asarray(x, dtype=np.float64)
 
 
 def _need(plant: Plant, R: Array, x: Array, d: Array, c: int) -> Array:
@@ -161,8 +161,9 @@ def _need(plant: Plant, R: Array, x: Array, d: Array, c: int) -> Array:
     return d[:, c] - (r.sum(axis=1) - r_own)
 
 
-def solve_throughputs(plant: Plant, recipe: Array | None = None, demand: Array | None = None,
-                      max_iter: int = 60) -> tuple[Array, Array, Array, dict[int, Array], dict[int, Array]]:
+def solve_throughputs(
+    plant: Plant, recipe: Array | None = None, demand: Array | None = None, max_iter: int = 60
+) -> tuple[Array, Array, Array, dict[int, Array], dict[int, Array]]:
     """Throughput of every output unit, iterating shares (capacity, merit) and the target scale.
 
     Returns ``(x, d_scaled, scale, shares, market_share)``.
@@ -190,8 +191,10 @@ def solve_throughputs(plant: Plant, recipe: Array | None = None, demand: Array |
         if tag_mask is not None and plant.target_amount is not None:
             made = (np.clip(R, 0, None)[:, :, tag_mask] * x[:, :, None]).sum(axis=(1, 2))
             if np.any(made <= 0):
-                raise InputError(f"no unit makes carriers tagged '{plant.target_tag}' for this demand",
-                                 location="target.tag")
+                raise InputError(
+                    f"no unit makes carriers tagged '{plant.target_tag}' for this demand",
+                    location="target.tag",
+                )
             ratio = plant.target_amount / made
             changed = max(changed, float(np.max(np.abs(ratio - 1.0))))
             scale = scale * ratio
@@ -208,29 +211,44 @@ def _check_capacity(plant: Plant, x: Array) -> None:
     if np.any(over > 1e-6):
         s = int(np.argmax(over.max(axis=1)))
         lines = []
-        for u in np.flatnonzero(over[s] > 1e-6):
+        for u in map(int, np.flatnonzero(over[s] > 1e-6)):
             if cap[u] <= 0:
                 why = f"is {plant.condition[u]}" if plant.condition[u] != "operating" else "has no capacity"
-                lines.append(f"{plant.unit_ids[u]} {why} but would have to make {x[s, u]:,.0f} "
-                             f"{plant.carrier_unit[plant.product[u]] if plant.product[u] >= 0 else 't'}/yr")
+                lines.append(
+                    f"{plant.unit_ids[u]} {why} but would have to make {x[s, u]:,.0f} "
+                    f"{plant.carrier_unit[plant.product[u]] if plant.product[u] >= 0 else 't'}/yr"
+                )
             else:
-                lines.append(f"{plant.unit_ids[u]} needs {x[s, u]:,.0f} against an effective capacity of "
-                             f"{cap[u]:,.0f} /yr ({x[s, u] / cap[u]:.1%}, short by {x[s, u] - cap[u]:,.0f})")
+                lines.append(
+                    f"{plant.unit_ids[u]} needs {x[s, u]:,.0f} against an effective capacity of "
+                    f"{cap[u]:,.0f} /yr ({x[s, u] / cap[u]:.1%}, short by {x[s, u] - cap[u]:,.0f})"
+                )
         sample = f" in sample {s}" if x.shape[0] > 1 else ""
-        raise DemandError("the works cannot meet the demand" + sample + ": " + "; ".join(lines),
-                          location="demand / target",
-                          allowed="a lower demand or target, more availability or capacity, or restored units")
+        raise DemandError(
+            "the works cannot meet the demand" + sample + ": " + "; ".join(lines),
+            location="demand / target",
+            allowed="a lower demand or target, more availability or capacity, or restored units",
+        )
     if np.any(x < -1e-9 * np.maximum(1.0, np.abs(x).max())):
-        s, u = np.unravel_index(int(np.argmin(x)), x.shape)
+        s, u = (int(v) for v in np.unravel_index(int(np.argmin(x)), x.shape))
         product = plant.carrier_ids[plant.product[u]]
-        raise InputError(f"unit {plant.unit_ids[u]} would run at a negative rate ({x[s, u]:,.1f}/yr): either other "
-                         f"units co-produce more {product} than is needed, or a loop of units consumes more {product} "
-                         "than it makes (a cycle with no net producer)", location=f"units.{plant.unit_ids[u]}",
-                         allowed="recipes whose loops make more than they use; surplus co-products listed in market.sell")
+        raise InputError(
+            f"unit {plant.unit_ids[u]} would run at a negative rate ({x[s, u]:,.1f}/yr): either other "
+            f"units co-produce more {product} than is needed, or a loop of units consumes more {product} "
+            "than it makes (a cycle with no net producer)",
+            location=f"units.{plant.unit_ids[u]}",
+            allowed="recipes whose loops make more than they use; surplus co-products listed in market.sell",
+        )
 
 
-def solve(plant: Plant, recipe: Array | None = None, demand: Array | None = None,
-          out_c_frac: Array | None = None, out_lhv: Array | None = None, check: bool = True) -> Solution:
+def solve(
+    plant: Plant,
+    recipe: Array | None = None,
+    demand: Array | None = None,
+    out_c_frac: Array | None = None,
+    out_lhv: Array | None = None,
+    check: bool = True,
+) -> Solution:
     """Solve the works for every sample; raise :class:`DemandError`/:class:`InputError` on bad cases."""
     R = _as_batch(recipe, plant)
     S, U, C = R.shape
@@ -301,8 +319,11 @@ def solve(plant: Plant, recipe: Array | None = None, demand: Array | None = None
     e_bought = np.clip(demand_mwh - gen_total, 0, None)
     e_sold = np.clip(gen_total - demand_mwh, 0, None)
     if not plant.grid_buy and np.any(e_bought > 1e-9):
-        raise InputError(f"the works needs {float(e_bought.max()):,.0f} MWh/yr more than it generates and the grid "
-                         "may not be used", location="grid.buy", allowed="grid.buy: true, or more own generation")
+        raise InputError(
+            f"the works needs {float(e_bought.max()):,.0f} MWh/yr more than it generates and the grid may not be used",
+            location="grid.buy",
+            allowed="grid.buy: true, or more own generation",
+        )
     bought[:, elec] += e_bought
     sold[:, elec] += e_sold
 
@@ -312,18 +333,36 @@ def solve(plant: Plant, recipe: Array | None = None, demand: Array | None = None
     gas_mask = kind == KIND_CODES["gas"]
     c_out = produced * rows_c_out
     c_in = np.where(gas_mask, gas.c_in, consumed * plant.c_frac)
-    energy_factor = np.where(np.array(plant.carrier_unit) == "MWh", MJ_PER_KWH,
-                             np.where(kind == KIND_CODES["energy"], 1.0, plant.lhv_gj_per_t))
+    energy_factor = np.where(
+        np.array(plant.carrier_unit) == "MWh",
+        MJ_PER_KWH,
+        np.where(kind == KIND_CODES["energy"], 1.0, plant.lhv_gj_per_t),
+    )
     out_factor = np.where(kind == KIND_CODES["energy"], energy_factor, rows_l_out)
     e_out = produced * out_factor
     e_in = np.where(gas_mask, gas.e_in, consumed * energy_factor)
     e_in[:, :, fuel_col] = 0.0
     e_out[:, :, fuel_col] = 0.0
 
-    solution = Solution(plant=plant, throughput=x_out, produced=produced, consumed=consumed, bought=bought, sold=sold, delivered=d,
-                        demand_scale=scale, gas=gas, c_in=c_in, c_out=c_out, e_in=e_in, e_out=e_out,
-                        electricity_generated_mwh=gen_total, electricity_bought_mwh=e_bought,
-                        electricity_sold_mwh=e_sold, shares=shares)
+    solution = Solution(
+        plant=plant,
+        throughput=x_out,
+        produced=produced,
+        consumed=consumed,
+        bought=bought,
+        sold=sold,
+        delivered=d,
+        demand_scale=scale,
+        gas=gas,
+        c_in=c_in,
+        c_out=c_out,
+        e_in=e_in,
+        e_out=e_out,
+        electricity_generated_mwh=gen_total,
+        electricity_bought_mwh=e_bought,
+        electricity_sold_mwh=e_sold,
+        shares=shares,
+    )
     if check:
         from steelworks.plant.balance import check_balances
 
@@ -335,15 +374,18 @@ def _check_market(plant: Plant, surplus: Array, deficit: Array) -> None:
     for c in np.flatnonzero((deficit > 1e-9).any(axis=0) & ~plant.can_buy):
         amount = float(deficit[:, c].max())
         producers = [plant.unit_ids[u] for u in range(plant.n_units) if plant.recipe[u, c] > 0]
-        if producers:
-            why = f"its producers ({', '.join(producers)}) do not make enough"
-        else:
-            why = "no unit produces it"
-        raise InputError(f"the works needs {amount:,.1f} {plant.carrier_unit[c]}/yr of '{plant.carrier_ids[c]}' but "
-                         f"{why} and it cannot be bought", location=f"market.buy",
-                         allowed=f"add '{plant.carrier_ids[c]}' to market.buy, or restore a producer")
+        why = f"its producers ({', '.join(producers)}) do not make enough" if producers else "no unit produces it"
+        raise InputError(
+            f"the works needs {amount:,.1f} {plant.carrier_unit[c]}/yr of '{plant.carrier_ids[c]}' but "
+            f"{why} and it cannot be bought",
+            location="market.buy",
+            allowed=f"add '{plant.carrier_ids[c]}' to market.buy, or restore a producer",
+        )
     for c in np.flatnonzero((surplus > 1e-9).any(axis=0) & ~plant.can_sell):
         amount = float(surplus[:, c].max())
-        raise InputError(f"the works has a surplus of {amount:,.1f} {plant.carrier_unit[c]}/yr of "
-                         f"'{plant.carrier_ids[c]}' that cannot be sold or used", location="market.sell",
-                         allowed=f"add '{plant.carrier_ids[c]}' to market.sell, or a unit that uses it")
+        raise InputError(
+            f"the works has a surplus of {amount:,.1f} {plant.carrier_unit[c]}/yr of "
+            f"'{plant.carrier_ids[c]}' that cannot be sold or used",
+            location="market.sell",
+            allowed=f"add '{plant.carrier_ids[c]}' to market.sell, or a unit that uses it",
+        )

@@ -51,8 +51,12 @@ def kpis(sol: Solution, bal: Balances, co2: CarbonAccount, s: int = 0) -> dict[s
     primary = plant.grid_primary_gj_per_mwh
     fuel_energy = np.where(plant.carrier_kind != KIND_CODES["energy"], plant.lhv_gj_per_t, 0.0)
     sold_fuel_energy = np.where(plant.carrier_kind == KIND_CODES["gas"], sol.gas.sold_e[s], sold * fuel_energy)
-    energy_net = (float((bought * fuel_energy).sum()) + float(bought[elec]) * primary
-                  - float(sold_fuel_energy.sum()) - float(sold[elec]) * primary)
+    energy_net = (
+        float((bought * fuel_energy).sum())
+        + float(bought[elec]) * primary
+        - float(sold_fuel_energy.sum())
+        - float(sold[elec]) * primary
+    )
     cs = float(co2.crude_steel_t[s])
     return {
         "crude_steel_t": cs,
@@ -78,8 +82,9 @@ def kpis(sol: Solution, bal: Balances, co2: CarbonAccount, s: int = 0) -> dict[s
         "co2_credit_byproducts_t": _f(co2.credit_byproducts_t[s]),
         "co2_t_per_t_crude_steel": _f(co2.gross_t[s]) / cs if cs > 0 else 0.0,
         "co2_net_t_per_t_crude_steel": _f(co2.net_t[s]) / cs if cs > 0 else 0.0,
-        "co2_t_per_t_hot_rolled_coil": (_f(co2.gross_t[s]) / _f(co2.hot_rolled_coil_t[s])
-                                        if _f(co2.hot_rolled_coil_t[s]) > 0 else 0.0),
+        "co2_t_per_t_hot_rolled_coil": (
+            _f(co2.gross_t[s]) / _f(co2.hot_rolled_coil_t[s]) if _f(co2.hot_rolled_coil_t[s]) > 0 else 0.0
+        ),
         "energy_gj_per_t_crude_steel": energy_net / cs if cs > 0 else 0.0,
         "flared_gas_gj": float(sol.gas.fuel_gj[s, -1].sum()),
     }
@@ -93,26 +98,28 @@ def units_table(sol: Solution, bal: Balances, co2: CarbonAccount, s: int = 0) ->
         eff = float(plant.effective_capacity[u])
         output = float(sol.throughput[s, u])
         unit = plant.carrier_unit[plant.product[u]] if plant.product[u] >= 0 else "t"
-        out.append({
-            "id": uid,
-            "name": plant.unit_names[u],
-            "kind": plant.unit_kind[u],
-            "product": plant.product_label[u],
-            "condition": plant.condition[u],
-            "output_t": output,
-            "output_unit": unit,
-            "capacity_t": cap,
-            "effective_capacity_t": eff,
-            "availability": float(plant.availability[u]),
-            "utilisation": output / cap if cap > 0 else 0.0,
-            "utilisation_of_available": output / eff if eff > 0 else 0.0,
-            "co2_direct_t": float(co2.direct_by_row_t[s, u]),
-            "loss_mass_t": float(bal.loss_mass[s, u]),
-            "loss_fe_t": float(bal.loss_fe[s, u]),
-            "energy_in_gj": float(sol.e_in[s, u].sum()),
-            "energy_out_gj": float(sol.e_out[s, u].sum()),
-            "energy_loss_gj": float(bal.loss_energy[s, u]),
-        })
+        out.append(
+            {
+                "id": uid,
+                "name": plant.unit_names[u],
+                "kind": plant.unit_kind[u],
+                "product": plant.product_label[u],
+                "condition": plant.condition[u],
+                "output_t": output,
+                "output_unit": unit,
+                "capacity_t": cap,
+                "effective_capacity_t": eff,
+                "availability": float(plant.availability[u]),
+                "utilisation": output / cap if cap > 0 else 0.0,
+                "utilisation_of_available": output / eff if eff > 0 else 0.0,
+                "co2_direct_t": float(co2.direct_by_row_t[s, u]),
+                "loss_mass_t": float(bal.loss_mass[s, u]),
+                "loss_fe_t": float(bal.loss_fe[s, u]),
+                "energy_in_gj": float(sol.e_in[s, u].sum()),
+                "energy_out_gj": float(sol.e_out[s, u].sum()),
+                "energy_loss_gj": float(bal.loss_energy[s, u]),
+            }
+        )
     return out
 
 
@@ -144,12 +151,26 @@ def flows_table(sol: Solution, bal: Balances, s: int = 0, min_amount: float = 1e
             for dst, b in targets:
                 amount = a * b / total
                 if amount > min_amount and src != dst:
-                    flows.append({"source": src, "target": dst, "carrier": cid, "amount": amount,
-                                  "unit": f"{plant.carrier_unit[c]}/yr"})
+                    flows.append(
+                        {
+                            "source": src,
+                            "target": dst,
+                            "carrier": cid,
+                            "amount": amount,
+                            "unit": f"{plant.carrier_unit[c]}/yr",
+                        }
+                    )
     for r, row in enumerate(rows):
         if bal.loss_mass[s, r] > min_amount:
-            flows.append({"source": row, "target": ATMOSPHERE, "carrier": "losses", "amount": float(bal.loss_mass[s, r]),
-                          "unit": "t/yr"})
+            flows.append(
+                {
+                    "source": row,
+                    "target": ATMOSPHERE,
+                    "carrier": "losses",
+                    "amount": float(bal.loss_mass[s, r]),
+                    "unit": "t/yr",
+                }
+            )
     return flows
 
 
@@ -164,25 +185,33 @@ def gas_table(sol: Solution, s: int = 0) -> list[dict[str, Any]]:
         direct = float(sol.gas.e_in[s, :, c].sum() - sol.gas.fuel_gj[s, :, c].sum())
         if made_gj <= 0 and not used and direct <= 0:
             continue
-        out.append({
-            "gas": plant.carrier_ids[c],
-            "produced_gj": made_gj,
-            "bought_t": float(sol.gas.bought[s, c]),
-            "direct_use_gj": direct,
-            "burned_gj": {k: v for k, v in used.items() if k != "flare"},
-            "sold_gj": float(sol.gas.sold_e[s, c]),
-            "flared_gj": used.get("flare", 0.0),
-        })
+        out.append(
+            {
+                "gas": plant.carrier_ids[c],
+                "produced_gj": made_gj,
+                "bought_t": float(sol.gas.bought[s, c]),
+                "direct_use_gj": direct,
+                "burned_gj": {k: v for k, v in used.items() if k != "flare"},
+                "sold_gj": float(sol.gas.sold_e[s, c]),
+                "flared_gj": used.get("flare", 0.0),
+            }
+        )
     return out
 
 
 def balances_table(bal: Balances, s: int = 0) -> dict[str, dict[str, float]]:
     out = {}
     for key, element in (("mass", "mass"), ("Fe", "fe"), ("C", "c")):
-        out[key] = {"in_t": _f(getattr(bal, f"{element}_in")[s]), "out_t": _f(getattr(bal, f"{element}_out")[s]),
-                    "residual_rel": _f(bal.residual_rel(element)[s])}
-    out["energy"] = {"in_gj": _f(bal.energy_in[s]), "out_gj": _f(bal.energy_out[s]),
-                     "residual_rel": _f(bal.residual_rel("energy")[s])}
+        out[key] = {
+            "in_t": _f(getattr(bal, f"{element}_in")[s]),
+            "out_t": _f(getattr(bal, f"{element}_out")[s]),
+            "residual_rel": _f(bal.residual_rel(element)[s]),
+        }
+    out["energy"] = {
+        "in_gj": _f(bal.energy_in[s]),
+        "out_gj": _f(bal.energy_out[s]),
+        "residual_rel": _f(bal.residual_rel("energy")[s]),
+    }
     return out
 
 
@@ -192,9 +221,17 @@ def boundary_table(sol: Solution, s: int = 0) -> list[dict[str, Any]]:
     for c, cid in enumerate(plant.carrier_ids):
         b, so = float(sol.bought[s, c]), float(sol.sold[s, c])
         if b > 0 or so > 0:
-            out.append({"carrier": cid, "name": plant.carrier_names[c], "unit": plant.carrier_unit[c],
-                        "purchased": b, "sold": so, "lhv_gj_per_t": float(plant.lhv_gj_per_t[c]),
-                        "tags": [t for t, m in plant.tags.items() if m[c]]})
+            out.append(
+                {
+                    "carrier": cid,
+                    "name": plant.carrier_names[c],
+                    "unit": plant.carrier_unit[c],
+                    "purchased": b,
+                    "sold": so,
+                    "lhv_gj_per_t": float(plant.lhv_gj_per_t[c]),
+                    "tags": [t for t, m in plant.tags.items() if m[c]],
+                }
+            )
     return out
 
 
@@ -208,7 +245,10 @@ def balance_report(sol: Solution, bal: Balances, co2: CarbonAccount, s: int = 0)
         "balances": balances_table(bal, s),
         "boundary": boundary_table(sol, s),
         "works_gas": gas_table(sol, s),
-        "co2_by_unit_t": {row: float(co2.direct_by_row_t[s, r]) for r, row in enumerate(sol.row_ids)
-                          if abs(co2.direct_by_row_t[s, r]) > 0},
+        "co2_by_unit_t": {
+            row: float(co2.direct_by_row_t[s, r])
+            for r, row in enumerate(sol.row_ids)
+            if abs(co2.direct_by_row_t[s, r]) > 0
+        },
         "demand_scale": float(sol.demand_scale[s]),
     }

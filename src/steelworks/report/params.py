@@ -50,9 +50,17 @@ def parameter_rows(scenario: ResolvedScenario) -> list[dict[str, Any]]:
             if here[0] in ("demand", "target"):
                 source = scenario.source
             file, where = scenario.where(".".join(here))
-            rows.append({"path": ".".join(here), "value": number if not isinstance(number, list) else value,
-                         "unit": unit, "source": source.strip(), "file": file, "where": where,
-                         "overridden": ".".join(here) in scenario.overridden})
+            rows.append(
+                {
+                    "path": ".".join(here),
+                    "value": number if not isinstance(number, list) else value,
+                    "unit": unit,
+                    "source": source.strip(),
+                    "file": file,
+                    "where": where,
+                    "overridden": ".".join(here) in scenario.overridden,
+                }
+            )
 
     walk(scenario.tree, [], None, [])
     return rows

@@ -16,7 +16,9 @@ PURCHASES = "purchases"
 SALES = "sales"
 
 
-def _links(flows: list[dict[str, Any]], weight: dict[str, float], min_share: float) -> tuple[list[str], dict[str, list]]:
+def _links(
+    flows: list[dict[str, Any]], weight: dict[str, float], min_share: float
+) -> tuple[list[str], dict[str, list]]:
     rows = [f for f in flows if f["carrier"] in weight and weight[f["carrier"]] > 0]
     total = sum(f["amount"] * weight[f["carrier"]] for f in rows) or 1.0
     nodes: list[str] = []
@@ -63,16 +65,26 @@ def sankey_figures(sol: Solution, flows: list[dict[str, Any]], s: int = 0, min_s
         else:
             energy_weight[cid] = float(plant.lhv_gj_per_t[c])
     figures = []
-    for title, weight, unit in (("Material flows", mass_weight, "t/yr"), ("Energy flows (LHV)", energy_weight, "GJ/yr")):
+    for title, weight, unit in (
+        ("Material flows", mass_weight, "t/yr"),
+        ("Energy flows (LHV)", energy_weight, "GJ/yr"),
+    ):
         nodes, links = _links(flows, weight, min_share)
-        fig = go.Figure(go.Sankey(
-            arrangement="snap",
-            node={"label": nodes, "pad": 12, "thickness": 14,
-                  "color": ["#888" if n in (PURCHASES, SALES, ATMOSPHERE) else "#1f77b4" for n in nodes]},
-            link={**links, "hovertemplate": "%{label}: %{value:,.0f} " + unit + "<extra></extra>"},
-        ))
-        fig.update_layout(title=f"{plant.name} — {title} ({unit}), scenario {plant.scenario}", height=800,
-                          font={"size": 11})
+        fig = go.Figure(
+            go.Sankey(
+                arrangement="snap",
+                node={
+                    "label": nodes,
+                    "pad": 12,
+                    "thickness": 14,
+                    "color": ["#888" if n in (PURCHASES, SALES, ATMOSPHERE) else "#1f77b4" for n in nodes],
+                },
+                link={**links, "hovertemplate": "%{label}: %{value:,.0f} " + unit + "<extra></extra>"},
+            )
+        )
+        fig.update_layout(
+            title=f"{plant.name} — {title} ({unit}), scenario {plant.scenario}", height=800, font={"size": 11}
+        )
         figures.append(fig)
     return figures
 
@@ -80,6 +92,9 @@ def sankey_figures(sol: Solution, flows: list[dict[str, Any]], s: int = 0, min_s
 def write_sankey_html(sol: Solution, flows: list[dict[str, Any]], path: Path, s: int = 0) -> None:
     figures = sankey_figures(sol, flows, s)
     parts = [pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(figures)]
-    html = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>steelworks Sankey</title></head><body>"
-            + "".join(parts) + "</body></html>")
+    html = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>steelworks Sankey</title></head><body>"
+        + "".join(parts)
+        + "</body></html>"
+    )
     path.write_text(html, encoding="utf-8")

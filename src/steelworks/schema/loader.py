@@ -101,7 +101,7 @@ def locate(origins: list[Origin], overridden: Mapping[str, Any], path: tuple[str
             best = origin
     if best is None:
         return None, dotted
-    line = line_of(best.lines, path[len(best.prefix):])
+    line = line_of(best.lines, path[len(best.prefix) :])
     return best.file, (f"line {line}: {dotted}" if line else dotted)
 
 
@@ -126,17 +126,24 @@ def find_scenario(name_or_path: str | Path) -> Path:
     if bundled.exists():
         return bundled
     names = ", ".join(name for name, _ in list_scenarios())
-    raise InputError(f"no scenario named {str(name_or_path)!r}", allowed=f"a bundled scenario ({names}) or a .yaml file")
+    raise InputError(
+        f"no scenario named {str(name_or_path)!r}", allowed=f"a bundled scenario ({names}) or a .yaml file"
+    )
 
 
 def _section(data: Any, key: str, file: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get(key), dict):
-        raise InputError(f"the file must hold a mapping under the top-level key '{key}:'", file=str(file), location="line 1")
+        raise InputError(
+            f"the file must hold a mapping under the top-level key '{key}:'",
+            file=str(file),
+            location="line 1",
+        )
     return dict(data[key])
 
 
-def _validation_error(exc: ValidationError, origins: list[Origin], overridden: Mapping[str, Any],
-                      prefix: tuple[str, ...]) -> InputError:
+def _validation_error(
+    exc: ValidationError, origins: list[Origin], overridden: Mapping[str, Any], prefix: tuple[str, ...]
+) -> InputError:
     err = exc.errors()[0]
     path = prefix + tuple(str(p) for p in err["loc"])
     file, where = locate(origins, overridden, path)
@@ -189,8 +196,11 @@ def apply_override(tree: dict[str, Any], dotted: str, value: Any) -> None:
                 continue
             known = set(map(str, node)) | (set(model.model_fields) if model is not None else set())
             keys = ", ".join(sorted(known)) or "(none)"
-            raise InputError(f"override path '{dotted}' does not exist (no '{part}' here)", location=dotted,
-                             allowed=f"keys at '{'.'.join(parts[:depth]) or '<top>'}': {keys}")
+            raise InputError(
+                f"override path '{dotted}' does not exist (no '{part}' here)",
+                location=dotted,
+                allowed=f"keys at '{'.'.join(parts[:depth]) or '<top>'}': {keys}",
+            )
         if last:
             node[part] = value
             return
@@ -205,8 +215,11 @@ def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[s
     plant_ref = body.get("plant")
     if not isinstance(plant_ref, str):
         line = scenario_lines.get(("scenario", "plant"), scenario_lines.get(("scenario",)))
-        raise InputError("the scenario must name its plant file ('plant: path/to/plant.yaml')", file=str(scenario_file),
-                         location=f"line {line}: plant" if line else "plant")
+        raise InputError(
+            "the scenario must name its plant file ('plant: path/to/plant.yaml')",
+            file=str(scenario_file),
+            location=f"line {line}: plant" if line else "plant",
+        )
     plant_file = (scenario_file.parent / plant_ref).resolve()
     plant_raw, plant_lines = load_yaml(plant_file)
     plant_body = _section(plant_raw, "plant", plant_file)
@@ -216,10 +229,18 @@ def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[s
         carriers_file = (DATA_DIR / carriers_ref).resolve()
     carriers_raw, carriers_lines = load_yaml(carriers_file)
     carriers_body = _section(carriers_raw, "carriers", carriers_file)
-    return resolve_scenario(body, plant_body, carriers_body, overrides,
-                            files=(scenario_file, plant_file, carriers_file),
-                            lines=(_sub(scenario_lines, ("scenario",)), _sub(plant_lines, ("plant",)),
-                                   _sub(carriers_lines, ("carriers",))))
+    return resolve_scenario(
+        body,
+        plant_body,
+        carriers_body,
+        overrides,
+        files=(scenario_file, plant_file, carriers_file),
+        lines=(
+            _sub(scenario_lines, ("scenario",)),
+            _sub(plant_lines, ("plant",)),
+            _sub(carriers_lines, ("carriers",)),
+        ),
+    )
 
 
 def resolve_scenario(
@@ -263,8 +284,12 @@ def resolve_scenario(
     for unit_id in restore:
         if unit_id not in units_tree:
             line = scenario_lines.get(("restore",))
-            raise InputError(f"restore names unknown unit '{unit_id}'", file=str(scenario_file),
-                             location=f"line {line}: restore" if line else "restore", allowed=", ".join(units_tree))
+            raise InputError(
+                f"restore names unknown unit '{unit_id}'",
+                file=str(scenario_file),
+                location=f"line {line}: restore" if line else "restore",
+                allowed=", ".join(units_tree),
+            )
         if isinstance(units_tree[unit_id], dict):
             units_tree[unit_id]["condition"] = "operating"
 
@@ -274,8 +299,12 @@ def resolve_scenario(
             apply_override(tree, key, value)
         except InputError as exc:
             line = scenario_lines.get(("overrides", key))
-            raise InputError(exc.message, file=str(scenario_file), location=f"line {line}: overrides.{key}" if line else key,
-                             allowed=exc.allowed) from None
+            raise InputError(
+                exc.message,
+                file=str(scenario_file),
+                location=f"line {line}: overrides.{key}" if line else key,
+                allowed=exc.allowed,
+            ) from None
     for key, value in _override_items(overrides):
         apply_override(tree, key, value)
         overridden[key] = value
@@ -298,8 +327,11 @@ def resolve_scenario(
         except ValidationError as exc:
             raise _validation_error(exc, origins, overridden, ("target",)) from None
     if not isinstance(tree.get("demand"), dict):
-        raise InputError("demand must be a mapping of carrier: quantity per year", file=str(scenario_file),
-                         location="demand")
+        raise InputError(
+            "demand must be a mapping of carrier: quantity per year",
+            file=str(scenario_file),
+            location="demand",
+        )
     return ResolvedScenario(
         name=spec.name,
         description=spec.description,
@@ -319,7 +351,7 @@ def resolve_scenario(
 
 
 def _sub(lines: LineMap, prefix: tuple[str, ...]) -> LineMap:
-    return {k[len(prefix):]: v for k, v in lines.items() if k[: len(prefix)] == prefix}
+    return {k[len(prefix) :]: v for k, v in lines.items() if k[: len(prefix)] == prefix}
 
 
 def _override_items(overrides: Iterable[str] | Mapping[str, Any]) -> list[tuple[str, Any]]:
@@ -328,8 +360,11 @@ def _override_items(overrides: Iterable[str] | Mapping[str, Any]) -> list[tuple[
     items = []
     for text in overrides:
         if "=" not in text:
-            raise InputError(f"override {text!r} is not of the form path=value", location="--set",
-                             allowed="e.g. units.bf1.availability=0.85")
+            raise InputError(
+                f"override {text!r} is not of the form path=value",
+                location="--set",
+                allowed="e.g. units.bf1.availability=0.85",
+            )
         key, _, value = text.partition("=")
         items.append((key.strip(), parse_scalar(value.strip())))
     return items

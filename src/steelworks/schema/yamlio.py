@@ -9,10 +9,10 @@ from typing import Any
 
 import yaml
 
+from steelworks.errors import InputError
+
 # libyaml's C loader when present (10x faster); both are safe loaders: tags never run code
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-from steelworks.errors import InputError
 
 LineMap = dict[tuple[str, ...], int]
 
@@ -59,8 +59,12 @@ def _load_cached(path_text: str, mtime_ns: int, size: int) -> tuple[Any, LineMap
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}" if mark is not None else None
-        raise InputError(f"YAML syntax error: {exc.problem}", file=str(path), location=line,
-                         allowed="valid YAML (check indentation and colons)") from None
+        raise InputError(
+            f"YAML syntax error: {exc.problem}",
+            file=str(path),
+            location=line,
+            allowed="valid YAML (check indentation and colons)",
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", file=str(path)) from None
     lines: LineMap = {}
