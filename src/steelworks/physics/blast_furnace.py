@@ -89,6 +89,18 @@ HF = thermo.FORMATION_ENTHALPY_KJ_PER_MOL
 # --------------------------------------------------------------------------------------------
 
 
+def num(x: object) -> Array:
+    """``x`` as float: a numpy scalar when it is a single value (fast arithmetic), else an array."""
+    arr = np.asarray(x, dtype=float)
+    return arr[()] if arr.ndim == 0 else arr
+
+
+def shaped(value: object, shape: tuple[int, ...]) -> Array:
+    """A fresh float array of ``shape`` holding ``value`` (broadcast)."""
+    arr = np.asarray(value, dtype=float)
+    return arr.copy() if arr.shape == shape else np.broadcast_to(arr, shape).copy()
+
+
 def fail(where: str, name: str, message: str, allowed: str | None = None) -> InputError:
     """An InputError located at ``<where>.<name>``."""
     return InputError(message, location=f"{where}.{name}", allowed=allowed)
@@ -97,7 +109,7 @@ def fail(where: str, name: str, message: str, allowed: str | None = None) -> Inp
 def first_bad(value: object, bad: object) -> float:
     """First offending sample of ``value`` (for messages)."""
     mask = np.asarray(bad, dtype=bool)
-    arr = np.broadcast_to(np.asarray(value, dtype=float), mask.shape)
+    arr = np.broadcast_to(num(value), mask.shape)
     return float(arr[mask].ravel()[0]) if mask.ndim else float(arr)
 
 
@@ -118,19 +130,19 @@ def gas_props(props: CarrierProps) -> dict[str, Array]:
     if props.volume_fractions:
         return thermo.gas_properties(props.volume_fractions)
     return {
-        "c_frac": np.asarray(props.c_frac, dtype=float),
-        "lhv_gj_per_t": np.asarray(props.lhv_gj_per_t, dtype=float),
-        "density_kg_per_nm3": np.asarray(np.nan),
-        "lhv_mj_per_nm3": np.asarray(np.nan),
+        "c_frac": num(props.c_frac),
+        "lhv_gj_per_t": num(props.lhv_gj_per_t),
+        "density_kg_per_nm3": num(np.nan),
+        "lhv_mj_per_nm3": num(np.nan),
     }
 
 
 def gas_atoms_per_nm3(volume_fractions: Mapping[str, float | Array]) -> dict[str, Array]:
     """kmol of C, H2 (molecules), O (atoms), N2 and Ar per Nm3 of a gas mixture."""
-    out = {k: np.asarray(0.0) for k in ("C", "H2", "O", "N2", "Ar")}
+    out = {k: num(0.0) for k in ("C", "H2", "O", "N2", "Ar")}
     for species, frac in volume_fractions.items():
         atoms = thermo.GAS_SPECIES[species]
-        kmol = np.asarray(frac, dtype=float) / VM
+        kmol = num(frac) / VM
         out["C"] = out["C"] + kmol * atoms.get("C", 0)
         out["H2"] = out["H2"] + kmol * atoms.get("H", 0) / 2.0
         out["O"] = out["O"] + kmol * atoms.get("O", 0)
@@ -141,9 +153,9 @@ def gas_atoms_per_nm3(volume_fractions: Mapping[str, float | Array]) -> dict[str
 
 def gas_formation_per_nm3(volume_fractions: Mapping[str, float | Array]) -> Array:
     """MJ per Nm3: sum of formation enthalpies of a gas mixture at 25 degC."""
-    total = np.asarray(0.0)
+    total = num(0.0)
     for species, frac in volume_fractions.items():
-        total = total + np.asarray(frac, dtype=float) / VM * HF[species]
+        total = total + num(frac) / VM * HF[species]
     return total
 
 
@@ -185,8 +197,8 @@ def ferrous_chemistry(
     analysis does not sum to 0.97-1.01.
     """
     analysis = dict(default_analysis or {}) if not props.analysis else dict(props.analysis)
-    fe = np.asarray(props.fe_frac, dtype=float)
-    a = {k: np.asarray(v, dtype=float) for k, v in analysis.items()}
+    fe = num(props.fe_frac)
+    a = {k: num(v) for k, v in analysis.items()}
     zero = np.zeros_like(fe)
     feo = a.get("FeO", zero)
     fe3o4 = a.get("Fe3O4", zero)
@@ -229,7 +241,7 @@ def ferrous_chemistry(
     if "Mn" in a:
         out["MnO"] = out["MnO"] + a["Mn"] * thermo.oxide_molar_mass("MnO") / M["Mn"]
     out["H2O"] = a.get("LOI", zero) + a.get("H2O", zero)
-    out["C"] = np.asarray(props.c_frac, dtype=float)
+    out["C"] = num(props.c_frac)
     total = fe + oxygen + out["H2O"] + out["C"] + sum(out[k] for k in GANGUE)
     if np.any((total < 0.97) | (total > 1.01)):
         bad = (total < 0.97) | (total > 1.01)
@@ -278,12 +290,10 @@ class _Aff:
         return _Aff(self.c / s, self.k / s, self.v / s)
 
     def at(self, K: Array, V: Array) -> Array:
-        return np.asarray(self.c + self.k * K + self.v * V, dtype=float)
+        return num(self.c + self.k * K + self.v * V)
 
     def where(self, cond: NDArray[np.bool_], other: _Aff) -> _Aff:
-        return _Aff(
-            np.where(cond, self.c, other.c), np.where(cond, self.k, other.k), np.where(cond, self.v, other.v)
-        )
+        return _Aff(np.where(cond, self.c, other.c), np.where(cond, self.k, other.k), np.where(cond, self.v, other.v))
 
 
 # --------------------------------------------------------------------------------------------
@@ -561,7 +571,7 @@ class BlastFurnace:
 
 
 def _ash_fraction(props: CarrierProps, default: float) -> Array:
-    return np.asarray(props.analysis.get("ash", default), dtype=float)
+    return num(props.analysis.get("ash", default))
 
 
 def solve(
@@ -570,7 +580,7 @@ def solve(
     """Solve the furnace for a batch of parameter samples (see module docstring)."""
     p = check_parameters(PARAMETERS, params, where=where)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
-    p = {k: np.broadcast_to(v, shape).astype(float) for k, v in p.items()}
+    p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
     shares = {k: p[k] for k in FEEDS}
     share_sum = sum(shares.values())
     if np.any(np.abs(share_sum - 1.0) > 1e-6):
@@ -602,9 +612,9 @@ def solve(
         )
 
     hm = get_carrier(carriers, "hot_metal", where)
-    hm_a = {k: np.asarray(hm.analysis.get(k, 0.0), dtype=float) for k in ("C", "Si", "Mn", "P", "S")}
-    fe_hm = np.asarray(hm.fe_frac, dtype=float)
-    c_hm = np.asarray(hm.c_frac, dtype=float)
+    hm_a = {k: num(hm.analysis.get(k, 0.0)) for k in ("C", "Si", "Mn", "P", "S")}
+    fe_hm = num(hm.fe_frac)
+    c_hm = num(hm.c_frac)
     hm_other = 1.0 - fe_hm - c_hm - hm_a["Si"] - hm_a["Mn"] - hm_a["P"] - hm_a["S"]
     if np.any(hm_other < -1e-6) or np.any(fe_hm < 0.85):
         raise fail(
@@ -616,18 +626,16 @@ def solve(
     hm_other = np.maximum(hm_other, 0.0)
 
     coke = get_carrier(carriers, "coke", where)
-    c_k = np.asarray(coke.c_frac, dtype=float)
+    c_k = num(coke.c_frac)
     ash_k = _ash_fraction(coke, 0.115)
-    s_k = np.asarray(coke.analysis.get("S", 0.0), dtype=float)
+    s_k = num(coke.analysis.get("S", 0.0))
     rest_k = 1.0 - c_k - ash_k - s_k
     if np.any(rest_k < -1e-9):
-        raise fail(
-            where, "carriers.coke", "coke chemistry does not sum (C + ash + S > 1)", "C + ash + S <= 1"
-        )
-    hf_k = 1000.0 * np.asarray(coke.lhv_gj_per_t) + 1000.0 * c_k / M["C"] * HF["CO2"]  # MJ/t
+        raise fail(where, "carriers.coke", "coke chemistry does not sum (C + ash + S > 1)", "C + ash + S <= 1")
+    hf_k = 1000.0 * num(coke.lhv_gj_per_t) + 1000.0 * c_k / M["C"] * HF["CO2"]  # MJ/t
 
     pci = get_carrier(carriers, "pci_coal", where)
-    c_p = np.asarray(pci.c_frac, dtype=float)
+    c_p = num(pci.c_frac)
     ash_p = _ash_fraction(pci, 0.09)
     o_p = 1.0 - c_p - ash_p - PCI_H - PCI_N - PCI_S
     if np.any(o_p < 0):
@@ -637,9 +645,7 @@ def solve(
             "PCI coal chemistry does not sum (C + ash + H + N + S > 1)",
             "c_frac + ash <= 0.935",
         )
-    hf_p = 1000.0 * (
-        np.asarray(pci.lhv_gj_per_t) + c_p / M["C"] * HF["CO2"] + PCI_H / (2 * M["H"]) * HF["H2O"]
-    )
+    hf_p = 1000.0 * (num(pci.lhv_gj_per_t) + c_p / M["C"] * HF["CO2"] + PCI_H / (2 * M["H"]) * HF["H2O"])
 
     ng = get_carrier(carriers, "natural_gas", where)
     ng_gp = gas_props(ng)
@@ -648,9 +654,9 @@ def solve(
     ng_mass = p["natural_gas_rate"] * ng_gp["density_kg_per_nm3"] / 1000.0  # t/tHM
 
     lime = get_carrier(carriers, "limestone", where)
-    c_l = np.asarray(lime.c_frac, dtype=float)
-    sio2_l = np.asarray(lime.analysis.get("SiO2", 0.0), dtype=float)
-    mgo_l = np.asarray(lime.analysis.get("MgO", 0.0), dtype=float)
+    c_l = num(lime.c_frac)
+    sio2_l = num(lime.analysis.get("SiO2", 0.0))
+    mgo_l = num(lime.analysis.get("MgO", 0.0))
     co2_l = c_l * (M["C"] + 2 * M["O"]) / M["C"]
     cao_l = 1.0 - sio2_l - mgo_l - co2_l  # by difference, so limestone mass closes exactly
 
@@ -662,11 +668,11 @@ def solve(
     air_kg_per_nm3 = sum(y_air[s] * thermo.species_molar_mass(s) for s in y_air) / VM
 
     slag_c = get_carrier(carriers, "bf_slag", where)
-    fe_s = np.asarray(slag_c.fe_frac, dtype=float)
+    fe_s = num(slag_c.fe_frac)
     feo_per_slag = fe_s * thermo.oxide_molar_mass("FeO") / M["Fe"]
     dust_c = get_carrier(carriers, "dust_sludge", where)
-    fe_d = np.asarray(dust_c.fe_frac, dtype=float)
-    c_d = np.asarray(dust_c.c_frac, dtype=float)
+    fe_d = num(dust_c.fe_frac)
+    c_d = num(dust_c.c_frac)
     o_d = fe_d * 1.5 * M["O"] / M["Fe"]
     gangue_d = 1.0 - fe_d - c_d - o_d
     if np.any(gangue_d < 0):
@@ -686,7 +692,7 @@ def solve(
     n_fe = 1000.0 * fe_hm / M["Fe"]
     n_si, n_mn, n_p = (1000.0 * hm_a[e] / M[e] for e in ("Si", "Mn", "P"))
     O_f = 2 * n_si + n_mn + 2.5 * n_p
-    C_fixed = 1000.0 * (PCI * c_p + ng_mass * np.asarray(ng_gp["c_frac"]) - c_hm - D * c_d) / M["C"]
+    C_fixed = 1000.0 * (PCI * c_p + ng_mass * num(ng_gp["c_frac"]) - c_hm - D * c_d) / M["C"]
     C_g = _Aff(C_fixed, 1000.0 * c_k / M["C"], 0.0)  # kmol C gasified by fuels
     H2_fixed = 1000.0 * PCI * PCI_H / (2 * M["H"]) + p["natural_gas_rate"] * ng_atoms["H2"]
     O_inj = 1000.0 * PCI * o_p / M["O"] + p["natural_gas_rate"] * ng_atoms["O"]
@@ -731,6 +737,7 @@ def solve(
     h_wus_r = thermo.sensible_enthalpy("FeO", T_R)
 
     S_mass = np.full(shape, 0.30)
+    all_self_fluxing = False
     for _ in range(3):
         fe_need = fe_hm + fe_s * S_mass + fe_d * D
         B = fe_need / burden["Fe"]
@@ -752,11 +759,7 @@ def solve(
             mn_short * thermo.oxide_molar_mass("MnO") + p_short * M["P"] + n_p * 2.5 * M["O"]
         ) / 1000.0 + hm_other  # t taken from the 'minor' slag pool
         # slag components that do not depend on K (t/tHM), before flux
-        sio2_0 = (
-            B * burden["SiO2"]
-            + PCI * ash_p * ASH_SPLIT["SiO2"]
-            - n_si * thermo.oxide_molar_mass("SiO2") / 1000.0
-        )
+        sio2_0 = B * burden["SiO2"] + PCI * ash_p * ASH_SPLIT["SiO2"] - n_si * thermo.oxide_molar_mass("SiO2") / 1000.0
         al_0 = B * burden["Al2O3"] + PCI * ash_p * ASH_SPLIT["Al2O3"]
         oth_0 = B * burden["other"] + PCI * ash_p * ASH_SPLIT["other"] + p_excess
         # dust gangue removed from SiO2 / Al2O3 / other in proportion
@@ -906,18 +909,25 @@ def solve(
             low_binds = Kl >= Kg
             return np.where(low_binds, Kl, Kg), np.where(low_binds, Vl, Vg), np.where(low_binds, ndl, ndg)
 
-        eqs = build(L_aff)
-        K, V, neg_direct = solve2(eqs)
-        no_flux = L_aff.at(K, V) < 0
-        if np.any(no_flux):  # self-fluxing burden: no limestone for these samples
-            eqs_0 = build(_Aff(0.0, 0.0, 0.0))
-            K0, V0, nd0 = solve2(eqs_0)
-            if np.all(no_flux):
-                K, V, neg_direct, eqs = K0, V0, nd0, eqs_0
-            else:
-                K, V = np.where(no_flux, K0, K), np.where(no_flux, V0, V)
-                neg_direct = np.where(no_flux, nd0, neg_direct)
-                eqs = {key: eqs[key].where(~no_flux, eqs_0[key]) for key in eqs}
+        zero = _Aff(0.0, 0.0, 0.0)
+        if all_self_fluxing:  # last pass needed no limestone anywhere: try that first
+            eqs = build(zero)
+            K, V, neg_direct = solve2(eqs)
+            all_self_fluxing = bool(np.all(L_aff.at(K, V) < 0))
+        if not all_self_fluxing:
+            eqs = build(L_aff)
+            K, V, neg_direct = solve2(eqs)
+            no_flux = L_aff.at(K, V) < 0
+            if np.any(no_flux):  # self-fluxing burden: no limestone for these samples
+                eqs_0 = build(zero)
+                K0, V0, nd0 = solve2(eqs_0)
+                all_self_fluxing = bool(np.all(no_flux))
+                if all_self_fluxing:
+                    K, V, neg_direct, eqs = K0, V0, nd0, eqs_0
+                else:
+                    K, V = np.where(no_flux, K0, K), np.where(no_flux, V0, V)
+                    neg_direct = np.where(no_flux, nd0, neg_direct)
+                    eqs = {key: eqs[key].where(~no_flux, eqs_0[key]) for key in eqs}
         S_mass = eqs["slag"].at(K, V)
 
     # ---- checks ------------------------------------------------------------------------------
@@ -925,14 +935,13 @@ def solve(
         bad = ~np.isfinite(K) | (K <= 0)
         name = (
             "pci_rate"
-            if np.any(PCI[bad] > 0)
-            else ("natural_gas_rate" if np.any(p["natural_gas_rate"][bad] > 0) else "heat_losses")
+            if np.any(np.asarray(PCI)[bad] > 0)
+            else ("natural_gas_rate" if np.any(np.asarray(p["natural_gas_rate"])[bad] > 0) else "heat_losses")
         )
         raise fail(
             where,
             name,
-            f"no solution: the heat and oxygen balance gives a coke rate of "
-            f"{1000 * first_bad(K, bad):.0f} kg/tHM",
+            f"no solution: the heat and oxygen balance gives a coke rate of {1000 * first_bad(K, bad):.0f} kg/tHM",
             "injection rates and heat inputs that leave a positive coke rate",
         )
     if np.any(V <= 0):
@@ -987,7 +996,7 @@ def solve(
             "bf_gas": gas_t,
         }
     )
-    recipe = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in recipe.items()}
+    recipe = {k: shaped(v, shape) for k, v in recipe.items()}
     sio2, cao, mgo = (eqs[k].at(K, V) for k in ("sio2", "cao", "mgo"))
     feo = slag * feo_per_slag
     mass_loss = (h2o_top * (2 * M["H"] + M["O"]) / 1000.0) + K * rest_k
@@ -1009,14 +1018,13 @@ def solve(
         bad = raft < MIN_RAFT_C
         name = (
             "pci_rate"
-            if np.any(PCI[bad] > 0)
-            else ("natural_gas_rate" if np.any(p["natural_gas_rate"][bad] > 0) else "blast_moisture")
+            if np.any(np.asarray(PCI)[bad] > 0)
+            else ("natural_gas_rate" if np.any(np.asarray(p["natural_gas_rate"])[bad] > 0) else "blast_moisture")
         )
         raise fail(
             where,
             name,
-            f"no solution: the raceway flame would be {first_bad(raft, bad):.0f} degC, too cold "
-            "for the injection",
+            f"no solution: the raceway flame would be {first_bad(raft, bad):.0f} degC, too cold for the injection",
             f"injection, blast temperature and O2 giving a flame above {MIN_RAFT_C:.0f} degC",
         )
     diag: dict[str, Array] = {
@@ -1064,7 +1072,7 @@ def solve(
         "rist_y_d": direct / n_fe,
         "rist_omega": omega,
     }
-    diag = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in diag.items()}
+    diag = {k: shaped(v, shape) for k, v in diag.items()}
     gas = {
         "volume_fractions": vf,
         **{k: gp[k] for k in ("c_frac", "lhv_gj_per_t", "density_kg_per_nm3", "lhv_mj_per_nm3")},
@@ -1078,18 +1086,17 @@ def _top_temperature(
     """Top-gas temperature at which the gas carries the heat ``rest`` (MJ) above 25 degC."""
 
     def sens(T: Array) -> Array:
-        return np.asarray(
+        return num(
             n_co * thermo.gas_sensible_enthalpy("CO", T)
             + n_co2 * thermo.gas_sensible_enthalpy("CO2", T)
             + n_h2 * thermo.gas_sensible_enthalpy("H2", T)
             + n_h2o * thermo.gas_sensible_enthalpy("H2O", T)
             + n_n2 * thermo.gas_sensible_enthalpy("N2", T)
             + n_ar * thermo.gas_sensible_enthalpy("Ar", T),
-            dtype=float,
         )
 
-    T = _secant(lambda T: sens(T) - rest, np.asarray(t_min, dtype=float) + 0.0, 100.0)
-    return np.asarray(np.maximum(T, t_min), dtype=float)
+    T = _secant(lambda T: sens(T) - rest, num(t_min) + 0.0, 100.0)
+    return num(np.maximum(T, t_min))
 
 
 def _secant(f: Callable[[Array], Array], x0: Array, dx: float, steps: int = 3) -> Array:
@@ -1102,7 +1109,7 @@ def _secant(f: Callable[[Array], Array], x0: Array, dx: float, steps: int = 3) -
         step = np.where(den != 0, fx * (x - x_prev) / np.where(den != 0, den, 1.0), 0.0)
         x_prev, f_prev = x, fx
         x = x - step
-    return np.asarray(x, dtype=float)
+    return num(x)
 
 
 def _cramer(a: _Aff, b: _Aff) -> tuple[Array, Array]:
@@ -1111,7 +1118,7 @@ def _cramer(a: _Aff, b: _Aff) -> tuple[Array, Array]:
     with np.errstate(divide="ignore", invalid="ignore"):
         K = (-a.c * b.v + b.c * a.v) / det
         V = (-a.k * b.c + a.c * b.k) / det
-    return np.asarray(K, dtype=float), np.asarray(V, dtype=float)
+    return num(K), num(V)
 
 
 def _raft(
@@ -1152,12 +1159,11 @@ def _raft(
     )
 
     def h_out(T: Array) -> Array:
-        return np.asarray(
+        return num(
             n_co * thermo.gas_enthalpy("CO", T)
             + n_h2 * thermo.gas_sensible_enthalpy("H2", T)
             + n_n2 * thermo.gas_sensible_enthalpy("N2", T)
             + n_ar * thermo.gas_sensible_enthalpy("Ar", T),
-            dtype=float,
         )
 
     return _secant(lambda T: h_out(T) - h_in, np.full(np.shape(V), 2000.0), 150.0)

@@ -33,7 +33,7 @@ import numpy as np
 
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.blast_furnace import fail, first_bad, gas_atoms_per_nm3, gas_props, get_carrier
+from steelworks.physics.blast_furnace import fail, first_bad, gas_atoms_per_nm3, gas_props, get_carrier, num, shaped
 
 #: GJ per t of extra coal moisture (estimate: evaporation 2.26 GJ/t + superheating the vapour to
 #: ~700 degC, at ~75 % heating efficiency)
@@ -146,14 +146,14 @@ def solve(
 ) -> PhysicsResult:
     p = check_parameters(PARAMETERS, params, where=where)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
-    p = {k: np.broadcast_to(v, shape).astype(float) for k, v in p.items()}
+    p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
     coal, coke = get_carrier(carriers, "coking_coal", where), get_carrier(carriers, "coke", where)
     breeze, tar, benzol = (get_carrier(carriers, c, where) for c in ("coke_breeze", "tar", "benzol"))
     get_carrier(carriers, "ammonium_sulphate", where)
     cog = get_carrier(carriers, "coke_oven_gas", where)
-    vm_coal = np.asarray(coal.analysis.get("volatile_matter", 0.25), dtype=float)
-    vm_coke = np.asarray(coke.analysis.get("volatile_matter", 0.01), dtype=float)
-    ash_coal = np.asarray(coal.analysis.get("ash", 0.09), dtype=float)
+    vm_coal = num(coal.analysis.get("volatile_matter", 0.25))
+    vm_coke = num(coke.analysis.get("volatile_matter", 0.01))
+    ash_coal = num(coal.analysis.get("ash", 0.09))
     if np.any((vm_coal <= 0.05) | (vm_coal >= 0.45)):
         raise fail(
             where,
@@ -164,9 +164,9 @@ def solve(
     y_tot = (1.0 - vm_coal) / (1.0 - vm_coke)
     y_coke = y_tot * (1.0 - p["breeze_share"])
     y_breeze = y_tot * p["breeze_share"]
-    c_coal = np.asarray(coal.c_frac, dtype=float)
-    c_solid = y_coke * np.asarray(coke.c_frac) + y_breeze * np.asarray(breeze.c_frac)
-    c_liquid = p["tar_yield"] * np.asarray(tar.c_frac) + p["benzol_yield"] * np.asarray(benzol.c_frac)
+    c_coal = num(coal.c_frac)
+    c_solid = y_coke * num(coke.c_frac) + y_breeze * num(breeze.c_frac)
+    c_liquid = p["tar_yield"] * num(tar.c_frac) + p["benzol_yield"] * num(benzol.c_frac)
     c_gas = c_coal - c_solid - c_liquid  # t C per t dry coal into COG
     if np.any(c_gas <= 0):
         raise fail(
@@ -185,8 +185,7 @@ def solve(
         raise fail(
             where,
             "tar_yield",
-            "the products weigh more than the coal (by-product yields too high for this "
-            "coal's volatile matter)",
+            "the products weigh more than the coal (by-product yields too high for this coal's volatile matter)",
             "lower tar/benzol/ammonium sulphate yields",
         )
     per = 1.0 / y_coke  # dry coal per t coke
@@ -205,7 +204,7 @@ def solve(
         "electricity": -p["electricity"],
         "steam": -p["steam"],
     }
-    recipe = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in recipe.items()}
+    recipe = {k: shaped(v, shape) for k, v in recipe.items()}
     diag = {
         "coal_t_per_t_coke": per,
         "wet_coal_t_per_t_coke": per / (1.0 - w),
@@ -221,9 +220,9 @@ def solve(
         "mass_loss_t": loss * per,
         "carbon_emitted_t": 0.0 * per,
     }
-    diag = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in diag.items()}
+    diag = {k: shaped(v, shape) for k, v in diag.items()}
     gas = {
-        "volume_fractions": {k: np.asarray(v, dtype=float) for k, v in cog.volume_fractions.items()},
+        "volume_fractions": {k: num(v) for k, v in cog.volume_fractions.items()},
         **{k: gp[k] for k in ("c_frac", "lhv_gj_per_t", "density_kg_per_nm3", "lhv_mj_per_nm3")},
     }
     return PhysicsResult(recipe=recipe, gas_properties={"coke_oven_gas": gas}, diagnostics=diag)  # type: ignore[dict-item]

@@ -48,7 +48,7 @@ import numpy as np
 
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.blast_furnace import fail, first_bad, get_carrier
+from steelworks.physics.blast_furnace import fail, first_bad, get_carrier, num, shaped
 
 M = thermo.MOLAR_MASS
 VM = thermo.MOLAR_VOLUME_NM3_PER_KMOL
@@ -213,11 +213,11 @@ class Converter:
 
 def _flux_props(props: CarrierProps) -> dict[str, Array]:
     a = props.analysis
-    sio2 = np.asarray(a.get("SiO2", 0.0), dtype=float)
-    mgo = np.asarray(a.get("MgO", 0.0), dtype=float)
-    co2 = np.asarray(props.c_frac, dtype=float) * CO2_PER_C
+    sio2 = num(a.get("SiO2", 0.0))
+    mgo = num(a.get("MgO", 0.0))
+    co2 = num(props.c_frac) * CO2_PER_C
     cao = 1.0 - sio2 - mgo - co2  # by difference: the flux mass closes exactly
-    return {"SiO2": sio2, "MgO": mgo, "CaO": cao, "CO2": co2, "C": np.asarray(props.c_frac, dtype=float)}
+    return {"SiO2": sio2, "MgO": mgo, "CaO": cao, "CO2": co2, "C": num(props.c_frac)}
 
 
 def solve(
@@ -225,7 +225,7 @@ def solve(
 ) -> PhysicsResult:
     p = check_parameters(PARAMETERS, params, where=where)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
-    p = {k: np.broadcast_to(v, shape).astype(float) for k, v in p.items()}
+    p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
     g = get_carrier
     hm, sc, ls = (
         g(carriers, "hot_metal", where),
@@ -237,19 +237,19 @@ def solve(
         _flux_props(g(carriers, "burnt_lime", where)),
         _flux_props(g(carriers, "burnt_dolomite", where)),
     )
-    fe_sl = np.asarray(g(carriers, "bof_slag", where).fe_frac, dtype=float)
+    fe_sl = num(g(carriers, "bof_slag", where).fe_frac)
     dust = g(carriers, "dust_sludge", where)
-    fe_d, c_d = np.asarray(dust.fe_frac, dtype=float), np.asarray(dust.c_frac, dtype=float)
+    fe_d, c_d = num(dust.fe_frac), num(dust.c_frac)
     o_d = fe_d * 1.5 * M["O"] / M["Fe"]
     other_d = 1.0 - fe_d - c_d - o_d
-    ha = {k: np.asarray(hm.analysis.get(k, 0.0), dtype=float) for k in ("Si", "Mn", "P", "S")}
-    fe_hm, c_hm = np.asarray(hm.fe_frac, dtype=float), np.asarray(hm.c_frac, dtype=float)
+    ha = {k: num(hm.analysis.get(k, 0.0)) for k in ("Si", "Mn", "P", "S")}
+    fe_hm, c_hm = num(hm.fe_frac), num(hm.c_frac)
     other_hm = 1.0 - fe_hm - c_hm - sum(ha.values())
-    fe_sc, c_sc = np.asarray(sc.fe_frac, dtype=float), np.asarray(sc.c_frac, dtype=float)
+    fe_sc, c_sc = num(sc.fe_frac), num(sc.c_frac)
     other_sc = 1.0 - fe_sc - c_sc
-    fe_ls, c_ls = np.asarray(ls.fe_frac, dtype=float), np.asarray(ls.c_frac, dtype=float)
+    fe_ls, c_ls = num(ls.fe_frac), num(ls.c_frac)
     other_ls = 1.0 - fe_ls - c_ls
-    fe_fa, c_fa = np.asarray(fa.fe_frac, dtype=float), np.asarray(fa.c_frac, dtype=float)
+    fe_fa, c_fa = num(fa.fe_frac), num(fa.c_frac)
     for name, val in (
         ("hot_metal", other_hm),
         ("scrap", other_sc),
@@ -324,14 +324,16 @@ def solve(
             S_new = s0 + s1 * Dl
             out = {
                 "W": W_new,
-                "S": S_new,
+                # the slag reported is the one the Fe balance of this pass used, so Fe closes
+                # exactly; it differs from S_new by the (converged) fixed-point residual only
+                "S": S,
                 "L": L,
                 "Dl": Dl,
                 "fa": fa_t,
                 "dust": dust_t,
                 "mn_ox": mn_ox,
                 "si_ox": si_ox + 0.0 * x,
-                "fe_slag": fe_sl * S_new,
+                "fe_slag": fe_sl * S,
                 "S_used": S,
                 "W_used": W,
                 "sio2": a0 + lime["SiO2"] * L + dolo["SiO2"] * Dl,
@@ -340,9 +342,7 @@ def solve(
             }
             W, S = W_new, S_new
         # carbon and oxygen
-        c_ox = (
-            c_hm + c_sc * x + c_fa * out["fa"] - c_ls * out["W"] - c_d * out["dust"]
-        )  # t C burnt from the metal
+        c_ox = c_hm + c_sc * x + c_fa * out["fa"] - c_ls * out["W"] - c_d * out["dust"]  # t C burnt from the metal
         n_c = 1000.0 * c_ox / M["C"]
         n_carb = 1000.0 * (lime["C"] * out["L"] + dolo["C"] * out["Dl"]) / M["C"]
         n_co = n_c * (1.0 - pcr)
@@ -415,7 +415,7 @@ def solve(
             f"0 to {first_bad(share_max, bad):.3f}",
         )
     x = np.where(fixed, x_fixed, x_max)
-    f = flows(x, state, 6)
+    f = flows(x, state, 12)
     W = f["W"]
 
     # gas: recovered part with air ingress, rest flared
@@ -451,9 +451,7 @@ def solve(
     ) / 1000.0
     air_t = air_nm3 * air_kg_per_nm3 / 1000.0
     lost_t = (
-        (1.0 - rec)
-        * (n_co_v * thermo.species_molar_mass("CO") + n_co2_v * thermo.species_molar_mass("CO2"))
-        / 1000.0
+        (1.0 - rec) * (n_co_v * thermo.species_molar_mass("CO") + n_co2_v * thermo.species_molar_mass("CO2")) / 1000.0
     )
     c_emitted = (1.0 - rec) * (n_co_v + n_co2_v) * M["C"] / 1000.0
     o2_t = f["n_o2"] * thermo.species_molar_mass("O2") / 1000.0
@@ -473,7 +471,7 @@ def solve(
         "dust_sludge": f["dust"] * per,
         "converter_gas": gas_t * per,
     }
-    recipe = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in recipe.items()}
+    recipe = {k: shaped(v, shape) for k, v in recipe.items()}
     diag = {
         "scrap_t_per_t_hm": x,
         "scrap_share": x / (1.0 + x),
@@ -498,7 +496,7 @@ def solve(
         "mass_loss_t": lost_t * per,
         "ferroalloys_kg_per_t": 1000.0 * f["fa"] * per,
     }
-    diag = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in diag.items()}
+    diag = {k: shaped(v, shape) for k, v in diag.items()}
     gas = {
         "volume_fractions": vf,
         **{k: gp[k] for k in ("c_frac", "lhv_gj_per_t", "density_kg_per_nm3", "lhv_mj_per_nm3")},

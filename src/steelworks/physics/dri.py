@@ -40,6 +40,8 @@ from steelworks.physics.blast_furnace import (
     gas_atoms_per_nm3,
     gas_props,
     get_carrier,
+    num,
+    shaped,
 )
 
 M = thermo.MOLAR_MASS
@@ -129,15 +131,13 @@ def solve(
 ) -> PhysicsResult:
     p = check_parameters(PARAMETERS, params, where=where)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
-    p = {k: np.broadcast_to(v, shape).astype(float) for k, v in p.items()}
+    p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
     dri = get_carrier(carriers, "dri", where)
     pel = ferrous_chemistry(get_carrier(carriers, "dr_pellets", where), "dr_pellets", where)
     ng, h2 = get_carrier(carriers, "natural_gas", where), get_carrier(carriers, "hydrogen", where)
-    fe_dri, c_dri = np.asarray(dri.fe_frac, dtype=float), np.asarray(dri.c_frac, dtype=float)
-    feo_dri = np.asarray(dri.analysis.get("FeO", 0.0), dtype=float)
-    fe_met = np.asarray(
-        dri.analysis.get("Fe_metallic", fe_dri - feo_dri * M["Fe"] / thermo.oxide_molar_mass("FeO"))
-    )
+    fe_dri, c_dri = num(dri.fe_frac), num(dri.c_frac)
+    feo_dri = num(dri.analysis.get("FeO", 0.0))
+    fe_met = num(dri.analysis.get("Fe_metallic", fe_dri - feo_dri * M["Fe"] / thermo.oxide_molar_mass("FeO")))
     if np.any(pel["Fe"] <= 0.3):
         raise fail(where, "carriers.dr_pellets", "the DR pellets carry (almost) no iron", "fe_frac > 0.3")
     pellets = fe_dri / pel["Fe"]
@@ -145,26 +145,18 @@ def solve(
     if np.any(o_rem <= 0):
         raise fail(where, "carriers.dri", "the DRI holds more oxygen than the pellets", "a metallised DRI")
     ng_gp, h2_gp = gas_props(ng), gas_props(h2)
-    c_ng = np.asarray(ng_gp["c_frac"], dtype=float)
-    lhv_ng = np.asarray(ng_gp["lhv_gj_per_t"], dtype=float)
+    c_ng = num(ng_gp["c_frac"])
+    lhv_ng = num(ng_gp["lhv_gj_per_t"])
     h = p["hydrogen_share"]
     ng_full = p["natural_gas_energy"] / lhv_ng  # t NG per t DRI, NG plant
     if np.any(ng_full * c_ng < c_dri):
-        raise fail(
-            where, "natural_gas_energy", "the natural gas does not carry the carbon of the DRI", "more gas"
-        )
+        raise fail(where, "natural_gas_energy", "the natural gas does not carry the carbon of the DRI", "more gas")
     ng_carb = c_dri / c_ng  # t NG to carburise in a H2 plant
     ng_t = (1.0 - h) * ng_full + h * ng_carb
     atoms = gas_atoms_per_nm3(ng.volume_fractions)
-    h2_per_t_ng = (
-        np.asarray(atoms["H2"] / (atoms["C"] * M["C"]), dtype=float) * c_ng * 1000.0
-    )  # kmol H2 per t NG
-    lhv_h2 = np.asarray(h2_gp["lhv_gj_per_t"], dtype=float)
-    h2_kmol = (
-        1000.0 * o_rem / M["O"]
-        + 1000.0 * p["h2_heater_energy"] / lhv_h2 / (2 * M["H"])
-        - h2_per_t_ng * ng_carb
-    )
+    h2_per_t_ng = num(atoms["H2"] / (atoms["C"] * M["C"])) * c_ng * 1000.0  # kmol H2 per t NG
+    lhv_h2 = num(h2_gp["lhv_gj_per_t"])
+    h2_kmol = 1000.0 * o_rem / M["O"] + 1000.0 * p["h2_heater_energy"] / lhv_h2 / (2 * M["H"]) - h2_per_t_ng * ng_carb
     h2_t = h * np.maximum(h2_kmol, 0.0) * 2 * M["H"] / 1000.0
     elec = (1.0 - h) * p["electricity_ng"] + h * p["electricity_h2"]
     o2 = (1.0 - h) * p["oxygen_ng"]
@@ -176,7 +168,7 @@ def solve(
         "oxygen": -o2,
         "dri": np.ones(shape),
     }
-    recipe = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in recipe.items()}
+    recipe = {k: shaped(v, shape) for k, v in recipe.items()}
     c_em = ng_t * c_ng - c_dri
     m_in = pellets + ng_t + h2_t + o2
     diag = {
@@ -184,13 +176,13 @@ def solve(
         "metallisation": fe_met / fe_dri + 0.0 * h,
         "natural_gas_gj_per_t": ng_t * lhv_ng,
         "hydrogen_kg_per_t": 1000.0 * h2_t,
-        "hydrogen_nm3_per_t": 1000.0 * h2_t / np.asarray(h2_gp["density_kg_per_nm3"], dtype=float),
+        "hydrogen_nm3_per_t": 1000.0 * h2_t / num(h2_gp["density_kg_per_nm3"]),
         "oxygen_removed_t": o_rem + 0.0 * h,
         "carbon_emitted_t": c_em,
         "co2_t_per_t": c_em * thermo.CO2_PER_C,
         "mass_loss_t": m_in - 1.0,
     }
-    diag = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in diag.items()}
+    diag = {k: shaped(v, shape) for k, v in diag.items()}
     if np.any(diag["mass_loss_t"] < 0):
         raise fail(
             where,

@@ -43,6 +43,8 @@ from steelworks.physics.blast_furnace import (
     gas_formation_per_nm3,
     gas_props,
     get_carrier,
+    num,
+    shaped,
 )
 from steelworks.physics.converter import _flux_props
 
@@ -55,12 +57,8 @@ DRI_CP = 0.0007
 DUST_CP = 0.0008
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
-    ParameterSpec(
-        "scrap_share", "dimensionless", "-", 1.0, 0.0, 1.0, "scrap share of the metallic charge (mass)", "-"
-    ),
-    ParameterSpec(
-        "dri_share", "dimensionless", "-", 0.0, 0.0, 1.0, "DRI share of the metallic charge (mass)", "-"
-    ),
+    ParameterSpec("scrap_share", "dimensionless", "-", 1.0, 0.0, 1.0, "scrap share of the metallic charge (mass)", "-"),
+    ParameterSpec("dri_share", "dimensionless", "-", 0.0, 0.0, 1.0, "DRI share of the metallic charge (mass)", "-"),
     ParameterSpec(
         "hot_metal_share",
         "dimensionless",
@@ -101,9 +99,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "tap temperature",
         "estimate: 1,600-1,650 degC",
     ),
-    ParameterSpec(
-        "slag_basicity", "dimensionless", "-", 2.0, 1.2, 3.0, "slag CaO/SiO2", "estimate: EAF slags 1.5-2.5"
-    ),
+    ParameterSpec("slag_basicity", "dimensionless", "-", 2.0, 1.2, 3.0, "slag CaO/SiO2", "estimate: EAF slags 1.5-2.5"),
     ParameterSpec(
         "lime_min",
         "mass_per_mass",
@@ -241,7 +237,7 @@ def solve(
 ) -> PhysicsResult:
     p = check_parameters(PARAMETERS, params, where=where)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
-    p = {k: np.broadcast_to(v, shape).astype(float) for k, v in p.items()}
+    p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
     s_sh, d_sh, h_sh = p["scrap_share"], p["dri_share"], p["hot_metal_share"]
     tot = s_sh + d_sh + h_sh
     if np.any(np.abs(tot - 1.0) > 1e-6):
@@ -252,30 +248,25 @@ def solve(
             "scrap_share + dri_share + hot_metal_share = 1",
         )
     g = get_carrier
-    sc, dri, hm, ls, fa = (
-        g(carriers, c, where) for c in ("scrap", "dri", "hot_metal", "liquid_steel", "ferroalloys")
-    )
+    sc, dri, hm, ls, fa = (g(carriers, c, where) for c in ("scrap", "dri", "hot_metal", "liquid_steel", "ferroalloys"))
     lime = _flux_props(g(carriers, "burnt_lime", where))
     ng, cb, el = (
         g(carriers, "natural_gas", where),
         g(carriers, "coke_breeze", where),
         g(carriers, "electrodes", where),
     )
-    fe_sl = np.asarray(g(carriers, "eaf_slag", where).fe_frac, dtype=float)
+    fe_sl = num(g(carriers, "eaf_slag", where).fe_frac)
     dust = g(carriers, "dust_sludge", where)
-    fe_d, c_d = np.asarray(dust.fe_frac, dtype=float), np.asarray(dust.c_frac, dtype=float)
+    fe_d, c_d = num(dust.fe_frac), num(dust.c_frac)
     o_d = fe_d * 1.5 * M["O"] / M["Fe"]
     other_d = 1.0 - fe_d - c_d - o_d
     k = fe_sl * MO("FeO") / M["Fe"]
-    fe_sc, c_sc = np.asarray(sc.fe_frac, dtype=float), np.asarray(sc.c_frac, dtype=float)
+    fe_sc, c_sc = num(sc.fe_frac), num(sc.c_frac)
     oth_sc = 1.0 - fe_sc - c_sc
-    fe_dri, c_dri = np.asarray(dri.fe_frac, dtype=float), np.asarray(dri.c_frac, dtype=float)
-    da = {
-        kk: np.asarray(dri.analysis.get(kk, 0.0), dtype=float)
-        for kk in ("FeO", "SiO2", "Al2O3", "CaO", "MgO")
-    }
+    fe_dri, c_dri = num(dri.fe_frac), num(dri.c_frac)
+    da = {kk: num(dri.analysis.get(kk, 0.0)) for kk in ("FeO", "SiO2", "Al2O3", "CaO", "MgO")}
     fe_in_feo = da["FeO"] * M["Fe"] / MO("FeO")
-    fe_met = np.asarray(dri.analysis.get("Fe_metallic", fe_dri - fe_in_feo), dtype=float)
+    fe_met = num(dri.analysis.get("Fe_metallic", fe_dri - fe_in_feo))
     oth_dri = 1.0 - fe_met - da["FeO"] - c_dri - da["SiO2"] - da["Al2O3"] - da["CaO"] - da["MgO"]
     if np.any(np.abs(fe_met + fe_in_feo - fe_dri) > 0.01) or np.any(oth_dri < -0.01):
         raise fail(
@@ -284,23 +275,23 @@ def solve(
             "DRI chemistry does not sum (Fe_metallic + Fe in FeO != fe_frac)",
             "analysis consistent with fe_frac within 0.01",
         )
-    ha = {kk: np.asarray(hm.analysis.get(kk, 0.0), dtype=float) for kk in ("Si", "Mn", "P", "S")}
-    fe_hm, c_hm = np.asarray(hm.fe_frac, dtype=float), np.asarray(hm.c_frac, dtype=float)
+    ha = {kk: num(hm.analysis.get(kk, 0.0)) for kk in ("Si", "Mn", "P", "S")}
+    fe_hm, c_hm = num(hm.fe_frac), num(hm.c_frac)
     oth_hm = 1.0 - fe_hm - c_hm - sum(ha.values())
-    fe_ls, c_ls = np.asarray(ls.fe_frac, dtype=float), np.asarray(ls.c_frac, dtype=float)
+    fe_ls, c_ls = num(ls.fe_frac), num(ls.c_frac)
     oth_ls = 1.0 - fe_ls - c_ls
-    fe_fa, c_fa = np.asarray(fa.fe_frac, dtype=float), np.asarray(fa.c_frac, dtype=float)
+    fe_fa, c_fa = num(fa.fe_frac), num(fa.c_frac)
     fe_charge = s_sh * fe_sc + d_sh * fe_dri + h_sh * fe_hm
     ng_gp = gas_props(ng)
-    ng_t = p["burner_gas"] / np.asarray(ng_gp["lhv_gj_per_t"], dtype=float)
-    ng_nm3 = 1000.0 * ng_t / np.asarray(ng_gp["density_kg_per_nm3"], dtype=float)
+    ng_t = p["burner_gas"] / num(ng_gp["lhv_gj_per_t"])
+    ng_nm3 = 1000.0 * ng_t / num(ng_gp["density_kg_per_nm3"])
     ng_atoms = gas_atoms_per_nm3(ng.volume_fractions)
     dust_t = p["dust_rate"]
 
     S = np.full(shape, 0.1)
     FA = np.zeros(shape)
     Mc = np.full(shape, 1.1)
-    for _ in range(8):
+    for _ in range(5):
         Mc = (fe_ls + fe_sl * S + fe_d * dust_t - fe_fa * FA) / fe_charge
         need = oth_ls
         use_sc = np.minimum(Mc * s_sh * oth_sc, need)
@@ -331,8 +322,8 @@ def solve(
     # carbon and oxygen (kmol)
     c_bath = (
         Mc * (s_sh * c_sc + d_sh * c_dri + h_sh * c_hm)
-        + p["charge_carbon"] * np.asarray(cb.c_frac)
-        + p["electrodes"] * np.asarray(el.c_frac)
+        + p["charge_carbon"] * num(cb.c_frac)
+        + p["electrodes"] * num(el.c_frac)
         + FA * c_fa
         - c_ls
         - dust_t * c_d
@@ -359,23 +350,17 @@ def solve(
         + o_burn
     )
     if np.any(o_need <= 0):
-        raise fail(
-            where, "charge_carbon", "too little carbon to reduce the FeO of the DRI", "more charge carbon"
-        )
+        raise fail(where, "charge_carbon", "too little carbon to reduce the FeO of the DRI", "more charge carbon")
     o2_t = o_need / 2.0 * thermo.species_molar_mass("O2") / 1000.0 / p["oxygen_yield"]
     # heat balance (MJ per t steel)
     T_gas = p["offgas_temperature"]
     H_hm = 1000.0 * thermo.metal_enthalpy_gj_per_t(
         {"Fe": fe_hm, "C": c_hm, **ha, "other": oth_hm}, p["hot_metal_temperature"]
     )
-    h_steel = 1000.0 * thermo.metal_enthalpy_gj_per_t(
-        {"Fe": fe_ls, "C": c_ls, "other": oth_ls}, p["tap_temperature"]
-    )
+    h_steel = 1000.0 * thermo.metal_enthalpy_gj_per_t({"Fe": fe_ls, "C": c_ls, "other": oth_ls}, p["tap_temperature"])
     h_in = (
         Mc * h_sh * H_hm
-        + Mc
-        * d_sh
-        * (1000.0 * da["FeO"] / MO("FeO") * HF["FeO"] + 1000.0 * DRI_CP * (p["dri_temperature"] - 25.0))
+        + Mc * d_sh * (1000.0 * da["FeO"] / MO("FeO") * HF["FeO"] + 1000.0 * DRI_CP * (p["dri_temperature"] - 25.0))
         + L * 1000.0 * lime["C"] / M["C"] * HF["CaCO3"]
         + p["burner_efficiency"] * 1000.0 * p["burner_gas"]
     )
@@ -411,7 +396,7 @@ def solve(
         "eaf_slag": S,
         "dust_sludge": dust_t + 0.0 * S,
     }
-    recipe = {kk: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for kk, v in recipe.items()}
+    recipe = {kk: shaped(v, shape) for kk, v in recipe.items()}
     c_in = sum(
         -recipe[c] * (carriers[c].c_frac if c != "natural_gas" else ng_gp["c_frac"])
         for c in (
@@ -447,7 +432,7 @@ def solve(
         "mass_loss_t": m_in - 1.0 - S - dust_t,
         "burner_gas_formation_mj": ng_nm3 * gas_formation_per_nm3(ng.volume_fractions),
     }
-    diag = {kk: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for kk, v in diag.items()}
+    diag = {kk: shaped(v, shape) for kk, v in diag.items()}
     return PhysicsResult(recipe=recipe, diagnostics=diag)
 
 

@@ -34,7 +34,7 @@ import numpy as np
 
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.blast_furnace import ASH_SPLIT, fail, ferrous_chemistry, first_bad, get_carrier
+from steelworks.physics.blast_furnace import ASH_SPLIT, fail, ferrous_chemistry, first_bad, get_carrier, num, shaped
 
 M = thermo.MOLAR_MASS
 ORES = {"fines_share": "iron_ore_fines", "local_ore_share": "local_ore_fines"}
@@ -175,15 +175,15 @@ class SinterPlant:
 
 def _flux(props: CarrierProps, carbonate: str) -> dict[str, Array]:
     a = props.analysis
-    sio2 = np.asarray(a.get("SiO2", 0.0), dtype=float)
-    c = np.asarray(props.c_frac, dtype=float)
+    sio2 = num(a.get("SiO2", 0.0))
+    c = num(props.c_frac)
     co2 = c * thermo.CO2_PER_C
     if carbonate == "CaMgCO3_2":
-        mgo = np.asarray(a.get("MgO", 0.0), dtype=float) + np.asarray(
-            a.get("CaMgCO3_2", 0.0), dtype=float
-        ) * thermo.oxide_molar_mass("MgO") / thermo.oxide_molar_mass("CaMgCO3_2")
+        mgo = num(a.get("MgO", 0.0)) + num(a.get("CaMgCO3_2", 0.0)) * thermo.oxide_molar_mass(
+            "MgO"
+        ) / thermo.oxide_molar_mass("CaMgCO3_2")
     else:
-        mgo = np.asarray(a.get("MgO", 0.0), dtype=float)
+        mgo = num(a.get("MgO", 0.0))
     cao = 1.0 - sio2 - mgo - co2  # by difference: flux mass closes exactly
     return {"SiO2": sio2, "CaO": cao, "MgO": mgo, "C": c}
 
@@ -193,7 +193,7 @@ def solve(
 ) -> PhysicsResult:
     p = check_parameters(PARAMETERS, params, where=where)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
-    p = {k: np.broadcast_to(v, shape).astype(float) for k, v in p.items()}
+    p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
     total = p["fines_share"] + p["local_ore_share"]
     if np.any(np.abs(total - 1.0) > 1e-6):
         raise fail(
@@ -207,12 +207,12 @@ def solve(
     if np.any(blend["Fe"] <= 0.2):
         raise fail(where, "fines_share", "the ore blend carries (almost) no iron", "ores with fe_frac > 0.2")
     sinter = get_carrier(carriers, "sinter", where)
-    fe_s = np.asarray(sinter.fe_frac, dtype=float)
+    fe_s = num(sinter.fe_frac)
     dust, scale = get_carrier(carriers, "dust_sludge", where), get_carrier(carriers, "mill_scale", where)
     breeze = get_carrier(carriers, "coke_breeze", where)
     lime = _flux(get_carrier(carriers, "limestone", where), "CaCO3")
     dolo = _flux(get_carrier(carriers, "dolomite", where), "CaMgCO3_2")
-    fe_d, c_d, fe_m = (np.asarray(x, dtype=float) for x in (dust.fe_frac, dust.c_frac, scale.fe_frac))
+    fe_d, c_d, fe_m = (num(x) for x in (dust.fe_frac, dust.c_frac, scale.fe_frac))
     d, s = p["dust_recycle"], p["mill_scale"]
     ore = (fe_s - d * fe_d - s * fe_m) / blend["Fe"]
     if np.any(ore <= 0):
@@ -222,7 +222,7 @@ def solve(
             "recycled dust and scale bring more iron than the sinter holds",
             "less recycle",
         )
-    b_t = p["solid_fuel"] / np.asarray(breeze.lhv_gj_per_t, dtype=float)
+    b_t = p["solid_fuel"] / num(breeze.lhv_gj_per_t)
     ash = b_t * BREEZE_ASH
     # dust gangue (not Fe2O3, not C) counted as SiO2-like gangue, mill scale as iron oxide only
     dust_gangue = d * np.maximum(1.0 - fe_d - c_d - fe_d * 1.5 * M["O"] / M["Fe"], 0.0)
@@ -249,9 +249,9 @@ def solve(
     feo = p["sinter_feo"]
     fe_in_feo = feo * M["Fe"] / thermo.oxide_molar_mass("FeO")
     fe2o3 = (fe_s - fe_in_feo) * thermo.oxide_molar_mass("Fe2O3") / (2 * M["Fe"])
-    other = ore * (
-        blend["Al2O3"] + blend["MnO"] + blend["P"] + blend["S"] + np.maximum(blend["other"], 0.0)
-    ) + ash * (ASH_SPLIT["Al2O3"] + ASH_SPLIT["other"])
+    other = ore * (blend["Al2O3"] + blend["MnO"] + blend["P"] + blend["S"] + np.maximum(blend["other"], 0.0)) + ash * (
+        ASH_SPLIT["Al2O3"] + ASH_SPLIT["other"]
+    )
     s_ox = fe2o3 + feo + sio2 + cao + mgo + other
     bad = np.abs(s_ox - 1.0) > MASS_TOLERANCE
     if np.any(bad):
@@ -275,8 +275,8 @@ def solve(
         "electricity": -p["electricity"],
         "sinter": np.ones(shape),
     }
-    recipe = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in recipe.items()}
-    c_in = b_t * np.asarray(breeze.c_frac) + L * lime["C"] + D * dolo["C"] + d * c_d
+    recipe = {k: shaped(v, shape) for k, v in recipe.items()}
+    c_in = b_t * num(breeze.c_frac) + L * lime["C"] + D * dolo["C"] + d * c_d
     m_in = ore + d + s + L + D + b_t
     diag = {
         "ore_t_per_t": ore,
@@ -294,7 +294,7 @@ def solve(
         "co2_t_per_t": c_in * thermo.CO2_PER_C,
         "mass_loss_t": m_in - 1.0,
     }
-    diag = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).copy() for k, v in diag.items()}
+    diag = {k: shaped(v, shape) for k, v in diag.items()}
     return PhysicsResult(recipe=recipe, diagnostics=diag)
 
 

@@ -227,6 +227,12 @@ def gas_sensible_enthalpy(species: str, temperature_c: ArrayLike) -> NDArray[np.
         return 2.0 * gas_sensible_enthalpy("CH4", temperature_c)
     t = temp_k / 1000.0
     ranges = _SHOMATE[species]
+    if temp_k.ndim == 0:  # single value: evaluate only the range that contains it
+        tk = float(temp_k)
+        if abs(tk - T_REF_K) < 1e-9:
+            return np.asarray(0.0)
+        coeffs = next(c for upper, c in ranges if tk <= upper)
+        return _shomate(coeffs, t)
     result = _shomate(ranges[-1][1], t)
     for upper, coeffs in reversed(ranges[:-1]):
         result = np.where(temp_k <= upper, _shomate(coeffs, t), result)
@@ -263,9 +269,7 @@ def liquid_iron_sensible_enthalpy(temperature_c: ArrayLike) -> NDArray[np.float6
     return np.asarray(72.4 + 0.0460 * (temp_k - 1809.0), dtype=float)
 
 
-def metal_enthalpy_gj_per_t(
-    mass_fractions: Mapping[str, ArrayLike], temperature_c: ArrayLike
-) -> NDArray[np.float64]:
+def metal_enthalpy_gj_per_t(mass_fractions: Mapping[str, ArrayLike], temperature_c: ArrayLike) -> NDArray[np.float64]:
     """Enthalpy of liquid iron alloy relative to its elements at 298 K, GJ per t of metal.
 
     ``mass_fractions`` holds Fe, C and optionally Si, Mn, P, S, ``other`` (kg/kg). Equations::
@@ -302,9 +306,7 @@ SLAG_HEAT_CAPACITY_GJ_PER_T_K = 0.00125
 def slag_enthalpy_gj_per_t(temperature_c: ArrayLike) -> NDArray[np.float64]:
     """Sensible heat of molten slag relative to 25 degC, GJ/t (linear around 1500 degC)."""
     temp = np.asarray(temperature_c, dtype=float)
-    return np.asarray(
-        SLAG_ENTHALPY_1500C_GJ_PER_T + SLAG_HEAT_CAPACITY_GJ_PER_T_K * (temp - 1500.0), dtype=float
-    )
+    return np.asarray(SLAG_ENTHALPY_1500C_GJ_PER_T + SLAG_HEAT_CAPACITY_GJ_PER_T_K * (temp - 1500.0), dtype=float)
 
 
 #: atoms of the oxides and carbonates used in the element balances
