@@ -140,12 +140,14 @@ def convert(
     where: str | None = None,
     file: str | None = None,
     density_kg_per_m3: float | None = None,
+    lhv_gj_per_t: float | None = None,
     require_unit: bool = True,
 ) -> float:
     """Convert ``value`` to ``to_unit`` (a pint unit expression such as ``"t/t"`` or ``"MWh/year"``).
 
     Volumes of a gas convert to mass (and back) through ``density_kg_per_m3`` when given, so that
-    ``"1843 Nm3/t"`` of a gas becomes t/t. Every quantity must say its unit, even a ratio such as
+    ``"1843 Nm3/t"`` of a gas becomes t/t; energies of a fuel through ``lhv_gj_per_t`` (``"9.7 GJ/t"``
+    of natural gas becomes t/t). Every quantity must say its unit, even a ratio such as
     ``t/t``, unless ``require_unit`` is false and the target is dimensionless.
     """
     target = UREG.Unit(to_unit)
@@ -191,14 +193,19 @@ def convert(
         return float(quantity.to(target).magnitude)
     except pint.errors.DimensionalityError:
         pass
-    if density_kg_per_m3 is not None:
-        density = UREG.Quantity(density_kg_per_m3, "kg/m**3")
-        for candidate in (quantity * density, quantity / density):
+    factors: list[pint.Quantity] = []
+    if density_kg_per_m3:
+        factors.append(UREG.Quantity(density_kg_per_m3, "kg/m**3"))
+    if lhv_gj_per_t:
+        factors.append(UREG.Quantity(lhv_gj_per_t, "GJ/t"))
+    for factor in factors:
+        for candidate in (quantity * factor, quantity / factor):
             try:
                 return float(candidate.to(target).magnitude)
             except pint.errors.DimensionalityError:
                 continue
-    volume_hint = " (or a gas volume in Nm3)" if density_kg_per_m3 is not None else ""
+    hints = [h for h, f in (("a gas volume in Nm3", density_kg_per_m3), ("an energy (LHV)", lhv_gj_per_t)) if f]
+    volume_hint = f" (or {' or '.join(hints)})" if hints else ""
     raise InputError(
         f"{value!r} has the wrong unit",
         file=file,

@@ -158,7 +158,7 @@ def test_numbers_without_or_with_wrong_unit(tmp_path: Path) -> None:
     )
 
     def wrong(plant: dict, carriers: dict, scenario: dict) -> None:
-        plant["units"]["furnace"]["inputs"]["coal"] = "0.5 GJ/t"
+        plant["units"]["furnace"]["inputs"]["coal"] = "0.5 km/t"
 
     assert_input_error(balance(write_case(tmp_path, wrong)), "units.furnace.inputs.coal", "has the wrong unit")
 

@@ -302,6 +302,7 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
                     where=ewhere,
                     file=efile,
                     density_kg_per_m3=tables["density"][c] or None,
+                    lhv_gj_per_t=tables["lhv"][c] or None,
                 )
                 if value < 0:
                     raise InputError(

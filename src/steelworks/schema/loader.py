@@ -280,18 +280,7 @@ def resolve_scenario(
         raise InputError("the carriers file needs a 'carriers' mapping", file=str(carriers_file), location="carriers")
 
     units_tree = tree["units"]
-    restore = list(units_tree) if spec.restore == "all" else spec.restore
-    for unit_id in restore:
-        if unit_id not in units_tree:
-            line = scenario_lines.get(("restore",))
-            raise InputError(
-                f"restore names unknown unit '{unit_id}'",
-                file=str(scenario_file),
-                location=f"line {line}: restore" if line else "restore",
-                allowed=", ".join(units_tree),
-            )
-        if isinstance(units_tree[unit_id], dict):
-            units_tree[unit_id]["condition"] = "operating"
+    _set_conditions(units_tree, spec, scenario_file, scenario_lines)
 
     overridden: dict[str, Any] = {}
     for key, value in spec.overrides.items():
@@ -348,6 +337,31 @@ def resolve_scenario(
         origins=origins,
         overridden=overridden,
     )
+
+
+def _set_conditions(units: dict[str, Any], spec: ScenarioSpec, file: Path, lines: LineMap) -> None:
+    """Apply the scenario's ``restore`` (existing units) and ``build`` (units not yet built) lists."""
+
+    def condition(unit_id: str) -> str:
+        body = units.get(unit_id)
+        return str(body.get("condition", "operating")) if isinstance(body, dict) else "operating"
+
+    restore = [u for u in units if condition(u) != "not_built"] if spec.restore == "all" else spec.restore
+    for key, names in (("restore", restore), ("build", spec.build)):
+        line = lines.get((key,))
+        where = f"line {line}: {key}" if line else key
+        for unit_id in names:
+            if unit_id not in units or not isinstance(units[unit_id], dict):
+                raise InputError(f"{key} names unknown unit '{unit_id}'", file=str(file), location=where,
+                                 allowed=", ".join(units))
+            state = condition(unit_id)
+            if key == "restore" and state == "not_built":
+                raise InputError(f"'{unit_id}' is not built yet and cannot be restored: list it under 'build'",
+                                 file=str(file), location=where)
+            if key == "build" and state != "not_built":
+                raise InputError(f"'{unit_id}' exists already ({state}): list it under 'restore'", file=str(file),
+                                 location=where)
+            units[unit_id]["condition"] = "operating"
 
 
 def _sub(lines: LineMap, prefix: tuple[str, ...]) -> LineMap:

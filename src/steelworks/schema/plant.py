@@ -154,7 +154,10 @@ class ScenarioSpec(_Strict):
     name: str
     description: str = ""
     plant: str
-    restore: list[str] | Literal["all"] = Field(default=[], description="units set to condition 'operating'")
+    restore: list[str] | Literal["all"] = Field(
+        default=[], description="existing units (not 'not_built') brought back to condition 'operating'"
+    )
+    build: list[str] = Field(default=[], description="units with condition 'not_built' that are built and operating")
     overrides: dict[str, Any] = {}
     demand: dict[str, QuantityText] = {}
     target: TargetSpec | None = None

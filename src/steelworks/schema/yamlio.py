@@ -70,7 +70,17 @@ def _load_cached(path_text: str, mtime_ns: int, size: int) -> tuple[Any, LineMap
     lines: LineMap = {}
     if node is not None:
         _walk(node, (), lines)
-    return data, lines
+    return _unshare(data), lines
+
+
+def _unshare(obj: Any) -> Any:
+    """Copy without keeping shared references: YAML aliases (``*bf_inputs``) become independent copies,
+    so that overriding one unit's recipe never changes another's."""
+    if isinstance(obj, dict):
+        return {k: _unshare(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_unshare(v) for v in obj]
+    return obj
 
 
 def line_of(lines: LineMap, path: tuple[str, ...]) -> int | None:
