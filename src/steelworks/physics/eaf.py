@@ -40,7 +40,6 @@ from steelworks.physics.blast_furnace import (
     fail,
     first_bad,
     gas_atoms_per_nm3,
-    gas_formation_per_nm3,
     gas_props,
     get_carrier,
     num,
@@ -430,7 +429,6 @@ def solve(
         "carbon_emitted_t": c_em,
         "co2_t_per_t": c_em * thermo.CO2_PER_C,
         "mass_loss_t": m_in - 1.0 - S - dust_t,
-        "burner_gas_formation_mj": ng_nm3 * gas_formation_per_nm3(ng.volume_fractions),
     }
     diag = {kk: shaped(v, shape) for kk, v in diag.items()}
     return PhysicsResult(recipe=recipe, diagnostics=diag)
