@@ -69,3 +69,93 @@ def evaluate_plant(resolved: ResolvedScenario, plant: Plant) -> BalanceResult:
     bal = check_balances(sol)
     co2 = account(sol, bal)
     return BalanceResult(resolved, plant, sol, bal, co2, balance_report(sol, bal, co2))
+
+
+# ---------------------------------------------------------------------------------------------
+# the business case: the plant's balance priced by the economics engine
+# ---------------------------------------------------------------------------------------------
+_ECONOMICS_PREFIXES = ("prices.", "option.", "finance.")
+
+
+@dataclass
+class Evaluation:
+    """A scenario's balance and its business case (``steelworks evaluate``)."""
+
+    balance: BalanceResult
+    economics: Any  # steelworks.economics.EconomicsResult
+
+    def to_dict(self) -> dict[str, Any]:
+        econ = self.economics.to_dict()
+        kpis = dict(econ["kpis"])
+        kpis["co2_t_per_t_crude_steel"] = self.balance.kpis["co2_t_per_t_crude_steel"]
+        return {
+            "scenario": self.balance.scenario.name,
+            "option": econ["option"],
+            "option_name": econ["name"],
+            "price_deck": econ["price_deck"],
+            "kpis": kpis,
+            "plant_kpis": self.balance.kpis,
+            "cash_flows": econ["cash_flows"],
+            "revenue_by_product_usd_per_year": econ["revenue_by_product_usd_per_year_full_output"],
+            "capex": econ["capex"],
+            "country": econ["country"],
+            "assumptions": econ["assumptions"],
+        }
+
+
+def split_overrides(overrides: Iterable[str] | Mapping[str, Any]) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """Plant overrides (``units.bf1.availability=0.85``) apart from economics ones
+    (``prices.<carrier>.price=...``, ``option.<path>=...``, ``finance.<path>=...``)."""
+    from steelworks.schema.loader import _override_items
+
+    plant: list[str] = []
+    econ: dict[str, dict[str, Any]] = {"prices": {}, "option": {}, "finance": {}}
+    for key, value in _override_items(overrides):
+        if key.startswith(_ECONOMICS_PREFIXES):
+            head, _, rest = key.partition(".")
+            # price-deck paths are relative to the deck (prices.<carrier>.price, fx.PKR, ...)
+            econ[head][key if head == "prices" else rest] = value
+        else:
+            plant.append(f"{key}={value}")
+    return plant, econ
+
+
+def run_evaluation(scenario: str | Path, overrides: Iterable[str] | Mapping[str, Any] = ()) -> Evaluation:
+    """Solve a scenario and evaluate its business case with the option named in its ``economics:`` block."""
+    from steelworks.economics import PlantYear, evaluate
+    from steelworks.errors import InputError
+    from steelworks.schema.economics import EconomicsChoice
+
+    plant_overrides, econ_overrides = split_overrides(overrides)
+    balance = run_balance(scenario, plant_overrides)
+    block = balance.scenario.economics
+    if block is None:
+        raise InputError(
+            "the scenario has no 'economics:' block naming its option and price deck",
+            file=str(balance.scenario.scenario_file),
+            location="scenario.economics",
+            allowed="economics: {option: psm-bf-revival, prices: pk-2025}",
+        )
+    try:
+        choice = EconomicsChoice.model_validate(block)
+    except Exception as exc:  # pydantic's ValidationError, reported as input
+        raise InputError(f"invalid economics block: {exc}", file=str(balance.scenario.scenario_file),
+                         location="scenario.economics") from None
+    for key, value in choice.overrides.items():
+        head, _, rest = key.partition(".")
+        if head not in econ_overrides:
+            raise InputError(f"economics override '{key}' must start with prices., option. or finance.",
+                             file=str(balance.scenario.scenario_file), location="scenario.economics.overrides")
+        econ_overrides[head].setdefault(key if head == "prices" else rest, value)
+    crude = balance.kpis["crude_steel_t"]
+    plant_year = PlantYear.from_balance(balance) if crude > 0 else PlantYear.idle()
+    result = evaluate(
+        plant_year,
+        choice.option,
+        prices=choice.prices,
+        finance=choice.finance,
+        price_overrides=econ_overrides["prices"] or None,
+        option_overrides=econ_overrides["option"] or None,
+        finance_overrides=econ_overrides["finance"] or None,
+    )
+    return Evaluation(balance, result)

@@ -181,6 +181,134 @@ def _print_balance(report: dict[str, Any]) -> None:
 
 
 @app.command()
+def evaluate(
+    scenario: Annotated[str, typer.Argument(help="bundled scenario name or YAML file with an economics: block")],
+    set_: SetOption = None,
+    fmt: FormatOption = Format.table,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="write an Excel workbook")] = None,
+) -> None:
+    """The business case: capital plan, yearly cash flows, NPV, IRR, payback, LCOS, FX saved, jobs, CO2.
+
+    Plant inputs take --set as in `balance`; economics inputs too: prices.<carrier>.price=..., option.<path>=...,
+    finance.<path>=... .
+    """
+    from steelworks.api import run_evaluation
+
+    try:
+        result = run_evaluation(scenario, set_ or [])
+    except InputError as exc:
+        _fail(exc)
+        return
+    data = result.to_dict()
+    if xlsx is not None:
+        from steelworks.report.params import parameter_rows
+        from steelworks.report.xlsx import write_workbook
+
+        write_workbook(data, result.balance.report, parameter_rows(result.balance.scenario), xlsx)
+    if fmt is Format.json:
+        _dump(data)
+        return
+    _print_evaluation(data)
+    if xlsx is not None:
+        console.print(f"Workbook written to {xlsx}")
+
+
+def _usd_m(value: float | None) -> str:
+    return "-" if value is None else f"{value / 1e6:,.0f}"
+
+
+def _pct(value: float | None) -> str:
+    return "none" if value is None else f"{value:.1%}"
+
+
+def _print_evaluation(data: dict[str, Any]) -> None:
+    k = data["kpis"]
+    console.rule(f"[bold]{data['option_name']}[/] — scenario [bold]{data['scenario']}[/], prices {data['price_deck']}")
+    flows = Table(title="Cash flows (USD million, nominal)")
+    cols = [("year", "year"), ("production kt", "production_t"), ("capex", "capex_usd"), ("revenue", "revenue_usd"),
+            ("raw materials", "raw_materials_usd"), ("energy", "energy_usd"), ("labour", "labour_usd"),
+            ("maintenance", "maintenance_usd"), ("other fixed", "other_fixed_usd"), ("carbon", "carbon_cost_usd"),
+            ("opex", "opex_usd"), ("tax", "tax_usd"), ("debt service", "debt_service_usd"),
+            ("net cash flow", "net_cash_flow_usd")]
+    for title, _ in cols:
+        flows.add_column(title, justify="right")
+    for row in data["cash_flows"]:
+        cells = [str(row["year"]), f"{row['production_t'] / 1e3:,.0f}"]
+        cells += [_usd_m(row.get(key, 0.0)) for _, key in cols[2:]]
+        flows.add_row(*cells)
+    console.print(flows)
+    kp = Table(title="Business case")
+    kp.add_column("figure")
+    kp.add_column("value", justify="right")
+    rows = [
+        ("capital cost (undiscounted)", f"USD {_usd_m(k['capex_usd'])} m"),
+        (f"NPV at {k['discount_rate']:.1%} ({k.get('discount_rate_basis', '')})", f"USD {_usd_m(k['npv_usd'])} m"),
+        ("IRR", _pct(k["irr"])),
+        ("payback", "never" if k["payback_years"] is None else f"{k['payback_years']:.1f} years"),
+        ("levelised cost of steel (break-even)", "-" if k["lcos_usd_per_t"] is None
+         else f"USD {k['lcos_usd_per_t']:,.0f}/t"),
+        ("cash cost", "-" if k["cash_cost_usd_per_t"] is None else f"USD {k['cash_cost_usd_per_t']:,.0f}/t"),
+        ("foreign exchange saved (steady state)", f"USD {_usd_m(k['fx_saved_usd_per_year'])} m/yr"),
+        ("jobs direct / indirect", f"{k['jobs_direct']:,.0f} / {k['jobs_indirect']:,.0f}"),
+        ("CO2 (direct + indirect)", f"{k['co2_t_per_t_crude_steel']:.2f} t/t crude steel"),
+        ("horizon", f"{k['horizon_years']} years"),
+    ]
+    for name, value in rows:
+        kp.add_row(name, value)
+    console.print(kp)
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[list[str], typer.Argument(help="two or more scenarios with economics blocks")],
+    set_: SetOption = None,
+    fmt: FormatOption = Format.table,
+    html: Annotated[Path | None, typer.Option("--html", help="write a plotly chart of the comparison")] = None,
+    baseline: Annotated[str | None, typer.Option("--baseline", help="scenario to compare against")] = None,
+) -> None:
+    """Put scenarios side by side: capex, NPV, IRR, LCOS, cash cost, FX saved, jobs, CO2."""
+    from steelworks.api import run_evaluation
+    from steelworks.report.compare import comparison_rows, write_comparison_html
+
+    try:
+        results = [run_evaluation(name, set_ or []) for name in scenarios]
+        rows = comparison_rows([r.to_dict() for r in results], baseline)
+    except InputError as exc:
+        _fail(exc)
+        return
+    if html is not None:
+        write_comparison_html(rows, html)
+    if fmt is Format.json:
+        _dump(rows)
+        return
+    table = Table(title="Revival options side by side")
+    table.add_column("figure")
+    for row in rows:
+        table.add_column(row["scenario"], justify="right")
+    fields = [
+        ("option", lambda r: r["option_name"]),
+        ("crude steel, kt/yr", lambda r: f"{r['crude_steel_t'] / 1e3:,.0f}"),
+        ("capital cost, USD m", lambda r: _usd_m(r["capex_usd"])),
+        ("NPV, USD m", lambda r: _usd_m(r["npv_usd"])),
+        ("IRR", lambda r: _pct(r["irr"])),
+        ("payback, years", lambda r: "never" if r["payback_years"] is None else f"{r['payback_years']:.1f}"),
+        ("LCOS, USD/t", lambda r: "-" if r["lcos_usd_per_t"] is None else f"{r['lcos_usd_per_t']:,.0f}"),
+        ("cash cost, USD/t", lambda r: "-" if r["cash_cost_usd_per_t"] is None else f"{r['cash_cost_usd_per_t']:,.0f}"),
+        ("FX saved, USD m/yr", lambda r: _usd_m(r["fx_saved_usd_per_year"])),
+        ("direct / indirect jobs", lambda r: f"{r['jobs_direct']:,.0f} / {r['jobs_indirect']:,.0f}"),
+        ("CO2, t/t crude steel", lambda r: f"{r['co2_t_per_t_crude_steel']:.2f}"),
+        ("CO2, Mt/yr", lambda r: f"{r['co2_t_per_year'] / 1e6:.2f}"),
+    ]
+    if baseline:
+        fields.append(("NPV vs baseline, USD m", lambda r: _usd_m(r.get("npv_vs_baseline_usd"))))
+    for name, get in fields:
+        table.add_row(name, *[get(r) for r in rows])
+    console.print(table)
+    if html is not None:
+        console.print(f"Chart written to {html}")
+
+
+@app.command()
 def params(
     scenario: Annotated[str, typer.Argument(help="bundled scenario name or YAML file")],
     set_: SetOption = None,

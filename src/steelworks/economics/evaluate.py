@@ -195,6 +195,14 @@ def _none(value: Any) -> float | None:
     return None if value is None or not math.isfinite(float(value)) else float(value)
 
 
+def _with_owners_costs(initial_by_phase: np.ndarray, owners: np.ndarray) -> np.ndarray:
+    """Add the owner's costs of the construction years to the first phase's initial capex."""
+    out = np.array(initial_by_phase, dtype=float, copy=True)
+    if out.shape[0]:
+        out[0] = out[0] + owners
+    return out
+
+
 def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dict[str, Any]]:
     """Turn plant flows and loaded inputs into a :class:`~steelworks.economics.cashflow.CashFlowModel`.
 
@@ -260,7 +268,9 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
         where="option.labour.during_construction",
         file=option.file,
     )
-    labour = np.where(operating, labour_op, labour_con) if not idle else np.full(n_years, labour_op)
+    # construction years carry spending and no operating cost: the staff kept on during construction
+    # and the construction-period site costs are owner's costs, capitalised with the initial capex
+    labour = np.where(operating, labour_op, 0.0) if not idle else np.full(n_years, labour_op)
     fc = option.fixed_costs
     maintenance = fc.maintenance.share * sched.replacement_value if fc else np.zeros(n_years)
     insurance = fc.insurance.share * sched.replacement_value if fc else np.zeros(n_years)
@@ -283,7 +293,10 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
         option.construction_period_costs, conv, where="option.construction_period_costs", file=option.file
     )
     idle_costs = yearly_costs(option.idle_costs, conv, where="option.idle_costs", file=option.file)
-    other_fixed = np.where(operating, 0.0, construction_costs) + idle_costs
+    owners_during_construction = (
+        np.where(operating, 0.0, labour_con + construction_costs) if not idle else np.zeros(n_years)
+    )
+    other_fixed = np.zeros(n_years) + idle_costs
     consumables = (
         conv.usd_per(
             fc.consumables.cost.amount,
@@ -344,7 +357,7 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
         receivable_days=wc.receivable_days if wc else 0.0,
         inventory_days=wc.inventory_days if wc else 0.0,
         payable_days=wc.payable_days if wc else 0.0,
-        capex_initial_by_phase=sched.initial_by_phase,
+        capex_initial_by_phase=_with_owners_costs(sched.initial_by_phase, owners_during_construction),
         capex_recurring=sched.recurring,
         capex_replacement=sched.replacement,
         capex_sustaining=sched.sustaining,
