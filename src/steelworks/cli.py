@@ -309,6 +309,40 @@ def compare(
 
 
 @app.command()
+def rist(
+    scenario: Annotated[str, typer.Argument(help="bundled scenario name or YAML file")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write")] = Path("rist.html"),
+    unit: Annotated[str | None, typer.Option("--unit", help="blast furnace unit id (default: the first one)")] = None,
+    set_: SetOption = None,
+) -> None:
+    """The Rist operating diagram of a blast furnace computed by the physics model, as interactive HTML."""
+    from steelworks.physics.rist import figure
+    from steelworks.plant.build import build_plant
+    from steelworks.schema.loader import load_scenario
+
+    try:
+        plant = build_plant(load_scenario(scenario, set_ or []))
+        furnaces = {plant.unit_ids[u]: r for u, r in plant.unit_models.items()
+                    if plant.unit_kind[u] == "blast_furnace" and plant.operating[u]}
+        if not furnaces:
+            raise InputError("no operating blast furnace with a physics model in this scenario",
+                             location="units.<id>.model", allowed="a unit with model: {kind: blast_furnace}")
+        if unit is not None and unit not in furnaces:
+            raise InputError(f"'{unit}' is not an operating blast furnace with a physics model", location="--unit",
+                             allowed=", ".join(furnaces))
+    except InputError as exc:
+        _fail(exc)
+        return
+    chosen = unit or next(iter(furnaces))
+    result = furnaces[chosen]
+    fig = figure(result, title=f"Rist operating diagram — {chosen}, scenario {scenario}")
+    fig.write_html(out, include_plotlyjs=True)
+    d = result.diagnostics
+    console.print(f"{chosen}: coke {float(d['coke_rate_kg_per_thm']):.0f} kg/tHM, fuel {float(d['fuel_rate_kg_per_thm']):.0f}"
+                  f" kg/tHM, top-gas utilisation {float(d['eta_co']):.3f}; diagram written to {out}")
+
+
+@app.command()
 def params(
     scenario: Annotated[str, typer.Argument(help="bundled scenario name or YAML file")],
     set_: SetOption = None,

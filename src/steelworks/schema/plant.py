@@ -61,9 +61,15 @@ class HandlesSpec(_Strict):
 
 
 class ModelSpec(_Strict):
-    """A physics model that computes the unit's recipe (issue: process physics)."""
+    """A physics model that computes the unit's recipe (``steelworks.physics.MODELS``).
+
+    With ``use: true`` (default) the model's recipe replaces the unit's ``inputs``/``outputs``,
+    which stay in the file as the fixed-recipe alternative (``units.<id>.model.use=false``).
+    Parameters not given take the model's defaults (``steelworks params`` lists them).
+    """
 
     kind: str
+    use: bool = True
     params: dict[str, QuantityText] = {}
 
 
