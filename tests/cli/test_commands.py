@@ -112,3 +112,32 @@ def test_scenarios_and_schema(tmp_path: Path) -> None:
     assert schema["title"] == "steelworks scenario file" and "scenario" in schema["properties"]
     plant = json.loads(runner.invoke(app, ["schema", "--kind", "plant"]).stdout)
     assert "UnitSpec" in plant["$defs"]
+
+
+def test_rist_diagram(tmp_path: Path) -> None:
+    out = tmp_path / "rist.html"
+    result = runner.invoke(app, ["rist", "psm", "--out", str(out), "--unit", "bf2"])
+    assert result.exit_code == 0, result.output
+    assert "bf2: coke" in result.output and "Rist" in out.read_text()
+    assert runner.invoke(app, ["rist", "psm-eaf", "--out", str(out)]).exit_code == 2
+    assert runner.invoke(app, ["rist", "psm", "--unit", "bof1", "--out", str(out)]).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("override", "fragments"),
+    [
+        ("units.bf1.model.params.blast_temperature=1600 degC", ["units.bf1.model.params.blast_temperature",
+                                                                 "outside the range", "degC"]),
+        ("units.bf1.model.params.blast_temp=1100 degC", ["unknown parameter 'blast_temp'", "blast_temperature"]),
+        ("units.bf1.model.kind=blast_oven", ["unknown model kind 'blast_oven'", "blast_furnace"]),
+        ("units.bf1.model.params.sinter_share=0.5", ["units.bf1.model", "sum"]),
+        # forcing 20 % scrap: the heat balance of the default hot metal allows 19.9 % only
+        ("units.bof1.model.params.scrap_from_heat_balance=0", ["scrap_share", "above what the heat balance allows"]),
+    ],
+)
+def test_bad_model_parameters_exit_2(override: str, fragments: list[str]) -> None:
+    result = runner.invoke(app, ["balance", "psm", "--set", override])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in result.output, result.output

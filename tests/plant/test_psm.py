@@ -121,3 +121,34 @@ def test_batched_solve_equals_one_by_one() -> None:
         np.testing.assert_allclose(batch.throughput[s], single.throughput[0], rtol=1e-12)
         np.testing.assert_allclose(batch.bought[s], single.bought[0], rtol=1e-12, atol=1e-9)
     assert not np.allclose(batch.bought[0], batch.bought[1])  # the samples really differ
+
+
+def test_local_ore_costs_coke_and_slag() -> None:
+    base = run_balance("psm")
+    local = run_balance("psm-local-ore")
+    hm, hm_local = base.kpis["hot_metal_t"], local.kpis["hot_metal_t"]
+    slag = base.sold["bf_slag"] / hm
+    slag_local = local.sold["bf_slag"] / hm_local
+    # 15 % of a 45 % Fe ore in place of 57 % Fe sinter: ~+40-50 kg slag/tHM (+1 %-point burden Fe = -20-30 kg
+    # slag, process_coefficients.md 5.1), and more coke, never less
+    assert 0.030 < slag_local - slag < 0.060
+    assert local.kpis["coke_rate_kg_per_thm"] > base.kpis["coke_rate_kg_per_thm"]
+    assert local.purchased["local_ore_fines"] > 0.1e6
+
+
+def test_eaf_and_dri_routes_against_published_figures() -> None:
+    eaf = run_balance("psm-eaf")
+    ls = eaf.unit_output["eaf"]
+    kwh_per_t = -1000 * eaf.solution.flows[0, eaf.plant.unit("eaf"), eaf.plant.carrier("electricity")] / ls
+    assert 400 < kwh_per_t < 475  # 100 % scrap: 400 (ECORYS08) to 474 kWh/t (Worrell07)
+    assert 0.2 < eaf.kpis["co2_t_per_t_crude_steel"] < 0.6  # scrap-EAF 0.3 (IEEFA), 0.3-0.6 (Leitch)
+    assert eaf.kpis["iron_ore_t"] == 0.0 and eaf.unit_output["bf1"] == 0.0
+
+    dri = run_balance("psm-dri-eaf")
+    p = dri.plant
+    dri_t = dri.unit_output["dri_plant"]
+    ng_gj = -dri.solution.flows[0, p.unit("dri_plant"), p.carrier("natural_gas")] * p.lhv_gj_per_t[p.carrier("natural_gas")]
+    assert ng_gj / dri_t == pytest.approx(9.7, rel=1e-6)  # Holling17: 9.7 GJ/tDRI (the model's default)
+    eaf_kwh = -1000 * dri.solution.flows[0, p.unit("eaf"), p.carrier("electricity")] / dri.unit_output["eaf"]
+    assert 500 < eaf_kwh < 600  # 81 % DRI: 524 (Jacobasch21), 575 (Otto17)
+    assert 0.7 < dri.kpis["co2_t_per_t_crude_steel"] < 1.4  # NG DR-EAF 1.4 incl. indirect (IEEFA)
