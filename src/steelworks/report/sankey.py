@@ -14,6 +14,15 @@ from steelworks.report.balance import ATMOSPHERE, MARKET
 
 PURCHASES = "purchases"
 SALES = "sales"
+# one colour per carrier (links), so that a flow can be followed across the works
+_PALETTE = ("31,119,180", "255,127,14", "44,160,44", "214,39,40", "148,103,189", "140,86,75", "227,119,194",
+            "127,127,127", "188,189,34", "23,190,207")
+
+
+def _colour(carrier: str, order: list[str]) -> str:
+    if carrier not in order:
+        order.append(carrier)
+    return f"rgba({_PALETTE[order.index(carrier) % len(_PALETTE)]},0.45)"
 
 
 def _links(
@@ -30,7 +39,8 @@ def _links(
             nodes.append(name)
         return index[name]
 
-    links: dict[str, list] = {"source": [], "target": [], "value": [], "label": []}
+    links: dict[str, list] = {"source": [], "target": [], "value": [], "label": [], "color": []}
+    order: list[str] = []
     for f in rows:
         value = f["amount"] * weight[f["carrier"]]
         if value < min_share * total:
@@ -41,6 +51,7 @@ def _links(
         links["target"].append(node(dst))
         links["value"].append(value)
         links["label"].append(f["carrier"])
+        links["color"].append(_colour(f["carrier"], order))
     return nodes, links
 
 
