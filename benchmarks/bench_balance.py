@@ -30,7 +30,10 @@ def timeit(fn, repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-d
 
 
 def main() -> None:
-    plant = build_plant(load_scenario("psm"))
+    scenario = load_scenario("psm")
+    med, best = timeit(lambda: solve(build_plant(scenario)), 50)
+    print(f"psm build with physics models + solve (warm):  median {med * 1e3:7.2f} ms   best {best * 1e3:7.2f} ms")
+    plant = build_plant(scenario)
     med, best = timeit(lambda: solve(plant), 200)
     print(f"psm solve incl. balance checks (warm):        median {med * 1e3:7.2f} ms   best {best * 1e3:7.2f} ms")
 
@@ -50,6 +53,10 @@ def main() -> None:
     print(
         f"psm solve, batch of 1,000 samples (warm):     median {med * 1e3:7.1f} ms   ({med / 1000 * 1e6:.0f} us/sample)"
     )
+    from steelworks.api import run_evaluation
+
+    med, best = timeit(lambda: run_evaluation("psm-bf-revival"), 20)
+    print(f"run_evaluation('psm-bf-revival'), 30 years:    median {med * 1e3:7.2f} ms   best {best * 1e3:7.2f} ms")
     cmd = [sys.executable, "-m", "steelworks.cli", "balance", "psm", "--format", "json"]
     times = []
     for _ in range(5):

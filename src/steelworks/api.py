@@ -139,13 +139,17 @@ def run_evaluation(scenario: str | Path, overrides: Iterable[str] | Mapping[str,
     try:
         choice = EconomicsChoice.model_validate(block)
     except Exception as exc:  # pydantic's ValidationError, reported as input
-        raise InputError(f"invalid economics block: {exc}", file=str(balance.scenario.scenario_file),
-                         location="scenario.economics") from None
+        raise InputError(
+            f"invalid economics block: {exc}", file=str(balance.scenario.scenario_file), location="scenario.economics"
+        ) from None
     for key, value in choice.overrides.items():
         head, _, rest = key.partition(".")
         if head not in econ_overrides:
-            raise InputError(f"economics override '{key}' must start with prices., option. or finance.",
-                             file=str(balance.scenario.scenario_file), location="scenario.economics.overrides")
+            raise InputError(
+                f"economics override '{key}' must start with prices., option. or finance.",
+                file=str(balance.scenario.scenario_file),
+                location="scenario.economics.overrides",
+            )
         econ_overrides[head].setdefault(key if head == "prices" else rest, value)
     crude = balance.kpis["crude_steel_t"]
     plant_year = PlantYear.from_balance(balance) if crude > 0 else PlantYear.idle()

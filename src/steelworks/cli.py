@@ -225,11 +225,22 @@ def _print_evaluation(data: dict[str, Any]) -> None:
     k = data["kpis"]
     console.rule(f"[bold]{data['option_name']}[/] — scenario [bold]{data['scenario']}[/], prices {data['price_deck']}")
     flows = Table(title="Cash flows (USD million, nominal)")
-    cols = [("year", "year"), ("production kt", "production_t"), ("capex", "capex_usd"), ("revenue", "revenue_usd"),
-            ("raw materials", "raw_materials_usd"), ("energy", "energy_usd"), ("labour", "labour_usd"),
-            ("maintenance", "maintenance_usd"), ("other fixed", "other_fixed_usd"), ("carbon", "carbon_cost_usd"),
-            ("opex", "opex_usd"), ("tax", "tax_usd"), ("debt service", "debt_service_usd"),
-            ("net cash flow", "net_cash_flow_usd")]
+    cols = [
+        ("year", "year"),
+        ("production kt", "production_t"),
+        ("capex", "capex_usd"),
+        ("revenue", "revenue_usd"),
+        ("raw materials", "raw_materials_usd"),
+        ("energy", "energy_usd"),
+        ("labour", "labour_usd"),
+        ("maintenance", "maintenance_usd"),
+        ("other fixed", "other_fixed_usd"),
+        ("carbon", "carbon_cost_usd"),
+        ("opex", "opex_usd"),
+        ("tax", "tax_usd"),
+        ("debt service", "debt_service_usd"),
+        ("net cash flow", "net_cash_flow_usd"),
+    ]
     for title, _ in cols:
         flows.add_column(title, justify="right")
     for row in data["cash_flows"]:
@@ -245,8 +256,10 @@ def _print_evaluation(data: dict[str, Any]) -> None:
         (f"NPV at {k['discount_rate']:.1%} ({k.get('discount_rate_basis', '')})", f"USD {_usd_m(k['npv_usd'])} m"),
         ("IRR", _pct(k["irr"])),
         ("payback", "never" if k["payback_years"] is None else f"{k['payback_years']:.1f} years"),
-        ("levelised cost of steel (break-even)", "-" if k["lcos_usd_per_t"] is None
-         else f"USD {k['lcos_usd_per_t']:,.0f}/t"),
+        (
+            "levelised cost of steel (break-even)",
+            "-" if k["lcos_usd_per_t"] is None else f"USD {k['lcos_usd_per_t']:,.0f}/t",
+        ),
         ("cash cost", "-" if k["cash_cost_usd_per_t"] is None else f"USD {k['cash_cost_usd_per_t']:,.0f}/t"),
         ("foreign exchange saved (steady state)", f"USD {_usd_m(k['fx_saved_usd_per_year'])} m/yr"),
         ("jobs direct / indirect", f"{k['jobs_direct']:,.0f} / {k['jobs_indirect']:,.0f}"),
@@ -322,14 +335,23 @@ def rist(
 
     try:
         plant = build_plant(load_scenario(scenario, set_ or []))
-        furnaces = {plant.unit_ids[u]: r for u, r in plant.unit_models.items()
-                    if plant.unit_kind[u] == "blast_furnace" and plant.operating[u]}
+        furnaces = {
+            plant.unit_ids[u]: r
+            for u, r in plant.unit_models.items()
+            if plant.unit_kind[u] == "blast_furnace" and plant.operating[u]
+        }
         if not furnaces:
-            raise InputError("no operating blast furnace with a physics model in this scenario",
-                             location="units.<id>.model", allowed="a unit with model: {kind: blast_furnace}")
+            raise InputError(
+                "no operating blast furnace with a physics model in this scenario",
+                location="units.<id>.model",
+                allowed="a unit with model: {kind: blast_furnace}",
+            )
         if unit is not None and unit not in furnaces:
-            raise InputError(f"'{unit}' is not an operating blast furnace with a physics model", location="--unit",
-                             allowed=", ".join(furnaces))
+            raise InputError(
+                f"'{unit}' is not an operating blast furnace with a physics model",
+                location="--unit",
+                allowed=", ".join(furnaces),
+            )
     except InputError as exc:
         _fail(exc)
         return
@@ -338,8 +360,10 @@ def rist(
     fig = figure(result, title=f"Rist operating diagram — {chosen}, scenario {scenario}")
     fig.write_html(out, include_plotlyjs=True)
     d = result.diagnostics
-    console.print(f"{chosen}: coke {float(d['coke_rate_kg_per_thm']):.0f} kg/tHM, fuel {float(d['fuel_rate_kg_per_thm']):.0f}"
-                  f" kg/tHM, top-gas utilisation {float(d['eta_co']):.3f}; diagram written to {out}")
+    console.print(
+        f"{chosen}: coke {float(d['coke_rate_kg_per_thm']):.0f} kg/tHM, fuel {float(d['fuel_rate_kg_per_thm']):.0f}"
+        f" kg/tHM, top-gas utilisation {float(d['eta_co']):.3f}; diagram written to {out}"
+    )
 
 
 @app.command()

@@ -62,6 +62,24 @@ INTERNAL_UNITS: dict[str, str] = {
 }
 
 
+class _OffsetUnitError(Exception):
+    """Units with an offset (degC): no constant conversion factor."""
+
+
+@lru_cache(maxsize=1024)
+def _unit(text: str) -> pint.Unit:
+    return UREG.Unit(text)
+
+
+@lru_cache(maxsize=4096)
+def _factor(from_units: str, to_unit: str) -> float:
+    """Multiplicative conversion factor between two units (cached: pint's conversion is slow)."""
+    source = UREG.Quantity(1.0, from_units)
+    if not source._ok_for_muldiv() or not UREG.Quantity(1.0, to_unit)._ok_for_muldiv():
+        raise _OffsetUnitError
+    return float(source.to(to_unit).magnitude)
+
+
 #: a string that is only a number (pint would read it as dimensionless, but it names no unit)
 _NUMBER_ONLY = re.compile(r"^\s*[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
@@ -150,7 +168,7 @@ def convert(
     of natural gas becomes t/t). Every quantity must say its unit, even a ratio such as
     ``t/t``, unless ``require_unit`` is false and the target is dimensionless.
     """
-    target = UREG.Unit(to_unit)
+    target = _unit(to_unit)
     if isinstance(value, bool) or value is None:
         raise InputError(f"expected a quantity in {to_unit}, got {value!r}", file=file, location=where)
     if isinstance(value, int | float):
@@ -190,6 +208,8 @@ def convert(
     if not isinstance(quantity, UREG.Quantity):
         return float(quantity)
     try:
+        return float(quantity.magnitude) * _factor(str(quantity.units), to_unit)
+    except _OffsetUnitError:
         return float(quantity.to(target).magnitude)
     except pint.errors.DimensionalityError:
         pass

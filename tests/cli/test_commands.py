@@ -126,8 +126,10 @@ def test_rist_diagram(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("override", "fragments"),
     [
-        ("units.bf1.model.params.blast_temperature=1600 degC", ["units.bf1.model.params.blast_temperature",
-                                                                 "outside the range", "degC"]),
+        (
+            "units.bf1.model.params.blast_temperature=1600 degC",
+            ["units.bf1.model.params.blast_temperature", "outside the range", "degC"],
+        ),
         ("units.bf1.model.params.blast_temp=1100 degC", ["unknown parameter 'blast_temp'", "blast_temperature"]),
         ("units.bf1.model.kind=blast_oven", ["unknown model kind 'blast_oven'", "blast_furnace"]),
         ("units.bf1.model.params.sinter_share=0.5", ["units.bf1.model", "sum"]),

@@ -72,8 +72,13 @@ def test_slag_and_gas_rates_match_published_ranges(psm) -> None:  # type: ignore
 
 
 def test_fixed_recipes_replace_the_models_on_request() -> None:
-    fixed = run_balance("psm", [f"units.{u}.model.use=false" for u in ("bf1", "bf2", "coke_battery_1",
-                                                                        "coke_battery_2", "sinter_plant", "bof1", "bof2")])
+    fixed = run_balance(
+        "psm",
+        [
+            f"units.{u}.model.use=false"
+            for u in ("bf1", "bf2", "coke_battery_1", "coke_battery_2", "sinter_plant", "bof1", "bof2")
+        ],
+    )
     k = fixed.kpis
     assert k["coke_rate_kg_per_thm"] == pytest.approx(480.0, rel=1e-12)  # the data's fixed recipe, exactly
     assert k["coking_coal_t"] / k["coke_t"] == pytest.approx(1.38, rel=1e-12)
@@ -82,8 +87,10 @@ def test_fixed_recipes_replace_the_models_on_request() -> None:
 
 def test_physics_changes_flow_through_the_works() -> None:
     base = run_balance("psm")
-    hotter = run_balance("psm", ["units.bf1.model.params.blast_temperature=1150 degC",
-                                 "units.bf2.model.params.blast_temperature=1150 degC"])
+    hotter = run_balance(
+        "psm",
+        ["units.bf1.model.params.blast_temperature=1150 degC", "units.bf2.model.params.blast_temperature=1150 degC"],
+    )
     # +100 degC blast: -10 to -20 kg coke/tHM (process_coefficients 5.1); the whole works buys less coal
     delta = hotter.kpis["coke_rate_kg_per_thm"] - base.kpis["coke_rate_kg_per_thm"]
     assert -20 < delta < -10
@@ -147,7 +154,9 @@ def test_eaf_and_dri_routes_against_published_figures() -> None:
     dri = run_balance("psm-dri-eaf")
     p = dri.plant
     dri_t = dri.unit_output["dri_plant"]
-    ng_gj = -dri.solution.flows[0, p.unit("dri_plant"), p.carrier("natural_gas")] * p.lhv_gj_per_t[p.carrier("natural_gas")]
+    ng_gj = (
+        -dri.solution.flows[0, p.unit("dri_plant"), p.carrier("natural_gas")] * p.lhv_gj_per_t[p.carrier("natural_gas")]
+    )
     assert ng_gj / dri_t == pytest.approx(9.7, rel=1e-6)  # Holling17: 9.7 GJ/tDRI (the model's default)
     eaf_kwh = -1000 * dri.solution.flows[0, p.unit("eaf"), p.carrier("electricity")] / dri.unit_output["eaf"]
     assert 500 < eaf_kwh < 600  # 81 % DRI: 524 (Jacobasch21), 575 (Otto17)

@@ -75,7 +75,9 @@ class ProcessModel(Protocol):
     main_product: str
     PARAMETERS: tuple[ParameterSpec, ...]
 
-    def recipe(self, params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps]) -> PhysicsResult: ...
+    def recipe(
+        self, params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
+    ) -> PhysicsResult: ...
 
 
 def check_parameters(

@@ -348,8 +348,12 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
             props = props if props is not None else carrier_props(scenario, tables)
             result = run_model(unit.model, props, file=file, where=f"{base}.model")
             if MODELS[unit.model.kind].main_product != unit.product:
-                raise InputError(f"the {unit.model.kind} model makes {MODELS[unit.model.kind].main_product}, "
-                                 f"not the unit's product {unit.product}", file=file, location=f"{where}.model.kind")
+                raise InputError(
+                    f"the {unit.model.kind} model makes {MODELS[unit.model.kind].main_product}, "
+                    f"not the unit's product {unit.product}",
+                    file=file,
+                    location=f"{where}.model.kind",
+                )
             apply_model(result, u, int(product[u]), cindex, recipe, out_c, out_lhv, file=file, where=f"{base}.model")
             unit_models[u] = result
 

@@ -45,17 +45,23 @@ def model_parameters(model_spec: ModelSpec, model: Any, *, file: str | None, whe
     params: dict[str, float] = {}
     for name, value in model_spec.params.items():
         if name not in specs:
-            raise InputError(f"unknown parameter '{name}' of the {model_spec.kind} model", file=file,
-                             location=f"{where}.params.{name}", allowed=", ".join(specs))
+            raise InputError(
+                f"unknown parameter '{name}' of the {model_spec.kind} model",
+                file=file,
+                location=f"{where}.params.{name}",
+                allowed=", ".join(specs),
+            )
         params[name] = parameter_value(specs[name], value, file=file, where=f"{where}.params.{name}")
     return params
 
 
-def run_model(model_spec: ModelSpec, carriers: dict[str, CarrierProps], *, file: str | None,
-              where: str) -> PhysicsResult:
+def run_model(
+    model_spec: ModelSpec, carriers: dict[str, CarrierProps], *, file: str | None, where: str
+) -> PhysicsResult:
     if model_spec.kind not in MODELS:
-        raise InputError(f"unknown model kind '{model_spec.kind}'", file=file, location=f"{where}.kind",
-                         allowed=", ".join(MODELS))
+        raise InputError(
+            f"unknown model kind '{model_spec.kind}'", file=file, location=f"{where}.kind", allowed=", ".join(MODELS)
+        )
     model = MODELS[model_spec.kind]
     params = model_parameters(model_spec, model, file=file, where=where)
     try:
@@ -64,14 +70,28 @@ def run_model(model_spec: ModelSpec, carriers: dict[str, CarrierProps], *, file:
         raise InputError(exc.message, file=exc.file or file, location=exc.location, allowed=exc.allowed) from None
 
 
-def apply_model(result: PhysicsResult, u: int, product: int, cindex: dict[str, int], recipe: np.ndarray,
-                out_c: np.ndarray, out_lhv: np.ndarray, *, file: str | None, where: str) -> None:
+def apply_model(
+    result: PhysicsResult,
+    u: int,
+    product: int,
+    cindex: dict[str, int],
+    recipe: np.ndarray,
+    out_c: np.ndarray,
+    out_lhv: np.ndarray,
+    *,
+    file: str | None,
+    where: str,
+) -> None:
     """Write a model's recipe and gas properties into row ``u`` of the plant arrays."""
     recipe[u, :] = 0.0
     for cid, coefficient in result.recipe.items():
         if cid not in cindex:
-            raise InputError(f"the model uses carrier '{cid}' that the carriers file lacks", file=file,
-                             location=where, allowed="add the carrier to carriers.yaml")
+            raise InputError(
+                f"the model uses carrier '{cid}' that the carriers file lacks",
+                file=file,
+                location=where,
+                allowed="add the carrier to carriers.yaml",
+            )
         recipe[u, cindex[cid]] += float(np.asarray(coefficient))
     if abs(recipe[u, product] - 1.0) > 1e-9:
         raise InputError("the model's recipe is not per tonne of the unit's product", file=file, location=where)

@@ -174,8 +174,9 @@ def solve_throughputs(
     d0 = np.broadcast_to(d0, (S, plant.n_carriers)).astype(float)
     if not np.any(d0 > 0):
         if plant.target_tag is not None:
-            raise InputError("a target needs a demand mix to scale", location="demand",
-                             allowed="at least one positive demand")
+            raise InputError(
+                "a target needs a demand mix to scale", location="demand", allowed="at least one positive demand"
+            )
         zero = np.zeros((S, plant.n_units))  # an idle works: nothing made, nothing bought
         return zero, d0, np.ones(S), _initial_shares(plant, S), {c: np.zeros(S) for c in plant.supplies}
     shares = _initial_shares(plant, S)

@@ -10,23 +10,42 @@ from plotly.subplots import make_subplots
 
 from steelworks.errors import InputError
 
-_KEYS = ("capex_usd", "npv_usd", "irr", "payback_years", "lcos_usd_per_t", "cash_cost_usd_per_t",
-         "fx_saved_usd_per_year", "jobs_direct", "jobs_indirect", "co2_t_per_t_crude_steel", "co2_t_per_year",
-         "discount_rate", "horizon_years")
+_KEYS = (
+    "capex_usd",
+    "npv_usd",
+    "irr",
+    "payback_years",
+    "lcos_usd_per_t",
+    "cash_cost_usd_per_t",
+    "fx_saved_usd_per_year",
+    "jobs_direct",
+    "jobs_indirect",
+    "co2_t_per_t_crude_steel",
+    "co2_t_per_year",
+    "discount_rate",
+    "horizon_years",
+)
 
 
 def comparison_rows(evaluations: list[dict[str, Any]], baseline: str | None = None) -> list[dict[str, Any]]:
     rows = []
     for ev in evaluations:
-        row = {"scenario": ev["scenario"], "option": ev["option"], "option_name": ev["option_name"],
-               "crude_steel_t": ev["plant_kpis"]["crude_steel_t"]}
+        row = {
+            "scenario": ev["scenario"],
+            "option": ev["option"],
+            "option_name": ev["option_name"],
+            "crude_steel_t": ev["plant_kpis"]["crude_steel_t"],
+        }
         row.update({k: ev["kpis"].get(k) for k in _KEYS})
         rows.append(row)
     if baseline is not None:
         base = next((r for r in rows if r["scenario"] == baseline), None)
         if base is None:
-            raise InputError(f"baseline '{baseline}' is not among the compared scenarios", location="--baseline",
-                             allowed=", ".join(r["scenario"] for r in rows))
+            raise InputError(
+                f"baseline '{baseline}' is not among the compared scenarios",
+                location="--baseline",
+                allowed=", ".join(r["scenario"] for r in rows),
+            )
         for r in rows:
             r["npv_vs_baseline_usd"] = r["npv_usd"] - base["npv_usd"]
             r["fx_vs_baseline_usd_per_year"] = r["fx_saved_usd_per_year"] - base["fx_saved_usd_per_year"]
@@ -35,13 +54,31 @@ def comparison_rows(evaluations: list[dict[str, Any]], baseline: str | None = No
 
 def comparison_figure(rows: list[dict[str, Any]]) -> go.Figure:
     names = [r["scenario"] for r in rows]
-    fig = make_subplots(rows=2, cols=3, subplot_titles=(
-        "Capital cost (USD m)", "NPV (USD m)", "Cost of steel (USD/t)",
-        "Foreign exchange saved (USD m/yr)", "Direct jobs", "CO2 (t/t crude steel)"))
+    fig = make_subplots(
+        rows=2,
+        cols=3,
+        subplot_titles=(
+            "Capital cost (USD m)",
+            "NPV (USD m)",
+            "Cost of steel (USD/t)",
+            "Foreign exchange saved (USD m/yr)",
+            "Direct jobs",
+            "CO2 (t/t crude steel)",
+        ),
+    )
 
     def bar(values: list[float | None], row: int, col: int, name: str = "", color: str = "#1f77b4") -> None:
-        fig.add_trace(go.Bar(x=names, y=[v if v is not None else 0 for v in values], name=name or None,
-                             marker_color=color, showlegend=bool(name)), row=row, col=col)
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=[v if v is not None else 0 for v in values],
+                name=name or None,
+                marker_color=color,
+                showlegend=bool(name),
+            ),
+            row=row,
+            col=col,
+        )
 
     bar([r["capex_usd"] / 1e6 for r in rows], 1, 1)
     bar([r["npv_usd"] / 1e6 for r in rows], 1, 2)

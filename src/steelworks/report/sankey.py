@@ -15,8 +15,18 @@ from steelworks.report.balance import ATMOSPHERE, MARKET
 PURCHASES = "purchases"
 SALES = "sales"
 # one colour per carrier (links), so that a flow can be followed across the works
-_PALETTE = ("31,119,180", "255,127,14", "44,160,44", "214,39,40", "148,103,189", "140,86,75", "227,119,194",
-            "127,127,127", "188,189,34", "23,190,207")
+_PALETTE = (
+    "31,119,180",
+    "255,127,14",
+    "44,160,44",
+    "214,39,40",
+    "148,103,189",
+    "140,86,75",
+    "227,119,194",
+    "127,127,127",
+    "188,189,34",
+    "23,190,207",
+)
 
 
 def _colour(carrier: str, order: list[str]) -> str:

@@ -27,19 +27,27 @@ def _table(ws: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[Any]],
                 cell.number_format = number_format if abs(cell.value) >= 10 else "0.000"
     ws.freeze_panes = ws.cell(row=2, column=2)
     for i, header in enumerate(headers, start=1):
-        width = max([len(str(header))] + [len(f"{c.value:,.0f}" if isinstance(c.value, float) else str(c.value or ""))
-                                          for c in ws[get_column_letter(i)][1:200]])
+        width = max(
+            [len(str(header))]
+            + [
+                len(f"{c.value:,.0f}" if isinstance(c.value, float) else str(c.value or ""))
+                for c in ws[get_column_letter(i)][1:200]
+            ]
+        )
         ws.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
 
 
-def write_workbook(evaluation: dict[str, Any], balance: dict[str, Any], parameters: list[dict[str, Any]],
-                   path: Path) -> None:
+def write_workbook(
+    evaluation: dict[str, Any], balance: dict[str, Any], parameters: list[dict[str, Any]], path: Path
+) -> None:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "KPIs"
-    rows = [(k, v if not isinstance(v, int | float) or isinstance(v, bool) else float(v))
-            for k, v in evaluation["kpis"].items()]
+    rows = [
+        (k, v if not isinstance(v, int | float) or isinstance(v, bool) else float(v))
+        for k, v in evaluation["kpis"].items()
+    ]
     rows += [("plant: " + k, float(v)) for k, v in balance["kpis"].items()]
     _table(ws, ["figure", "value"], rows, "#,##0")
 
@@ -50,13 +58,30 @@ def write_workbook(evaluation: dict[str, Any], balance: dict[str, Any], paramete
     _table(cf, headers, [[k] + [r[k] for r in lines] for k in keys])
 
     fl = wb.create_sheet("Boundary flows")
-    _table(fl, ["carrier", "name", "unit", "bought per year", "sold per year"],
-           [(r["carrier"], r["name"], r["unit"], r["purchased"], r["sold"]) for r in balance["boundary"]])
+    _table(
+        fl,
+        ["carrier", "name", "unit", "bought per year", "sold per year"],
+        [(r["carrier"], r["name"], r["unit"], r["purchased"], r["sold"]) for r in balance["boundary"]],
+    )
 
     un = wb.create_sheet("Units")
-    _table(un, ["unit", "kind", "condition", "output", "unit of output", "capacity", "utilisation", "CO2 direct t"],
-           [(u["id"], u["kind"], u["condition"], u["output_t"], u["output_unit"], u["capacity_t"], u["utilisation"],
-             u["co2_direct_t"]) for u in balance["units"]])
+    _table(
+        un,
+        ["unit", "kind", "condition", "output", "unit of output", "capacity", "utilisation", "CO2 direct t"],
+        [
+            (
+                u["id"],
+                u["kind"],
+                u["condition"],
+                u["output_t"],
+                u["output_unit"],
+                u["capacity_t"],
+                u["utilisation"],
+                u["co2_direct_t"],
+            )
+            for u in balance["units"]
+        ],
+    )
 
     cx = wb.create_sheet("Capex")
     capex_units = evaluation["capex"].get("units", [])
@@ -65,7 +90,18 @@ def write_workbook(evaluation: dict[str, Any], balance: dict[str, Any], paramete
         _table(cx, keys, [[u.get(k) for k in keys] for u in capex_units])
 
     inp = wb.create_sheet("Inputs")
-    _table(inp, ["path", "value", "unit", "source", "file / line"],
-           [(p["path"], p["value"] if isinstance(p["value"], int | float | str) else str(p["value"]), p["unit"],
-             p["source"], f"{p['file']} {p['where']}") for p in parameters])
+    _table(
+        inp,
+        ["path", "value", "unit", "source", "file / line"],
+        [
+            (
+                p["path"],
+                p["value"] if isinstance(p["value"], int | float | str) else str(p["value"]),
+                p["unit"],
+                p["source"],
+                f"{p['file']} {p['where']}",
+            )
+            for p in parameters
+        ],
+    )
     wb.save(path)

@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pint
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -44,6 +43,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from steelworks.errors import InputError
+from steelworks.schema.yamlio import load_yaml
 from steelworks.units import UREG, parse_quantity
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -742,19 +742,9 @@ class EconomicsChoice(_Strict):
 # Loading
 # --------------------------------------------------------------------------------------------
 def _read(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=str(path)) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise InputError(
-            f"YAML syntax error: {exc.problem}",
-            file=str(path),
-            location=f"line {mark.line + 1}" if mark is not None else None,
-        ) from None
+    """Parse a YAML file (safe loader, cached by path and modification time; a fresh copy per call)."""
+    data, _lines = load_yaml(path)
+    return data
 
 
 def _resolve(name: str | Path, folder: Path) -> Path:
