@@ -248,6 +248,28 @@ def _print_evaluation(data: dict[str, Any]) -> None:
         cells += [_usd_m(row.get(key, 0.0)) for _, key in cols[2:]]
         flows.add_row(*cells)
     console.print(flows)
+    imports = data["country"].get("products_vs_imports", [])
+    if imports:
+        prod = Table(title="Products: the works' cash cost against the landed import price (USD/t, cost-year)")
+        for col in (
+            "product",
+            "sold kt/yr",
+            "ex-works price",
+            "import CFR",
+            "landed (CFR + duties + port)",
+            "works' cash cost",
+        ):
+            prod.add_column(col, justify="right" if col != "product" else "left")
+        for row in imports:
+            prod.add_row(
+                row["product"],
+                f"{row['sold_t_per_year_full_output'] / 1e3:,.0f}",
+                f"{row['price_usd_per_t']:,.0f}",
+                "-" if row["landed_cfr_usd_per_t"] is None else f"{row['landed_cfr_usd_per_t']:,.0f}",
+                "-" if row["landed_total_usd_per_t"] is None else f"{row['landed_total_usd_per_t']:,.0f}",
+                "-" if row["cash_cost_usd_per_t"] is None else f"{row['cash_cost_usd_per_t']:,.0f}",
+            )
+        console.print(prod)
     kp = Table(title="Business case")
     kp.add_column("figure")
     kp.add_column("value", justify="right")

@@ -134,3 +134,13 @@ def test_evaluate_bad_input(tmp_path: Path) -> None:
     assert bad_price.exit_code == 2 and "Traceback" not in bad_price.output
     bad_baseline = runner.invoke(app, ["compare", "psm-eaf", "psm-bf-revival", "--baseline", "psm-x"])
     assert bad_baseline.exit_code == 2 and "baseline" in bad_baseline.output
+
+
+def test_products_against_landed_import_prices(bf_revival: dict) -> None:
+    rows = {r["product"]: r for r in bf_revival["country"]["products_vs_imports"]}
+    assert set(rows) == {"hot_rolled_coil", "cold_rolled_coil", "galvanized_coil", "billet"}
+    # HRC import parity: 470 USD/t CFR (ex-China offers, Oct 2025) x (1 + 15 % duties) + 15 USD/t port and inland
+    assert rows["hot_rolled_coil"]["landed_total_usd_per_t"] == pytest.approx(470 * 1.15 + 15, rel=1e-9)
+    assert rows["hot_rolled_coil"]["cash_cost_usd_per_t"] == pytest.approx(bf_revival["kpis"]["cash_cost_usd_per_t"])
+    table = runner.invoke(app, ["evaluate", "psm-bf-revival"])
+    assert "landed import price" in table.output and "hot_rolled_coil" in table.output

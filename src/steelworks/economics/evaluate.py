@@ -147,9 +147,7 @@ def load_inputs(
     """Load the files of an evaluation (bundled ids or paths; already-loaded objects pass through)."""
     opt = option if isinstance(option, OptionEconomics) else load_option(option, option_overrides)
     deck = prices if isinstance(prices, PriceDeck) else load_price_deck(prices, price_overrides)
-    fin_settings = (
-        finance if isinstance(finance, FinanceSettings) else load_finance(finance, finance_overrides)
-    )
+    fin_settings = finance if isinstance(finance, FinanceSettings) else load_finance(finance, finance_overrides)
     return Inputs(opt, deck, fin_settings, load_capex_benchmarks(), load_labour(), load_country())
 
 
@@ -485,9 +483,7 @@ def evaluate_inputs(plant: PlantYear, inputs: Inputs, *, breakeven: bool = True)
         "inflation": model.inflation,
         "horizon_years": model.n_years,
         "first_year": int(model.years[0]),
-        "commissioning_year": int(model.years[0]) + min(model.commissioning)
-        if option.kind == "project"
-        else None,
+        "commissioning_year": int(model.years[0]) + min(model.commissioning) if option.kind == "project" else None,
         "products_t_per_year_full_output": model.products_t,
         "per_tonne_basis": "t of products sold, cost-year USD",
         "money_basis": f"USD of {model.cost_year}; NPV as of {int(model.years[0])}; yearly lines nominal USD",
@@ -534,9 +530,7 @@ def evaluate_inputs(plant: PlantYear, inputs: Inputs, *, breakeven: bool = True)
     revenue_by_product = (
         {
             cid: float(v) * steady_prod
-            for cid, v in zip(
-                np.array(model.carriers)[model.is_product], first["revenue_by_product_full"], strict=True
-            )
+            for cid, v in zip(np.array(model.carriers)[model.is_product], first["revenue_by_product_full"], strict=True)
         }
         if model.products_t > 0
         else {}
@@ -561,7 +555,23 @@ def evaluate_inputs(plant: PlantYear, inputs: Inputs, *, breakeven: bool = True)
             else {}
         ),
     }
+    # each product's ex-works price and landed import price (CFR + duties + port), against the works' cash cost
+    products_vs_imports = []
+    if table is not None and model.products_t > 0:
+        for i, cid in enumerate(model.carriers):
+            if model.is_product[i]:
+                products_vs_imports.append(
+                    {
+                        "product": cid,
+                        "sold_t_per_year_full_output": float(model.q_sell[i]),
+                        "price_usd_per_t": float(model.price_sell[i]),
+                        "landed_cfr_usd_per_t": float(table.landed_cfr[i]) or None,
+                        "landed_total_usd_per_t": float(table.landed_total[i]) or None,
+                        "cash_cost_usd_per_t": kpis.get("cash_cost_usd_per_t"),
+                    }
+                )
     country = {
+        "products_vs_imports": products_vs_imports,
         "fx": fx,
         "jobs": job,
         "cbam_usd_per_t_product": list(map(float, model.carbon_usd_per_t)),
@@ -614,9 +624,7 @@ def compare(results: Sequence[EconomicsResult], baseline: str | None = None) -> 
         row.update({k: r.kpis.get(k) for k in keys})
         if base is not None:
             row["npv_vs_baseline_usd"] = r.kpis["npv_usd"] - base.kpis["npv_usd"]
-            row["fx_vs_baseline_usd_per_year"] = (
-                r.kpis["fx_saved_usd_per_year"] - base.kpis["fx_saved_usd_per_year"]
-            )
+            row["fx_vs_baseline_usd_per_year"] = r.kpis["fx_saved_usd_per_year"] - base.kpis["fx_saved_usd_per_year"]
         rows.append(row)
     return rows
 
