@@ -63,4 +63,23 @@ def parameter_rows(scenario: ResolvedScenario) -> list[dict[str, Any]]:
             )
 
     walk(scenario.tree, [], None, [])
+    rows.extend(_model_defaults(scenario, {r["path"] for r in rows}))
     return rows
+
+
+def _model_defaults(scenario: ResolvedScenario, given: set[str]) -> list[dict[str, Any]]:
+    """Parameters of the units' physics models left at their defaults, with the model table's sources."""
+    from steelworks.physics import MODELS
+
+    out: list[dict[str, Any]] = []
+    for uid, unit in scenario.plant.units.items():
+        if unit.model is None or unit.model.kind not in MODELS:
+            continue
+        for spec in MODELS[unit.model.kind].PARAMETERS:
+            path = f"units.{uid}.model.params.{spec.name}"
+            if path in given:
+                continue
+            out.append({"path": path, "value": spec.default, "unit": spec.unit, "source": spec.source,
+                        "file": f"steelworks.physics ({unit.model.kind} model default)", "where": spec.description,
+                        "overridden": False})
+    return out
