@@ -18,9 +18,8 @@ unit's declared loss (stack gas of burned fuel, moisture, unrecovered off-gas).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -68,16 +67,23 @@ class PhysicsResult:
     diagnostics: dict[str, Array] = field(default_factory=dict)
 
 
-class ProcessModel(Protocol):
-    """The interface the plant uses; one module in ``steelworks.physics`` per process kind."""
+@dataclass(frozen=True)
+class Model:
+    """A process model: its name, main product, parameter table and vectorised solve function."""
 
     name: str
     main_product: str
     PARAMETERS: tuple[ParameterSpec, ...]
+    solve: Callable[..., PhysicsResult]
 
     def recipe(
         self, params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
-    ) -> PhysicsResult: ...
+    ) -> PhysicsResult:
+        return self.solve(params, carriers, where=where)
+
+
+#: the interface the plant uses (kept as a name for readers of older code)
+ProcessModel = Model
 
 
 def check_parameters(

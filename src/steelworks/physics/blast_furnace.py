@@ -71,14 +71,13 @@ dust is Fe2O3 + C + gangue at ``carriers["dust_sludge"]`` fractions.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from steelworks.errors import InputError
 from steelworks.physics import thermo
-from steelworks.physics.base import Array, CarrierProps, ParameterSpec, PhysicsResult, check_parameters
+from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
 
 M = thermo.MOLAR_MASS
 VM = thermo.MOLAR_VOLUME_NM3_PER_KMOL
@@ -550,24 +549,6 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "estimate: He17 total 110 kWh/tHM minus blowers",
     ),
 )
-
-
-@dataclass
-class BlastFurnace:
-    """The blast-furnace model (see the module docstring for the equations)."""
-
-    name: str = "blast_furnace"
-    main_product: str = "hot_metal"
-    PARAMETERS: tuple[ParameterSpec, ...] = PARAMETERS
-
-    def recipe(
-        self,
-        params: Mapping[str, float | Array],
-        carriers: Mapping[str, CarrierProps],
-        *,
-        where: str = "model",
-    ) -> PhysicsResult:
-        return solve(params, carriers, where=where)
 
 
 def _ash_fraction(props: CarrierProps, default: float) -> Array:
@@ -1169,4 +1150,4 @@ def _raft(
     return _secant(lambda T: h_out(T) - h_in, np.full(np.shape(V), 2000.0), 150.0)
 
 
-MODEL = BlastFurnace()
+MODEL = Model("blast_furnace", "hot_metal", PARAMETERS, solve)

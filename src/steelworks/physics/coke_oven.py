@@ -27,12 +27,11 @@ q_ref           underfiring at reference moisture   param ``underfiring``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
 from steelworks.physics import thermo
-from steelworks.physics.base import Array, CarrierProps, ParameterSpec, PhysicsResult, check_parameters
+from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
 from steelworks.physics.blast_furnace import fail, first_bad, gas_atoms_per_nm3, gas_props, get_carrier, num, shaped
 
 #: GJ per t of extra coal moisture (estimate: evaporation 2.26 GJ/t + superheating the vapour to
@@ -125,22 +124,6 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
 )
 
 
-@dataclass
-class CokeOven:
-    name: str = "coke_oven"
-    main_product: str = "coke"
-    PARAMETERS: tuple[ParameterSpec, ...] = PARAMETERS
-
-    def recipe(
-        self,
-        params: Mapping[str, float | Array],
-        carriers: Mapping[str, CarrierProps],
-        *,
-        where: str = "model",
-    ) -> PhysicsResult:
-        return solve(params, carriers, where=where)
-
-
 def solve(
     params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
 ) -> PhysicsResult:
@@ -228,4 +211,4 @@ def solve(
     return PhysicsResult(recipe=recipe, gas_properties={"coke_oven_gas": gas}, diagnostics=diag)  # type: ignore[dict-item]
 
 
-MODEL = CokeOven()
+MODEL = Model("coke_oven", "coke", PARAMETERS, solve)

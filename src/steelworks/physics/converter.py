@@ -42,12 +42,11 @@ Q_loss                 heat losses, GJ/tLS                  ``heat_losses``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
 from steelworks.physics import thermo
-from steelworks.physics.base import Array, CarrierProps, ParameterSpec, PhysicsResult, check_parameters
+from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
 from steelworks.physics.blast_furnace import fail, first_bad, get_carrier, num, shaped
 
 M = thermo.MOLAR_MASS
@@ -78,7 +77,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         0.0,
         1.0,
         "1: charge the largest scrap the heat balance allows; 0: use scrap_share",
-        "-",
+        "switch, not a data value: the default lets the heat balance set the scrap (Britannica: about 25 % scrap)",
     ),
     ParameterSpec(
         "scrap_share",
@@ -191,24 +190,6 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "He17: 127.8 MJ/t steel (label inferred, process_coefficients 1.5)",
     ),
 )
-
-
-@dataclass
-class Converter:
-    """The BOF model (see module docstring)."""
-
-    name: str = "converter"
-    main_product: str = "liquid_steel"
-    PARAMETERS: tuple[ParameterSpec, ...] = PARAMETERS
-
-    def recipe(
-        self,
-        params: Mapping[str, float | Array],
-        carriers: Mapping[str, CarrierProps],
-        *,
-        where: str = "model",
-    ) -> PhysicsResult:
-        return solve(params, carriers, where=where)
 
 
 def _flux_props(props: CarrierProps) -> dict[str, Array]:
@@ -504,4 +485,4 @@ def solve(
     return PhysicsResult(recipe=recipe, gas_properties={"converter_gas": gas}, diagnostics=diag)  # type: ignore[dict-item]
 
 
-MODEL = Converter()
+MODEL = Model("converter", "liquid_steel", PARAMETERS, solve)

@@ -27,12 +27,11 @@ E_heat         gas-heater energy of a H2 plant         param ``h2_heater_energy`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
 from steelworks.physics import thermo
-from steelworks.physics.base import Array, CarrierProps, ParameterSpec, PhysicsResult, check_parameters
+from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
 from steelworks.physics.blast_furnace import (
     fail,
     ferrous_chemistry,
@@ -55,7 +54,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         0.0,
         1.0,
         "share of the reduction done with hydrogen (0 natural gas, 1 hydrogen shaft)",
-        "-",
+        "choice of route, not a data value: 0 = natural-gas shaft (MIDREX/HYL), 1 = hydrogen shaft (Vogl18)",
     ),
     ParameterSpec(
         "natural_gas_energy",
@@ -108,22 +107,6 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "Jacobasch21: 85.5 kg/tDRI",
     ),
 )
-
-
-@dataclass
-class DirectReduction:
-    name: str = "dri"
-    main_product: str = "dri"
-    PARAMETERS: tuple[ParameterSpec, ...] = PARAMETERS
-
-    def recipe(
-        self,
-        params: Mapping[str, float | Array],
-        carriers: Mapping[str, CarrierProps],
-        *,
-        where: str = "model",
-    ) -> PhysicsResult:
-        return solve(params, carriers, where=where)
 
 
 def solve(
@@ -193,4 +176,4 @@ def solve(
     return PhysicsResult(recipe=recipe, diagnostics=diag)
 
 
-MODEL = DirectReduction()
+MODEL = Model("dri", "dri", PARAMETERS, solve)

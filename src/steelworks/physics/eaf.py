@@ -30,12 +30,11 @@ Q_loss         heat losses (panels, off-gas, idle)     ``heat_losses``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
 from steelworks.physics import thermo
-from steelworks.physics.base import Array, CarrierProps, ParameterSpec, PhysicsResult, check_parameters
+from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
 from steelworks.physics.blast_furnace import (
     fail,
     first_bad,
@@ -56,8 +55,26 @@ DRI_CP = 0.0007
 DUST_CP = 0.0008
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
-    ParameterSpec("scrap_share", "dimensionless", "-", 1.0, 0.0, 1.0, "scrap share of the metallic charge (mass)", "-"),
-    ParameterSpec("dri_share", "dimensionless", "-", 0.0, 0.0, 1.0, "DRI share of the metallic charge (mass)", "-"),
+    ParameterSpec(
+        "scrap_share",
+        "dimensionless",
+        "-",
+        1.0,
+        0.0,
+        1.0,
+        "scrap share of the metallic charge (mass)",
+        "choice of charge, not a data value: 1.0 = all-scrap EAF (ECORYS08: 1.09 t scrap/t)",
+    ),
+    ParameterSpec(
+        "dri_share",
+        "dimensionless",
+        "-",
+        0.0,
+        0.0,
+        1.0,
+        "DRI share of the metallic charge (mass)",
+        "choice of charge, not a data value: DRI-EAF shops run 0.6-0.9 (Jacobasch21: 0.87 t DRI + 0.20 t scrap)",
+    ),
     ParameterSpec(
         "hot_metal_share",
         "dimensionless",
@@ -213,22 +230,6 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "dust_rate", "mass_per_mass", "t/t", 0.015, 0.0, 0.03, "EAF dust per t steel", "estimate: 15-20 kg/t"
     ),
 )
-
-
-@dataclass
-class ElectricArcFurnace:
-    name: str = "eaf"
-    main_product: str = "liquid_steel"
-    PARAMETERS: tuple[ParameterSpec, ...] = PARAMETERS
-
-    def recipe(
-        self,
-        params: Mapping[str, float | Array],
-        carriers: Mapping[str, CarrierProps],
-        *,
-        where: str = "model",
-    ) -> PhysicsResult:
-        return solve(params, carriers, where=where)
 
 
 def solve(
@@ -434,4 +435,4 @@ def solve(
     return PhysicsResult(recipe=recipe, diagnostics=diag)
 
 
-MODEL = ElectricArcFurnace()
+MODEL = Model("eaf", "liquid_steel", PARAMETERS, solve)

@@ -28,12 +28,11 @@ d, s            recycled dust, mill scale per t      params ``dust_recycle``, ``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
 from steelworks.physics import thermo
-from steelworks.physics.base import Array, CarrierProps, ParameterSpec, PhysicsResult, check_parameters
+from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
 from steelworks.physics.blast_furnace import ASH_SPLIT, fail, ferrous_chemistry, first_bad, get_carrier, num, shaped
 
 M = thermo.MOLAR_MASS
@@ -155,22 +154,6 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "process_coefficients 1.2: 25-35 % recirculated [EST]",
     ),
 )
-
-
-@dataclass
-class SinterPlant:
-    name: str = "sinter"
-    main_product: str = "sinter"
-    PARAMETERS: tuple[ParameterSpec, ...] = PARAMETERS
-
-    def recipe(
-        self,
-        params: Mapping[str, float | Array],
-        carriers: Mapping[str, CarrierProps],
-        *,
-        where: str = "model",
-    ) -> PhysicsResult:
-        return solve(params, carriers, where=where)
 
 
 def _flux(props: CarrierProps, carbonate: str) -> dict[str, Array]:
@@ -298,4 +281,4 @@ def solve(
     return PhysicsResult(recipe=recipe, diagnostics=diag)
 
 
-MODEL = SinterPlant()
+MODEL = Model("sinter", "sinter", PARAMETERS, solve)
