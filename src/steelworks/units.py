@@ -95,60 +95,7 @@ def parse_quantity(value: object, kind: str, *, where: str | None = None, file: 
     A bare number is accepted only for ``kind == "dimensionless"``; everything else must say its
     unit. Raises :class:`InputError` naming ``where`` on a missing or wrong unit.
     """
-    target = INTERNAL_UNITS[kind]
-    if isinstance(value, bool) or value is None:
-        raise InputError(f"expected a quantity in {target}, got {value!r}", file=file, location=where)
-    if isinstance(value, int | float):
-        if kind == "dimensionless":
-            return float(value)
-        raise InputError(
-            f"the number {value} has no unit of measure",
-            file=file,
-            location=where,
-            allowed=f"a quantity convertible to {target}, e.g. '{value} {target}'",
-        )
-    if not isinstance(value, str):
-        raise InputError(f"expected a quantity string, got {type(value).__name__}", file=file, location=where)
-    try:
-        quantity = _parse(value.strip())
-    except (
-        pint.errors.UndefinedUnitError,
-        pint.errors.DefinitionSyntaxError,
-        ValueError,
-        AttributeError,
-        TypeError,
-    ) as exc:
-        raise InputError(
-            f"cannot read {value!r} as a quantity ({exc})",
-            file=file,
-            location=where,
-            allowed=f"a number and a unit convertible to {target}",
-        ) from None
-    if not isinstance(quantity, UREG.Quantity):  # a bare number string such as "0.5"
-        if kind == "dimensionless":
-            return float(quantity)
-        raise InputError(
-            f"{value!r} has no unit of measure",
-            file=file,
-            location=where,
-            allowed=f"a quantity convertible to {target}",
-        )
-    if kind != "dimensionless" and quantity.dimensionless and target != "t/t":
-        raise InputError(
-            f"{value!r} has no unit of measure",
-            file=file,
-            location=where,
-            allowed=f"a quantity convertible to {target}",
-        )
-    try:
-        return float(quantity.to(target).magnitude)
-    except pint.errors.DimensionalityError:
-        raise InputError(
-            f"{value!r} has the wrong unit",
-            file=file,
-            location=where,
-            allowed=f"a quantity convertible to {target}",
-        ) from None
+    return convert(value, INTERNAL_UNITS[kind], where=where, file=file, require_unit=kind != "dimensionless")
 
 
 def convert(
