@@ -307,7 +307,7 @@ def compare(
 
     try:
         results = [run_evaluation(name, set_ or []) for name in scenarios]
-        rows = comparison_rows([r.to_dict() for r in results], baseline)
+        rows = comparison_rows(results, baseline)
     except InputError as exc:
         _fail(exc)
         return

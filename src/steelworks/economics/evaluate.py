@@ -596,14 +596,20 @@ def evaluate_inputs(plant: PlantYear, inputs: Inputs, *, breakeven: bool = True)
     )
 
 
-def compare(results: Sequence[EconomicsResult], baseline: str | None = None) -> list[dict[str, Any]]:
-    """One row of headline KPIs per result; with ``baseline``, NPV and FX relative to that option."""
-    base = next((r for r in results if r.option_id == baseline), None) if baseline else None
+def compare(
+    results: Sequence[EconomicsResult], baseline: str | None = None, labels: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """One row of headline KPIs per result; with ``baseline``, NPV and FX relative to that one.
+
+    ``labels`` name the results (scenario names; option ids by default); ``baseline`` is one of them.
+    """
+    names = list(labels) if labels is not None else [r.option_id for r in results]
+    base = next((r for n, r in zip(names, results, strict=True) if n == baseline), None) if baseline else None
     if baseline and base is None:
         raise InputError(
             f"baseline {baseline!r} is not among the evaluated options",
             location="baseline",
-            allowed=", ".join(r.option_id for r in results),
+            allowed=", ".join(names),
         )
     keys = (
         "capex_usd",
@@ -616,11 +622,14 @@ def compare(results: Sequence[EconomicsResult], baseline: str | None = None) -> 
         "jobs_direct",
         "jobs_indirect",
         "co2_t_per_t_crude_steel",
+        "co2_t_per_year",
         "min_dscr",
+        "discount_rate",
+        "horizon_years",
     )
     rows = []
-    for r in results:
-        row: dict[str, Any] = {"option": r.option_id, "name": r.option_name}
+    for name, r in zip(names, results, strict=True):
+        row: dict[str, Any] = {"label": name, "option": r.option_id, "name": r.option_name}
         row.update({k: r.kpis.get(k) for k in keys})
         if base is not None:
             row["npv_vs_baseline_usd"] = r.kpis["npv_usd"] - base.kpis["npv_usd"]

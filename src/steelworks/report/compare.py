@@ -3,52 +3,33 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from steelworks.economics import compare
 from steelworks.errors import InputError
 
-_KEYS = (
-    "capex_usd",
-    "npv_usd",
-    "irr",
-    "payback_years",
-    "lcos_usd_per_t",
-    "cash_cost_usd_per_t",
-    "fx_saved_usd_per_year",
-    "jobs_direct",
-    "jobs_indirect",
-    "co2_t_per_t_crude_steel",
-    "co2_t_per_year",
-    "discount_rate",
-    "horizon_years",
-)
+if TYPE_CHECKING:  # the report reads the results; it does not call the API
+    from steelworks.api import Evaluation
 
 
-def comparison_rows(evaluations: list[dict[str, Any]], baseline: str | None = None) -> list[dict[str, Any]]:
-    rows = []
-    for ev in evaluations:
-        row = {
-            "scenario": ev["scenario"],
-            "option": ev["option"],
-            "option_name": ev["option_name"],
-            "crude_steel_t": ev["plant_kpis"]["crude_steel_t"],
-        }
-        row.update({k: ev["kpis"].get(k) for k in _KEYS})
-        rows.append(row)
-    if baseline is not None:
-        base = next((r for r in rows if r["scenario"] == baseline), None)
-        if base is None:
-            raise InputError(
-                f"baseline '{baseline}' is not among the compared scenarios",
-                location="--baseline",
-                allowed=", ".join(r["scenario"] for r in rows),
-            )
-        for r in rows:
-            r["npv_vs_baseline_usd"] = r["npv_usd"] - base["npv_usd"]
-            r["fx_vs_baseline_usd_per_year"] = r["fx_saved_usd_per_year"] - base["fx_saved_usd_per_year"]
+def comparison_rows(evaluations: list[Evaluation], baseline: str | None = None) -> list[dict[str, Any]]:
+    """The economics' comparison rows, labelled by scenario, with the plant's output and CO2 intensity."""
+    try:
+        rows = compare(
+            [ev.economics for ev in evaluations], baseline, labels=[ev.balance.scenario.name for ev in evaluations]
+        )
+    except InputError as exc:
+        raise InputError(
+            exc.message.replace("options", "scenarios"), location="--baseline", allowed=exc.allowed
+        ) from None
+    for row, ev in zip(rows, evaluations, strict=True):
+        row["scenario"] = row.pop("label")
+        row["option_name"] = row.pop("name")
+        row["crude_steel_t"] = ev.balance.kpis["crude_steel_t"]
+        row["co2_t_per_t_crude_steel"] = ev.balance.kpis["co2_t_per_t_crude_steel"]
     return rows
 
 
