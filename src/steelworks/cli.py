@@ -129,6 +129,9 @@ def _print_balance(report: dict[str, Any]) -> None:
             gas.add_row("", "  flared", _num(row["flared_gj"]))
     console.print(gas)
 
+    for cid, comp in report.get("derived_compositions", {}).items():
+        analysis = ", ".join(f"{k} {v:.3f}" for k, v in comp["analysis"].items())
+        console.print(f"[bold]{cid}[/] composition set by its model: Fe {comp['fe_frac']:.4f} ({analysis})")
     bal = Table(title="Balances of the works")
     for col in ("balance", "in", "out", "residual (relative)"):
         bal.add_column(col, justify="right" if col != "balance" else "left")

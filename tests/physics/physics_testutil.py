@@ -68,7 +68,18 @@ def element_flows(
 
 
 def assert_closure(result: PhysicsResult, carriers: Mapping[str, CarrierProps], *, rel: float = 1e-9) -> None:
-    """Fe in = Fe out; C in - C out >= 0; mass in - mass out >= 0 (and equal to a declared loss)."""
+    """Fe in = Fe out; C in - C out >= 0; mass in - mass out >= 0 (and equal to a declared loss).
+
+    A main product whose composition the model computes (``product_composition``) is balanced with it.
+    """
+    if result.product_composition:
+        product = next(cid for cid, v in result.recipe.items() if np.all(np.asarray(v) == 1.0))
+        carriers = dict(carriers)
+        carriers[product] = CarrierProps(
+            fe_frac=result.product_composition["fe_frac"],
+            c_frac=result.product_composition["c_frac"],
+            analysis=result.product_composition.get("analysis", {}),
+        )
     fe_in, fe_out = element_flows(result, carriers, "fe_frac")
     np.testing.assert_allclose(fe_out, fe_in, rtol=rel, atol=1e-12)
     c_in, c_out = element_flows(result, carriers, "c_frac")

@@ -161,3 +161,17 @@ def test_eaf_and_dri_routes_against_published_figures() -> None:
     eaf_kwh = -1000 * dri.solution.flows[0, p.unit("eaf"), p.carrier("electricity")] / dri.unit_output["eaf"]
     assert 500 < eaf_kwh < 600  # 81 % DRI: 524 (Jacobasch21), 575 (Otto17)
     assert 0.7 < dri.kpis["co2_t_per_t_crude_steel"] < 1.4  # NG DR-EAF 1.4 incl. indirect (IEEFA)
+
+
+def test_sinter_chemistry_from_the_blend_reaches_the_furnace() -> None:
+    local = run_balance("psm-local-ore")
+    comp = local.report["derived_compositions"]["sinter"]
+    # 15 % of a 45 % Fe ore in the sinter feed: the sinter falls from ~58 % to ~54 % Fe
+    assert 0.52 < comp["fe_frac"] < 0.56
+    fe_from_oxides = comp["analysis"]["Fe2O3"] * 0.6994 + comp["analysis"]["FeO"] * 0.7773
+    assert fe_from_oxides == pytest.approx(comp["fe_frac"], rel=1e-3)
+    assert sum(comp["analysis"].values()) == pytest.approx(1.0, abs=0.005)
+    # the plant balances with the derived composition (the furnace's Fe comes from the leaner sinter)
+    assert abs(local.report["balances"]["Fe"]["residual_rel"]) < 1e-9
+    sinter_fe = local.plant.fe_frac[local.plant.carrier("sinter")]
+    assert sinter_fe == pytest.approx(comp["fe_frac"], rel=1e-12)

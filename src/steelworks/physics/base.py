@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -65,6 +66,9 @@ class PhysicsResult:
     recipe: dict[str, Array]
     gas_properties: dict[str, dict[str, Array]] = field(default_factory=dict)
     diagnostics: dict[str, Array] = field(default_factory=dict)
+    #: composition of the main product when the model computes it (``fe_frac``, ``c_frac``, ``analysis``);
+    #: the plant then holds that composition for the carrier (one per scenario)
+    product_composition: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,17 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "He17: 180.4 MJ/t steel = 40 kWh/t sinter",
     ),
     ParameterSpec(
+        "composition_from_blend",
+        "dimensionless",
+        "-",
+        0.0,
+        0.0,
+        1.0,
+        "1: the sinter's Fe and chemistry follow from the blend (and are handed on to the plant); "
+        "0: the blend is fitted to the sinter carrier's fe_frac",
+        "switch, not a data value: 1 for blends whose grade differs from the carrier's (local ore)",
+    ),
+    ParameterSpec(
         "return_fines",
         "dimensionless",
         "-",
@@ -186,18 +197,35 @@ def solve(
             "fines_share + local_ore_share = 1",
         )
     chem = {k: ferrous_chemistry(get_carrier(carriers, cid, where), cid, where) for k, cid in ORES.items()}
-    blend = {key: sum(p[k] * chem[k][key] for k in ORES) for key in chem["fines_share"]}
+    blend: dict[str, Array] = {key: num(sum(p[k] * chem[k][key] for k in ORES)) for key in chem["fines_share"]}
     if np.any(blend["Fe"] <= 0.2):
         raise fail(where, "fines_share", "the ore blend carries (almost) no iron", "ores with fe_frac > 0.2")
     sinter = get_carrier(carriers, "sinter", where)
-    fe_s = num(sinter.fe_frac)
     dust, scale = get_carrier(carriers, "dust_sludge", where), get_carrier(carriers, "mill_scale", where)
     breeze = get_carrier(carriers, "coke_breeze", where)
     lime = _flux(get_carrier(carriers, "limestone", where), "CaCO3")
     dolo = _flux(get_carrier(carriers, "dolomite", where), "CaMgCO3_2")
     fe_d, c_d, fe_m = (num(x) for x in (dust.fe_frac, dust.c_frac, scale.fe_frac))
     d, s = p["dust_recycle"], p["mill_scale"]
-    ore = (fe_s - d * fe_d - s * fe_m) / blend["Fe"]
+    recycled_fe = d * fe_d + s * fe_m
+
+    def make(ore: Array) -> dict[str, Array]:
+        return _sinter_from(ore, p, blend, recycled_fe, d, fe_d, c_d, breeze, lime, dolo)
+
+    if np.any(p["composition_from_blend"] > 0.5):
+        # the sinter is whatever 1 t of oxides the blend makes: solve s_ox(ore) = 1 (affine in ore
+        # within a flux regime; a secant step and one correction make it exact)
+        o1 = (num(sinter.fe_frac) - recycled_fe) / blend["Fe"]
+        o2 = 1.1 * o1
+        for _ in range(3):
+            s1, s2 = make(o1)["s_ox"], make(o2)["s_ox"]
+            slope = np.where(np.abs(s2 - s1) > 1e-15, (s2 - s1) / np.where(o2 != o1, o2 - o1, 1.0), 1.0)
+            o1, o2 = o2, o2 + (1.0 - s2) / slope
+        from_blend = np.where(p["composition_from_blend"] > 0.5, o2, o1)
+        fitted = (num(sinter.fe_frac) - recycled_fe) / blend["Fe"]
+        ore = np.where(p["composition_from_blend"] > 0.5, from_blend, fitted)
+    else:
+        ore = (num(sinter.fe_frac) - recycled_fe) / blend["Fe"]
     if np.any(ore <= 0):
         raise fail(
             where,
@@ -205,38 +233,11 @@ def solve(
             "recycled dust and scale bring more iron than the sinter holds",
             "less recycle",
         )
-    b_t = p["solid_fuel"] / num(breeze.lhv_gj_per_t)
-    ash = b_t * BREEZE_ASH
-    # dust gangue (not Fe2O3, not C) counted as SiO2-like gangue, mill scale as iron oxide only
-    dust_gangue = d * np.maximum(1.0 - fe_d - c_d - fe_d * 1.5 * M["O"] / M["Fe"], 0.0)
-    sio2_0 = ore * blend["SiO2"] + ash * ASH_SPLIT["SiO2"] + dust_gangue * 0.5
-    cao_0 = ore * blend["CaO"] + ash * ASH_SPLIT["CaO"] + dust_gangue * 0.5
-    mgo_0 = ore * blend["MgO"] + ash * ASH_SPLIT["MgO"]
-    beta, mgo_t = p["basicity"], p["mgo"]
-    # 2x2: [cao_L - b sio2_L, cao_D - b sio2_D; mgo_L, mgo_D] [L, D] = [b sio2_0 - cao_0, m - mgo_0]
-    a11, a12 = lime["CaO"] - beta * lime["SiO2"], dolo["CaO"] - beta * dolo["SiO2"]
-    a21, a22 = lime["MgO"], dolo["MgO"]
-    r1, r2 = beta * sio2_0 - cao_0, mgo_t - mgo_0
-    det = a11 * a22 - a12 * a21
-    L = (r1 * a22 - a12 * r2) / det
-    D = (a11 * r2 - a21 * r1) / det
-    # clip: no dolomite -> limestone alone; no limestone -> dolomite alone (MgO floats or basicity floats)
-    L_only = np.maximum(r1 / a11, 0.0)
-    D_only = np.maximum(r2 / a22, 0.0)
-    L, D = np.where(D < 0, L_only, L), np.where(D < 0, 0.0, D)
-    L, D = np.where(L < 0, 0.0, L), np.where(L < 0, D_only, D)
-    sio2 = sio2_0 + L * lime["SiO2"] + D * dolo["SiO2"]
-    cao = cao_0 + L * lime["CaO"] + D * dolo["CaO"]
-    mgo = mgo_0 + L * lime["MgO"] + D * dolo["MgO"]
-    # sinter mass the inputs make
-    feo = p["sinter_feo"]
-    fe_in_feo = feo * M["Fe"] / thermo.oxide_molar_mass("FeO")
-    fe2o3 = (fe_s - fe_in_feo) * thermo.oxide_molar_mass("Fe2O3") / (2 * M["Fe"])
-    other = ore * (blend["Al2O3"] + blend["MnO"] + blend["P"] + blend["S"] + np.maximum(blend["other"], 0.0)) + ash * (
-        ASH_SPLIT["Al2O3"] + ASH_SPLIT["other"]
-    )
-    s_ox = fe2o3 + feo + sio2 + cao + mgo + other
-    bad = np.abs(s_ox - 1.0) > MASS_TOLERANCE
+    q = make(ore)
+    fe_s, s_ox, L, D, b_t = q["fe_s"], q["s_ox"], q["L"], q["D"], q["b_t"]
+    sio2, cao, mgo = q["sio2"], q["cao"], q["mgo"]
+    derived = p["composition_from_blend"] > 0.5
+    bad = (np.abs(s_ox - 1.0) > MASS_TOLERANCE) & ~derived
     if np.any(bad):
         implied = fe_s / s_ox
         raise fail(
@@ -244,7 +245,8 @@ def solve(
             "fines_share",
             f"this blend makes sinter with {first_bad(implied, bad):.3f} Fe, not the "
             f"sinter carrier's {float(np.ravel(fe_s)[0]):.3f}",
-            f"a blend (or carriers.sinter.fe_frac) that agree within {MASS_TOLERANCE:.0%}",
+            f"a blend (or carriers.sinter.fe_frac) that agree within {MASS_TOLERANCE:.0%}, "
+            "or composition_from_blend = 1",
         )
     recipe = {
         "iron_ore_fines": -p["fines_share"] * ore,
@@ -278,7 +280,86 @@ def solve(
         "mass_loss_t": m_in - 1.0,
     }
     diag = {k: shaped(v, shape) for k, v in diag.items()}
-    return PhysicsResult(recipe=recipe, diagnostics=diag)
+    composition: dict[str, object] = {}
+    if np.any(derived):
+        # per t sinter (s_ox = 1): the chemistry the blast furnace will read
+        analysis = {
+            "Fe2O3": q["fe2o3"],
+            "FeO": q["feo"],
+            "SiO2": sio2,
+            "CaO": cao,
+            "MgO": mgo,
+            "Al2O3": q["al2o3"],
+            "MnO": q["mno"],
+            "P": q["p"],
+        }
+        composition = {
+            "fe_frac": shaped(fe_s, shape),
+            "c_frac": shaped(0.0 * fe_s, shape),
+            "analysis": {k: shaped(v, shape) for k, v in analysis.items()},
+        }
+    return PhysicsResult(recipe=recipe, diagnostics=diag, product_composition=composition)
+
+
+def _sinter_from(
+    ore: Array,
+    p: Mapping[str, Array],
+    blend: Mapping[str, Array],
+    recycled_fe: Array,
+    d: Array,
+    fe_d: Array,
+    c_d: Array,
+    breeze: CarrierProps,
+    lime: Mapping[str, Array],
+    dolo: Mapping[str, Array],
+) -> dict[str, Array]:
+    """Fluxes and the oxide mass ``s_ox`` of the sinter made from ``ore`` t of the blend (per t basis)."""
+    fe_s = ore * blend["Fe"] + recycled_fe
+    b_t = p["solid_fuel"] / num(breeze.lhv_gj_per_t)
+    ash = b_t * BREEZE_ASH
+    # dust gangue (not Fe2O3, not C) counted as SiO2-like gangue, mill scale as iron oxide only
+    dust_gangue = d * np.maximum(1.0 - fe_d - c_d - fe_d * 1.5 * M["O"] / M["Fe"], 0.0)
+    sio2_0 = ore * blend["SiO2"] + ash * ASH_SPLIT["SiO2"] + dust_gangue * 0.5
+    cao_0 = ore * blend["CaO"] + ash * ASH_SPLIT["CaO"] + dust_gangue * 0.5
+    mgo_0 = ore * blend["MgO"] + ash * ASH_SPLIT["MgO"]
+    beta, mgo_t = p["basicity"], p["mgo"]
+    # 2x2: [cao_L - b sio2_L, cao_D - b sio2_D; mgo_L, mgo_D] [L, D] = [b sio2_0 - cao_0, m - mgo_0]
+    a11, a12 = lime["CaO"] - beta * lime["SiO2"], dolo["CaO"] - beta * dolo["SiO2"]
+    a21, a22 = lime["MgO"], dolo["MgO"]
+    r1, r2 = beta * sio2_0 - cao_0, mgo_t - mgo_0
+    det = a11 * a22 - a12 * a21
+    L = (r1 * a22 - a12 * r2) / det
+    D = (a11 * r2 - a21 * r1) / det
+    # clip: no dolomite -> limestone alone; no limestone -> dolomite alone (MgO floats or basicity floats)
+    L_only = np.maximum(r1 / a11, 0.0)
+    D_only = np.maximum(r2 / a22, 0.0)
+    L, D = np.where(D < 0, L_only, L), np.where(D < 0, 0.0, D)
+    L, D = np.where(L < 0, 0.0, L), np.where(L < 0, D_only, D)
+    sio2 = sio2_0 + L * lime["SiO2"] + D * dolo["SiO2"]
+    cao = cao_0 + L * lime["CaO"] + D * dolo["CaO"]
+    mgo = mgo_0 + L * lime["MgO"] + D * dolo["MgO"]
+    feo = p["sinter_feo"]
+    fe_in_feo = feo * M["Fe"] / thermo.oxide_molar_mass("FeO")
+    fe2o3 = (fe_s - fe_in_feo) * thermo.oxide_molar_mass("Fe2O3") / (2 * M["Fe"])
+    al2o3 = ore * blend["Al2O3"] + ash * ASH_SPLIT["Al2O3"]
+    mno = ore * blend["MnO"]
+    minor = ore * (blend["P"] + blend["S"] + np.maximum(blend["other"], 0.0)) + ash * ASH_SPLIT["other"]
+    s_ox = fe2o3 + feo + sio2 + cao + mgo + al2o3 + mno + minor
+    return {
+        "fe_s": fe_s,
+        "b_t": b_t,
+        "L": L,
+        "D": D,
+        "sio2": sio2,
+        "cao": cao,
+        "mgo": mgo,
+        "fe2o3": fe2o3,
+        "feo": feo + 0.0 * fe_s,
+        "al2o3": al2o3,
+        "mno": mno,
+        "p": ore * blend["P"],
+        "s_ox": s_ox,
+    }
 
 
 MODEL = Model("sinter", "sinter", PARAMETERS, solve)

@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 
 from steelworks.errors import InputError
 from steelworks.physics import MODELS
+from steelworks.physics.base import CarrierProps
 from steelworks.physics.thermo import gas_properties
 from steelworks.plant.models import apply_model, carrier_props, run_model
 from steelworks.schema.loader import ResolvedScenario
@@ -105,6 +106,7 @@ class Plant:
     grid_primary_gj_per_mwh: float
     credit_co2_per_unit: Array
     unit_models: dict[int, Any] = field(default_factory=dict)  # PhysicsResult of units computed by a model
+    derived_compositions: dict[str, dict[str, Any]] = field(default_factory=dict)  # carriers a model composed
 
     @property
     def n_units(self) -> int:
@@ -213,8 +215,7 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
     fuel_users: list[FuelUser] = []
     out_c = np.broadcast_to(tables["c"], (n_u, n_c)).copy()
     out_lhv = np.broadcast_to(tables["lhv"], (n_u, n_c)).copy()
-    unit_models: dict[int, Any] = {}
-    props: dict[str, Any] | None = None
+    model_units: list[int] = []
 
     for u, uid in enumerate(unit_ids):
         unit = spec.units[uid]
@@ -345,18 +346,16 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
         if unit.model is not None and unit.model.use:
             if unit.basis != "output":
                 raise InputError("only output units can take a physics model", file=file, location=f"{where}.model")
-            props = props if props is not None else carrier_props(scenario, tables)
-            result = run_model(unit.model, props, file=file, where=f"{base}.model")
-            if MODELS[unit.model.kind].main_product != unit.product:
+            if unit.model.kind in MODELS and MODELS[unit.model.kind].main_product != unit.product:
                 raise InputError(
                     f"the {unit.model.kind} model makes {MODELS[unit.model.kind].main_product}, "
                     f"not the unit's product {unit.product}",
                     file=file,
                     location=f"{where}.model.kind",
                 )
-            apply_model(result, u, int(product[u]), cindex, recipe, out_c, out_lhv, file=file, where=f"{base}.model")
-            unit_models[u] = result
+            model_units.append(u)
 
+    unit_models, derived = _run_models(scenario, unit_ids, model_units, tables, cindex, product, recipe, out_c, out_lhv)
     fuel_users.sort(key=lambda f: (f.priority, f.unit))
     supplies = _supplies(scenario, unit_ids, product, carrier_ids, can_buy)
 
@@ -444,9 +443,89 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
         ),
         credit_co2_per_unit=credits,
         unit_models=unit_models,
+        derived_compositions=derived,
     )
     check_recipes(plant, scenario)
     return plant
+
+
+def _run_models(
+    scenario: ResolvedScenario,
+    unit_ids: list[str],
+    model_units: list[int],
+    tables: dict[str, Any],
+    cindex: dict[str, int],
+    product: NDArray[np.int_],
+    recipe: Array,
+    out_c: Array,
+    out_lhv: Array,
+) -> tuple[dict[int, Any], dict[str, dict[str, Any]]]:
+    """Run the units' physics models and write their recipes into the plant arrays.
+
+    A model may compose its product (the sinter model's chemistry from its blend); the plant then
+    holds that composition for the carrier and runs the models again so that consumers (the blast
+    furnace) read it: a fixed point reached after as many passes as the chain of models is long.
+    Producers of one carrier must agree on its composition (one composition per carrier).
+    """
+    props = carrier_props(scenario, tables)
+    results: dict[int, Any] = {}
+    derived: dict[str, dict[str, Any]] = {}
+    running = [u for u in model_units if scenario.plant.units[unit_ids[u]].condition == "operating"]
+    for _ in range(len(running) + 1):
+        results = {}
+        for u in running:
+            file, where = scenario.where(f"units.{unit_ids[u]}")
+            spec = scenario.plant.units[unit_ids[u]].model
+            assert spec is not None
+            results[u] = run_model(spec, props, file=file, where=f"units.{unit_ids[u]}.model")
+        composed: dict[str, tuple[str, dict[str, Any]]] = {}
+        for u, result in results.items():
+            if not result.product_composition:
+                continue
+            cid = str(scenario.plant.units[unit_ids[u]].product)
+            comp = {
+                "fe_frac": float(np.asarray(result.product_composition["fe_frac"])),
+                "c_frac": float(np.asarray(result.product_composition["c_frac"])),
+                "analysis": {k: float(np.asarray(v)) for k, v in result.product_composition["analysis"].items()},
+            }
+            if cid in composed and abs(composed[cid][1]["fe_frac"] - comp["fe_frac"]) > 1e-12:
+                file, where = scenario.where(f"units.{unit_ids[u]}.model")
+                raise InputError(
+                    f"{unit_ids[u]} and {composed[cid][0]} make {cid} of different chemistry "
+                    f"(Fe {comp['fe_frac']:.4f} vs {composed[cid][1]['fe_frac']:.4f}); the plant holds "
+                    "one composition per carrier",
+                    file=file,
+                    location=where,
+                    allowed="the same model parameters for every producer of the carrier",
+                )
+            composed[cid] = (unit_ids[u], comp)
+        changed = False
+        for cid, (_, new) in composed.items():
+            old = props[cid]
+            fe_new, c_new = float(new["fe_frac"]), float(new["c_frac"])
+            analysis: dict[str, float] = dict(new["analysis"])
+            if abs(float(np.asarray(old.fe_frac)) - fe_new) > 1e-13 or dict(old.analysis) != analysis:
+                props[cid] = CarrierProps(
+                    fe_frac=fe_new,
+                    c_frac=c_new,
+                    lhv_gj_per_t=old.lhv_gj_per_t,
+                    analysis=analysis,
+                    volume_fractions=old.volume_fractions,
+                )
+                changed = True
+            derived[cid] = new
+        if not changed:
+            break
+    for cid, held in derived.items():
+        tables["fe"][cindex[cid]] = float(held["fe_frac"])
+        tables["c"][cindex[cid]] = float(held["c_frac"])
+        out_c[:, cindex[cid]] = float(held["c_frac"])
+    for u, result in results.items():
+        file, _ = scenario.where(f"units.{unit_ids[u]}")
+        apply_model(
+            result, u, int(product[u]), cindex, recipe, out_c, out_lhv, file=file, where=f"units.{unit_ids[u]}.model"
+        )
+    return results, derived
 
 
 def _supplies(
@@ -546,7 +625,9 @@ def check_recipes(plant: Plant, scenario: ResolvedScenario | None = None, tol: f
     fe_in = -np.where(plant.recipe < 0, plant.recipe * plant.fe_frac, 0.0).sum(axis=-1)
     c_in = -np.where(plant.recipe < 0, plant.recipe * plant.c_frac, 0.0).sum(axis=-1)
     for u, uid in enumerate(plant.unit_ids):
-        if plant.basis[u] != "output":
+        # units that do not run are checked in the scenarios that run them (a composition a model
+        # derives for this scenario may not suit a recipe that is never used in it)
+        if plant.basis[u] != "output" or not plant.operating[u]:
             continue
         file, where = scenario.where(f"units.{uid}") if scenario else (None, f"units.{uid}")
         scale_mass = max(mass_in[u], 1.0)

@@ -251,4 +251,5 @@ def balance_report(sol: Solution, bal: Balances, co2: CarbonAccount, s: int = 0)
             if abs(co2.direct_by_row_t[s, r]) > 0
         },
         "demand_scale": float(sol.demand_scale[s]),
+        "derived_compositions": sol.plant.derived_compositions,
     }
