@@ -7,6 +7,7 @@ Exit codes: 0 success, 2 bad input (a message naming the file, the place and wha
 from __future__ import annotations
 
 import json
+import math
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -42,8 +43,19 @@ def _fail(exc: InputError) -> None:
     raise typer.Exit(code=2)
 
 
+def _finite(value: Any) -> Any:
+    """JSON has no NaN or infinity: such values (e.g. an intensity of an idle works) become null."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def _dump(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, allow_nan=False, default=float) + "\n")
+    sys.stdout.write(json.dumps(_finite(data), indent=2, allow_nan=False, default=float) + "\n")
 
 
 def _num(value: float, digits: int = 0) -> str:
