@@ -58,6 +58,22 @@ def _dump(data: Any) -> None:
     sys.stdout.write(json.dumps(_finite(data), indent=2, allow_nan=False, default=float) + "\n")
 
 
+def _table(title: str, columns: list[str], right: set[str] | None = None) -> Table:
+    """A rich table with its columns; those named in ``right`` (all but the first by default) align right."""
+    table = Table(title=title)
+    for i, col in enumerate(columns):
+        align = col in right if right is not None else i > 0
+        table.add_column(col, justify="right" if align else "left", overflow="fold")
+    return table
+
+
+def _print_figures(title: str, rows: list[tuple[str, str]]) -> None:
+    table = _table(title, ["figure", "value"])
+    for name, value in rows:
+        table.add_row(name, value)
+    console.print(table)
+
+
 def _num(value: float, digits: int = 0) -> str:
     if abs(value) < 1e-9:
         return "0"
@@ -95,17 +111,11 @@ def balance(
 def _print_balance(report: dict[str, Any]) -> None:
     k = report["kpis"]
     console.rule(f"[bold]{report['plant']}[/] — scenario [bold]{report['scenario']}[/]")
-    units = Table(title="Units (per year)", show_lines=False)
-    for col, justify in (
-        ("unit", "left"),
-        ("kind", "left"),
-        ("condition", "left"),
-        ("output", "right"),
-        ("capacity", "right"),
-        ("utilisation", "right"),
-        ("CO2 direct t", "right"),
-    ):
-        units.add_column(col, justify=justify)  # type: ignore[arg-type]
+    units = _table(
+        "Units (per year)",
+        ["unit", "kind", "condition", "output", "capacity", "utilisation", "CO2 direct t"],
+        right={"output", "capacity", "utilisation", "CO2 direct t"},
+    )
     for u in report["units"]:
         units.add_row(
             u["id"],
@@ -118,16 +128,18 @@ def _print_balance(report: dict[str, Any]) -> None:
         )
     console.print(units)
 
-    boundary = Table(title="Across the works boundary (per year)")
-    for col, justify in (("carrier", "left"), ("bought", "right"), ("sold", "right"), ("unit", "left")):
-        boundary.add_column(col, justify=justify)  # type: ignore[arg-type]
+    boundary = _table(
+        "Across the works boundary (per year)", ["carrier", "bought", "sold", "unit"], right={"bought", "sold"}
+    )
     for row in report["boundary"]:
         boundary.add_row(row["carrier"], _num(row["purchased"]), _num(row["sold"]), row["unit"])
     console.print(boundary)
 
-    gas = Table(title="Works gases (GJ/yr, LHV): made, then burned in priority order, sold, flared")
-    for col, justify in (("gas", "left"), ("made / used by", "left"), ("GJ/yr", "right")):
-        gas.add_column(col, justify=justify)  # type: ignore[arg-type]
+    gas = _table(
+        "Works gases (GJ/yr, LHV): made, then burned in priority order, sold, flared",
+        ["gas", "made / used by", "GJ/yr"],
+        right={"GJ/yr"},
+    )
     for row in report["works_gas"]:
         made = "made" if row["produced_gj"] else f"bought ({_num(row['bought_t'])} t)"
         gas.add_row(row["gas"], made, _num(row["produced_gj"] or row["direct_use_gj"]))
@@ -144,9 +156,7 @@ def _print_balance(report: dict[str, Any]) -> None:
     for cid, comp in report.get("derived_compositions", {}).items():
         analysis = ", ".join(f"{k} {v:.3f}" for k, v in comp["analysis"].items())
         console.print(f"[bold]{cid}[/] composition set by its model: Fe {comp['fe_frac']:.4f} ({analysis})")
-    bal = Table(title="Balances of the works")
-    for col in ("balance", "in", "out", "residual (relative)"):
-        bal.add_column(col, justify="right" if col != "balance" else "left")
+    bal = _table("Balances of the works", ["balance", "in", "out", "residual (relative)"])
     for name, row in report["balances"].items():
         unit = "GJ" if name == "energy" else "t"
         bal.add_row(
@@ -157,9 +167,6 @@ def _print_balance(report: dict[str, Any]) -> None:
         )
     console.print(bal)
 
-    kp = Table(title="Key figures")
-    kp.add_column("figure")
-    kp.add_column("value", justify="right")
     rows = [
         ("crude steel", f"{_num(k['crude_steel_t'])} t"),
         ("hot metal", f"{_num(k['hot_metal_t'])} t"),
@@ -190,9 +197,7 @@ def _print_balance(report: dict[str, Any]) -> None:
         ("net purchased energy", f"{k['energy_gj_per_t_crude_steel']:.2f} GJ/t crude steel"),
         ("flared gas", f"{_num(k['flared_gas_gj'])} GJ"),
     ]
-    for name, value in rows:
-        kp.add_row(name, value)
-    console.print(kp)
+    _print_figures("Key figures", rows)
 
 
 @app.command()
@@ -232,6 +237,10 @@ def _usd_m(value: float | None) -> str:
     return "-" if value is None else f"{value / 1e6:,.0f}"
 
 
+def _usd_t(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
 def _pct(value: float | None) -> str:
     return "none" if value is None else f"{value:.1%}"
 
@@ -265,47 +274,46 @@ def _print_evaluation(data: dict[str, Any]) -> None:
     console.print(flows)
     imports = data["country"].get("products_vs_imports", [])
     if imports:
-        prod = Table(title="Products: the works' cash cost against the landed import price (USD/t, cost-year)")
-        for col in (
-            "product",
-            "sold kt/yr",
-            "ex-works price",
-            "import CFR",
-            "landed (CFR + duties + port)",
-            "works' cash cost",
-        ):
-            prod.add_column(col, justify="right" if col != "product" else "left")
+        prod = _table(
+            "Products: the works' cash cost against the landed import price (USD/t, cost-year)",
+            [
+                "product",
+                "sold kt/yr",
+                "ex-works price",
+                "import CFR",
+                "landed (CFR + duties + port)",
+                "works' cash cost",
+            ],
+        )
         for row in imports:
             prod.add_row(
                 row["product"],
                 f"{row['sold_t_per_year_full_output'] / 1e3:,.0f}",
-                f"{row['price_usd_per_t']:,.0f}",
-                "-" if row["landed_cfr_usd_per_t"] is None else f"{row['landed_cfr_usd_per_t']:,.0f}",
-                "-" if row["landed_total_usd_per_t"] is None else f"{row['landed_total_usd_per_t']:,.0f}",
-                "-" if row["cash_cost_usd_per_t"] is None else f"{row['cash_cost_usd_per_t']:,.0f}",
+                *(
+                    _usd_t(row[key])
+                    for key in (
+                        "price_usd_per_t",
+                        "landed_cfr_usd_per_t",
+                        "landed_total_usd_per_t",
+                        "cash_cost_usd_per_t",
+                    )
+                ),
             )
         console.print(prod)
-    kp = Table(title="Business case")
-    kp.add_column("figure")
-    kp.add_column("value", justify="right")
     rows = [
         ("capital cost (undiscounted)", f"USD {_usd_m(k['capex_usd'])} m"),
         (f"NPV at {k['discount_rate']:.1%} ({k.get('discount_rate_basis', '')})", f"USD {_usd_m(k['npv_usd'])} m"),
         ("IRR", _pct(k["irr"])),
         ("payback", "never" if k["payback_years"] is None else f"{k['payback_years']:.1f} years"),
-        (
-            "levelised cost of steel (break-even)",
-            "-" if k["lcos_usd_per_t"] is None else f"USD {k['lcos_usd_per_t']:,.0f}/t",
-        ),
-        ("cash cost", "-" if k["cash_cost_usd_per_t"] is None else f"USD {k['cash_cost_usd_per_t']:,.0f}/t"),
+        ("levelised cost of steel (break-even)", f"USD {_usd_t(k['lcos_usd_per_t'])}/t"),
+        ("levelised cost of steel (capital-recovery annuity)", f"USD {_usd_t(k.get('lcos_annuity_usd_per_t'))}/t"),
+        ("cash cost", f"USD {_usd_t(k['cash_cost_usd_per_t'])}/t"),
         ("foreign exchange saved (steady state)", f"USD {_usd_m(k['fx_saved_usd_per_year'])} m/yr"),
         ("jobs direct / indirect", f"{k['jobs_direct']:,.0f} / {k['jobs_indirect']:,.0f}"),
         ("CO2 (direct + indirect)", f"{k['co2_t_per_t_crude_steel']:.2f} t/t crude steel"),
         ("horizon", f"{k['horizon_years']} years"),
     ]
-    for name, value in rows:
-        kp.add_row(name, value)
-    console.print(kp)
+    _print_figures("Business case", rows)
 
 
 @app.command()
@@ -342,8 +350,8 @@ def compare(
         ("NPV, USD m", lambda r: _usd_m(r["npv_usd"])),
         ("IRR", lambda r: _pct(r["irr"])),
         ("payback, years", lambda r: "never" if r["payback_years"] is None else f"{r['payback_years']:.1f}"),
-        ("LCOS, USD/t", lambda r: "-" if r["lcos_usd_per_t"] is None else f"{r['lcos_usd_per_t']:,.0f}"),
-        ("cash cost, USD/t", lambda r: "-" if r["cash_cost_usd_per_t"] is None else f"{r['cash_cost_usd_per_t']:,.0f}"),
+        ("LCOS, USD/t", lambda r: _usd_t(r["lcos_usd_per_t"])),
+        ("cash cost, USD/t", lambda r: _usd_t(r["cash_cost_usd_per_t"])),
         ("FX saved, USD m/yr", lambda r: _usd_m(r["fx_saved_usd_per_year"])),
         ("direct / indirect jobs", lambda r: f"{r['jobs_direct']:,.0f} / {r['jobs_indirect']:,.0f}"),
         ("CO2, t/t crude steel", lambda r: f"{r['co2_t_per_t_crude_steel']:.2f}"),
