@@ -231,3 +231,18 @@ def test_unknown_scenario_and_missing_file() -> None:
 @pytest.mark.parametrize("command", [["params", "no-such"], ["balance", "no-such", "-f", "json"]])
 def test_every_command_turns_input_errors_into_exit_2(command: list[str]) -> None:
     assert runner.invoke(app, command).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("override", "fragments"),
+    [
+        ("supply.hot_metal.mode=merit", ["supply.hot_metal.order", "lists no producers", "bf1"]),
+        ("units.bf1.capacity=", ["units.bf1.capacity", "expected a quantity"]),
+        ("carriers.bf_gas.volume_fractions.CO=0.5", ["carriers.yaml", "sum to 1.2289, not 1"]),
+        ("units.bf1.availability=high", ["units.bf1.availability", "valid number"]),
+    ],
+)
+def test_more_bad_overrides_on_psm(override: str, fragments: list[str]) -> None:
+    result = runner.invoke(app, ["balance", "psm", "--set", override])
+    assert_input_error(result, *fragments)
+    assert "more problem" not in result.output

@@ -90,7 +90,7 @@ def gas_properties(volume_fractions: Mapping[str, ArrayLike]) -> dict[str, NDArr
     y = {k: np.asarray(v, dtype=float) for k, v in volume_fractions.items()}
     total = sum(y.values())
     if np.any(np.abs(np.asarray(total) - 1.0) > 1e-6):
-        raise ValueError(f"gas volume fractions sum to {np.asarray(total)!r}, not 1")
+        raise ValueError(f"gas volume fractions sum to {np.ravel(np.asarray(total))[0]:.6g}, not 1")
     molar_mass = sum(frac * species_molar_mass(s) for s, frac in y.items())
     density = molar_mass / MOLAR_VOLUME_NM3_PER_KMOL
     lhv_vol = sum(frac * GAS_LHV_MJ_PER_NM3.get(s, 0.0) for s, frac in y.items())

@@ -557,6 +557,13 @@ def _supplies(
 
         if sspec.mode == "shares":
             names = list(sspec.shares)
+            if not names:
+                raise InputError(
+                    f"shares of '{name}' list no producers",
+                    file=file,
+                    location=f"{where}.shares",
+                    allowed=", ".join([*(unit_ids[u] for u in own), "market"]),
+                )
             producers = _resolve_producers(names, name, own, unit_ids, bool(can_buy[c]), file, f"{where}.shares")
             shares = np.array([sspec.shares[n] for n in names])
             if abs(shares.sum() - 1.0) > 1e-9:
@@ -568,6 +575,13 @@ def _supplies(
                 )
             supplies[c] = Supply(c, "shares", producers, shares)
         elif sspec.mode == "merit":
+            if not sspec.order:
+                raise InputError(
+                    f"merit order of '{name}' lists no producers",
+                    file=file,
+                    location=f"{where}.order",
+                    allowed=", ".join([*(unit_ids[u] for u in own), "market"]),
+                )
             order = _resolve_producers(sspec.order, name, own, unit_ids, bool(can_buy[c]), file, f"{where}.order")
             supplies[c] = Supply(c, "merit", order)
         else:

@@ -41,6 +41,9 @@ SCENARIO_DIR = DATA_DIR / "scenarios"
 #: mappings under which an override may create a new key (everything else must exist already)
 _OPEN_MAPPINGS = ("demand", "inputs", "outputs", "params", "shares", "overrides")
 
+#: member types pydantic puts into the location of an error inside a union
+_UNION_TAGS = {"str", "float", "int", "bool", "list[str]", "literal['all']", "dict[str,any]"}
+
 #: which schema model describes the record at a path (for overriding fields left at their default)
 _RECORD_MODELS: list[tuple[tuple[str, ...], type[BaseModel]]] = [
     ((), PlantSpec),
@@ -145,7 +148,8 @@ def _validation_error(
     exc: ValidationError, origins: list[Origin], overridden: Mapping[str, Any], prefix: tuple[str, ...]
 ) -> InputError:
     err = exc.errors()[0]
-    path = prefix + tuple(str(p) for p in err["loc"])
+    # a union (e.g. "a number or a quantity string") adds its member types to the location: drop them
+    path = prefix + tuple(str(p) for p in err["loc"] if str(p) not in _UNION_TAGS)
     file, where = locate(origins, overridden, path)
     message = err["msg"]
     allowed = None
@@ -154,11 +158,14 @@ def _validation_error(
         allowed = str(ctx.get("expected", ""))
     elif err["type"] == "extra_forbidden":
         message = f"unknown field '{path[-1]}'"
+    elif any(str(p) in _UNION_TAGS for p in err["loc"]):
+        message = f"expected a quantity such as '450 kg/t' or a number, got {err.get('input')!r}"
     elif err["type"] == "missing":
         message = f"required field '{path[-1]}' is missing"
     elif err["type"] in ("greater_than_equal", "less_than_equal"):
         allowed = f"{'>=' if err['type'] == 'greater_than_equal' else '<='} {ctx.get('ge', ctx.get('le'))}"
-    n_more = len(exc.errors()) - 1
+    distinct = {tuple(str(p) for p in e["loc"] if str(p) not in _UNION_TAGS) for e in exc.errors()}
+    n_more = len(distinct) - 1
     if n_more:
         message += f" (and {n_more} more problem{'s' if n_more > 1 else ''})"
     return InputError(message, file=file, location=where, allowed=allowed)
@@ -352,15 +359,20 @@ def _set_conditions(units: dict[str, Any], spec: ScenarioSpec, file: Path, lines
         where = f"line {line}: {key}" if line else key
         for unit_id in names:
             if unit_id not in units or not isinstance(units[unit_id], dict):
-                raise InputError(f"{key} names unknown unit '{unit_id}'", file=str(file), location=where,
-                                 allowed=", ".join(units))
+                raise InputError(
+                    f"{key} names unknown unit '{unit_id}'", file=str(file), location=where, allowed=", ".join(units)
+                )
             state = condition(unit_id)
             if key == "restore" and state == "not_built":
-                raise InputError(f"'{unit_id}' is not built yet and cannot be restored: list it under 'build'",
-                                 file=str(file), location=where)
+                raise InputError(
+                    f"'{unit_id}' is not built yet and cannot be restored: list it under 'build'",
+                    file=str(file),
+                    location=where,
+                )
             if key == "build" and state != "not_built":
-                raise InputError(f"'{unit_id}' exists already ({state}): list it under 'restore'", file=str(file),
-                                 location=where)
+                raise InputError(
+                    f"'{unit_id}' exists already ({state}): list it under 'restore'", file=str(file), location=where
+                )
             units[unit_id]["condition"] = "operating"
 
 
