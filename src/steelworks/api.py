@@ -103,6 +103,19 @@ class Evaluation:
         }
 
 
+#: top-level keys of a price deck other than its carrier prices
+_DECK_KEYS = ("fx", "escalation", "cost_year", "price_escalation")
+
+
+def _economics_path(head: str, key: str) -> str:
+    """Where an economics override goes: ``prices.<carrier>.price`` and ``prices.fx.PKR.per_usd`` address the
+    deck (its ``prices`` table and its top level), ``option.<path>``/``finance.<path>`` their trees."""
+    rest = key.partition(".")[2]
+    if head == "prices":
+        return rest if rest.split(".")[0] in _DECK_KEYS else key
+    return rest
+
+
 def split_overrides(overrides: Iterable[str] | Mapping[str, Any]) -> tuple[list[str], dict[str, dict[str, Any]]]:
     """Plant overrides (``units.bf1.availability=0.85``) apart from economics ones
     (``prices.<carrier>.price=...``, ``option.<path>=...``, ``finance.<path>=...``)."""
@@ -113,8 +126,7 @@ def split_overrides(overrides: Iterable[str] | Mapping[str, Any]) -> tuple[list[
     for key, value in _override_items(overrides):
         if key.startswith(_ECONOMICS_PREFIXES):
             head, _, rest = key.partition(".")
-            # price-deck paths are relative to the deck (prices.<carrier>.price, fx.PKR, ...)
-            econ[head][key if head == "prices" else rest] = value
+            econ[head][_economics_path(head, key)] = value
         else:
             plant.append(f"{key}={value}")
     return plant, econ
@@ -150,7 +162,7 @@ def run_evaluation(scenario: str | Path, overrides: Iterable[str] | Mapping[str,
                 file=str(balance.scenario.scenario_file),
                 location="scenario.economics.overrides",
             )
-        econ_overrides[head].setdefault(key if head == "prices" else rest, value)
+        econ_overrides[head].setdefault(_economics_path(head, key), value)
     crude = balance.kpis["crude_steel_t"]
     plant_year = PlantYear.from_balance(balance) if crude > 0 else PlantYear.idle()
     result = evaluate(

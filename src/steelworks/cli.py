@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from steelworks.errors import InputError
@@ -39,7 +40,8 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table or j
 
 
 def _fail(exc: InputError) -> None:
-    err_console.print(f"[bold red]error:[/] {exc.render()}", highlight=False, soft_wrap=True)
+    # the message may quote sources such as "[S58]": print it as text, not as rich markup
+    err_console.print(f"[bold red]error:[/] {escape(exc.render())}", highlight=False, soft_wrap=True)
     raise typer.Exit(code=2)
 
 
@@ -67,10 +69,15 @@ def _table(title: str, columns: list[str], right: set[str] | None = None) -> Tab
     return table
 
 
+def _row(table: Table, *cells: str) -> None:
+    """Add a row of plain text: data and sources may hold brackets ("[S58]") that are not rich markup."""
+    table.add_row(*(escape(str(c)) for c in cells))
+
+
 def _print_figures(title: str, rows: list[tuple[str, str]]) -> None:
     table = _table(title, ["figure", "value"])
     for name, value in rows:
-        table.add_row(name, value)
+        _row(table, name, value)
     console.print(table)
 
 
@@ -117,7 +124,8 @@ def _print_balance(report: dict[str, Any]) -> None:
         right={"output", "capacity", "utilisation", "CO2 direct t"},
     )
     for u in report["units"]:
-        units.add_row(
+        _row(
+            units,
             u["id"],
             u["kind"],
             u["condition"],
@@ -132,7 +140,7 @@ def _print_balance(report: dict[str, Any]) -> None:
         "Across the works boundary (per year)", ["carrier", "bought", "sold", "unit"], right={"bought", "sold"}
     )
     for row in report["boundary"]:
-        boundary.add_row(row["carrier"], _num(row["purchased"]), _num(row["sold"]), row["unit"])
+        _row(boundary, row["carrier"], _num(row["purchased"]), _num(row["sold"]), row["unit"])
     console.print(boundary)
 
     gas = _table(
@@ -142,15 +150,15 @@ def _print_balance(report: dict[str, Any]) -> None:
     )
     for row in report["works_gas"]:
         made = "made" if row["produced_gj"] else f"bought ({_num(row['bought_t'])} t)"
-        gas.add_row(row["gas"], made, _num(row["produced_gj"] or row["direct_use_gj"]))
+        _row(gas, row["gas"], made, _num(row["produced_gj"] or row["direct_use_gj"]))
         if row["direct_use_gj"] > 0:
-            gas.add_row("", "  used as reductant / feed", _num(row["direct_use_gj"]))
+            _row(gas, "", "  used as reductant / feed", _num(row["direct_use_gj"]))
         for user, value in row["burned_gj"].items():
-            gas.add_row("", f"  burned: {user}", _num(value))
+            _row(gas, "", f"  burned: {user}", _num(value))
         if row["sold_gj"] > 0:
-            gas.add_row("", "  sold", _num(row["sold_gj"]))
+            _row(gas, "", "  sold", _num(row["sold_gj"]))
         if row["flared_gj"] > 0:
-            gas.add_row("", "  flared", _num(row["flared_gj"]))
+            _row(gas, "", "  flared", _num(row["flared_gj"]))
     console.print(gas)
 
     for cid, comp in report.get("derived_compositions", {}).items():
@@ -159,7 +167,8 @@ def _print_balance(report: dict[str, Any]) -> None:
     bal = _table("Balances of the works", ["balance", "in", "out", "residual (relative)"])
     for name, row in report["balances"].items():
         unit = "GJ" if name == "energy" else "t"
-        bal.add_row(
+        _row(
+            bal,
             name,
             f"{_num(row[f'in_{unit.lower()}'])} {unit}",
             f"{_num(row[f'out_{unit.lower()}'])} {unit}",
@@ -270,7 +279,7 @@ def _print_evaluation(data: dict[str, Any]) -> None:
     for row in data["cash_flows"]:
         cells = [str(row["year"]), f"{row['production_t'] / 1e3:,.0f}"]
         cells += [_usd_m(row.get(key, 0.0)) for _, key in cols[2:]]
-        flows.add_row(*cells)
+        _row(flows, *cells)
     console.print(flows)
     imports = data["country"].get("products_vs_imports", [])
     if imports:
@@ -286,7 +295,8 @@ def _print_evaluation(data: dict[str, Any]) -> None:
             ],
         )
         for row in imports:
-            prod.add_row(
+            _row(
+                prod,
                 row["product"],
                 f"{row['sold_t_per_year_full_output'] / 1e3:,.0f}",
                 *(
@@ -360,7 +370,7 @@ def compare(
     if baseline:
         fields.append(("NPV vs baseline, USD m", lambda r: _usd_m(r.get("npv_vs_baseline_usd"))))
     for name, get in fields:
-        table.add_row(name, *[get(r) for r in rows])
+        _row(table, name, *[get(r) for r in rows])
     console.print(table)
     if html is not None:
         console.print(f"Chart written to {html}")
@@ -437,7 +447,7 @@ def params(
         table.add_column(col, overflow="fold")
     for r in rows:
         value = str(r["value"])
-        table.add_row(r["path"] + (" *" if r["overridden"] else ""), value, r["unit"], r["source"])
+        _row(table, r["path"] + (" *" if r["overridden"] else ""), value, r["unit"], r["source"])
     console.print(table)
 
 
@@ -450,7 +460,7 @@ def scenarios() -> None:
     table.add_column("name")
     table.add_column("description", overflow="fold")
     for name, description in list_scenarios():
-        table.add_row(name, description)
+        _row(table, name, description)
     console.print(table)
 
 

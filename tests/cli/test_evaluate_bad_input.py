@@ -82,3 +82,16 @@ def test_negative_or_zero_life(tmp_path: Path, life: int) -> None:
     assert_exit_2(
         runner.invoke(app, ["evaluate", str(case(tmp_path, mutate_option=mutate))]), "option.yaml", "life_years"
     )
+
+
+def test_messages_quoting_sources_print_as_text() -> None:
+    # the price deck's error quotes '<number> <currency>[/<unit>]': brackets that are not terminal markup
+    result = runner.invoke(app, ["evaluate", "psm-eaf", "--set", "prices.hot_rolled_coil.price=abc"])
+    assert_exit_2(result, "deck.prices.hot_rolled_coil.price", "cannot read 'abc' as money", "[/<unit>]")
+
+
+def test_price_deck_top_level_overrides() -> None:
+    base = runner.invoke(app, ["evaluate", "psm-eaf", "--format", "json"])
+    weaker = runner.invoke(app, ["evaluate", "psm-eaf", "--format", "json", "--set", "prices.fx.PKR.per_usd=400"])
+    assert base.exit_code == 0 and weaker.exit_code == 0, weaker.output
+    assert base.stdout != weaker.stdout  # PKR-priced items (power, gas, wages) get cheaper in USD
