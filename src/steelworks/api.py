@@ -125,7 +125,7 @@ def split_overrides(overrides: Iterable[str] | Mapping[str, Any]) -> tuple[list[
     econ: dict[str, dict[str, Any]] = {"prices": {}, "option": {}, "finance": {}}
     for key, value in _override_items(overrides):
         if key.startswith(_ECONOMICS_PREFIXES):
-            head, _, rest = key.partition(".")
+            head = key.partition(".")[0]
             econ[head][_economics_path(head, key)] = value
         else:
             plant.append(f"{key}={value}")
@@ -155,7 +155,7 @@ def run_evaluation(scenario: str | Path, overrides: Iterable[str] | Mapping[str,
             f"invalid economics block: {exc}", file=str(balance.scenario.scenario_file), location="scenario.economics"
         ) from None
     for key, value in choice.overrides.items():
-        head, _, rest = key.partition(".")
+        head = key.partition(".")[0]
         if head not in econ_overrides:
             raise InputError(
                 f"economics override '{key}' must start with prices., option. or finance.",
