@@ -119,9 +119,19 @@ def _print_balance(report: dict[str, Any]) -> None:
     k = report["kpis"]
     console.rule(f"[bold]{report['plant']}[/] — scenario [bold]{report['scenario']}[/]")
     units = _table(
-        "Units (per year)",
-        ["unit", "kind", "condition", "output", "capacity", "utilisation", "CO2 direct t"],
-        right={"output", "capacity", "utilisation", "CO2 direct t"},
+        "Units (per year; energy on LHV basis, electricity at 3.6 GJ/MWh)",
+        [
+            "unit",
+            "kind",
+            "condition",
+            "output",
+            "capacity",
+            "utilisation",
+            "CO2 direct t",
+            "energy in GJ",
+            "energy loss GJ",
+        ],
+        right={"output", "capacity", "utilisation", "CO2 direct t", "energy in GJ", "energy loss GJ"},
     )
     for u in report["units"]:
         _row(
@@ -133,6 +143,8 @@ def _print_balance(report: dict[str, Any]) -> None:
             f"{_num(u['capacity_t'])}",
             f"{u['utilisation']:.1%}",
             _num(u["co2_direct_t"]),
+            _num(u["energy_in_gj"]),
+            _num(u["energy_loss_gj"]),
         )
     console.print(units)
 
