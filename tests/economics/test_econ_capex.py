@@ -107,9 +107,7 @@ def test_bad_option_input(write_option: Callable[[dict], Path], change: dict, lo
 
 def test_unknown_kind_without_cost_is_an_input_error(write_option: Callable[[dict], Path]) -> None:
     option = load_option(
-        write_option(
-            {"units.mill": {"kind": "teleporter", "action": "new", "life_years": 10, "source": "test"}}
-        )
+        write_option({"units.mill": {"kind": "teleporter", "action": "new", "life_years": 10, "source": "test"}})
     )
     with pytest.raises(InputError, match="no cost benchmark") as err:
         estimate_capex(option, _conv(), load_capex_benchmarks())

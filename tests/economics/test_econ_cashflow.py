@@ -49,13 +49,9 @@ def test_plain_case_matches_hand_and_numpy_financial(simple_option: Path, simple
     assert k["fx_saved_usd_per_year"] == pytest.approx(0.9e6 * 470.0 - 1e6 * 382.0)  # CFR HRC minus scrap
 
 
-def test_inflation_does_not_change_a_real_npv_without_tax(
-    simple_option: Path, simple_plant: PlantYear
-) -> None:
+def test_inflation_does_not_change_a_real_npv_without_tax(simple_option: Path, simple_plant: PlantYear) -> None:
     plain = evaluate(simple_plant, simple_option, finance_overrides=PLAIN).kpis
-    inflated = evaluate(
-        simple_plant, simple_option, finance_overrides={**PLAIN, "inflation.value": 0.05}
-    ).kpis
+    inflated = evaluate(simple_plant, simple_option, finance_overrides={**PLAIN, "inflation.value": 0.05}).kpis
     assert inflated["npv_usd"] == pytest.approx(plain["npv_usd"], rel=1e-9)
     assert inflated["irr"] == pytest.approx(plain["irr"], abs=1e-9)
     assert inflated["irr_nominal"] == pytest.approx((1 + plain["irr"]) * 1.05 - 1, abs=1e-9)

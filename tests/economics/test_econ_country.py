@@ -42,9 +42,7 @@ def test_cbam_charge_by_hand() -> None:
     assert "hot_metal" in (err.value.allowed or "")
 
 
-def test_cbam_enters_the_cash_flow_with_an_eu_export_share(
-    simple_option: Path, simple_plant: PlantYear
-) -> None:
+def test_cbam_enters_the_cash_flow_with_an_eu_export_share(simple_option: Path, simple_plant: PlantYear) -> None:
     overrides = {"export": {"eu_share": 0.5, "cbam_benchmark": "eaf_carbon_steel", "source": "test"}}
     result = evaluate(simple_plant, simple_option, option_overrides=overrides)
     embedded = 1e5 / 0.9e6  # t CO2 per t product

@@ -79,9 +79,7 @@ def test_compare_against_the_baseline() -> None:
 
 def test_plant_year_from_mapping_rejects_unknown_fields() -> None:
     with pytest.raises(InputError, match="unknown plant-year field") as err:
-        PlantYear.from_mapping(
-            {"purchased": {}, "sold": {}, "crude_steel_t": 1, "products_t": {}, "steel": 1}
-        )
+        PlantYear.from_mapping({"purchased": {}, "sold": {}, "crude_steel_t": 1, "products_t": {}, "steel": 1})
     assert "purchased" in (err.value.allowed or "")
 
 

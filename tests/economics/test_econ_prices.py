@@ -67,9 +67,7 @@ def test_override_a_price_and_the_fx_rate() -> None:
         ({"fx.XYZ": {"per_usd": 1.0, "date": "2025", "source": "made up"}}, "deck.fx", "PKR"),
     ],
 )
-def test_bad_deck_input_is_an_input_error_with_location(
-    override: dict, location: str, allowed: str | None
-) -> None:
+def test_bad_deck_input_is_an_input_error_with_location(override: dict, location: str, allowed: str | None) -> None:
     with pytest.raises(InputError) as err:
         load_price_deck("pk-2025", override)
     assert err.value.file is not None and err.value.file.endswith("pk-2025.yaml")

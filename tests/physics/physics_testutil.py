@@ -89,9 +89,7 @@ def assert_closure(result: PhysicsResult, carriers: Mapping[str, CarrierProps], 
     if "mass_loss_t" in result.diagnostics:
         # the diagnostic is recomputed along another path (water and coke volatiles by species): it agrees
         # to ~2e-7 of the loss, i.e. 1e-8 t per t of product; the balance itself is asserted above
-        np.testing.assert_allclose(
-            m_in - m_out, result.diagnostics["mass_loss_t"], rtol=1e-6, atol=1e-8 * np.max(m_in)
-        )
+        np.testing.assert_allclose(m_in - m_out, result.diagnostics["mass_loss_t"], rtol=1e-6, atol=1e-8 * np.max(m_in))
     if "carbon_emitted_t" in result.diagnostics:
         np.testing.assert_allclose(c_in - c_out, result.diagnostics["carbon_emitted_t"], rtol=1e-7, atol=1e-9)
     for value in result.recipe.values():

@@ -144,8 +144,6 @@ def test_recipe_shape_and_signs(carriers):
     r = MODEL.recipe({"blast_temperature": np.array([1000.0, 1100.0, 1200.0])}, carriers)
     for key, value in r.recipe.items():
         assert value.shape == (3,), key
-    assert (
-        np.all(r.recipe["coke"] < 0) and np.all(r.recipe["bf_gas"] > 0) and np.all(r.recipe["hot_metal"] == 1)
-    )
+    assert np.all(r.recipe["coke"] < 0) and np.all(r.recipe["bf_gas"] > 0) and np.all(r.recipe["hot_metal"] == 1)
     gp = r.gas_properties["bf_gas"]
     assert set(gp) >= {"volume_fractions", "c_frac", "lhv_gj_per_t", "density_kg_per_nm3"}

@@ -32,8 +32,6 @@ def test_wetter_coal_needs_more_underfiring(carriers):
 
 
 def test_low_carbon_coal_is_rejected(carriers):
-    bad = load_carriers(
-        {"coking_coal": CarrierProps(c_frac=0.55, analysis={"volatile_matter": 0.25, "ash": 0.09})}
-    )
+    bad = load_carriers({"coking_coal": CarrierProps(c_frac=0.55, analysis={"volatile_matter": 0.25, "ash": 0.09})})
     with pytest.raises(InputError, match="does not sum"):
         MODEL.recipe({}, bad, where="units.co.model")

@@ -15,9 +15,7 @@ def test_all_scrap(carriers):
     assert 400 <= float(d["electricity_kwh_per_t"]) <= 470
     # ECORYS08: 1.09 t scrap per tLS
     assert 1.0 <= float(d["charge_t_per_t"]) <= 1.10
-    assert (
-        1.5 <= 1000 * -float(r.recipe["electrodes"]) <= 3.0
-    )  # Vogl18, Agora23 2; ECORYS08 3; Jacobasch21 1.5
+    assert 1.5 <= 1000 * -float(r.recipe["electrodes"]) <= 3.0  # Vogl18, Agora23 2; ECORYS08 3; Jacobasch21 1.5
     assert 30 <= float(d["lime_kg_per_t"]) <= 60  # Vogl18/Agora23 50 kg/t
     assert 20 <= float(d["oxygen_nm3_per_t"]) <= 60  # ECORYS08 50 Nm3/t, Agora23 0.05 t = 35 Nm3
     assert 0.02 <= float(d["co2_t_per_t"]) <= 0.12  # IPCC Tier 1: 0.08 t CO2/t (direct)
@@ -36,9 +34,9 @@ def test_dri_heavy_charge(carriers):
 
 def test_hot_dri_saves_electricity(carriers):
     cold = MODEL.recipe({"scrap_share": 0.2, "dri_share": 0.8}, carriers).diagnostics["electricity_kwh_per_t"]
-    hot = MODEL.recipe(
-        {"scrap_share": 0.2, "dri_share": 0.8, "dri_temperature": 600.0}, carriers
-    ).diagnostics["electricity_kwh_per_t"]
+    hot = MODEL.recipe({"scrap_share": 0.2, "dri_share": 0.8, "dri_temperature": 600.0}, carriers).diagnostics[
+        "electricity_kwh_per_t"
+    ]
     # hot charging at ~600 degC saves ~100-150 kWh/t (Vogl18: 159 kWh between cold and hot DRI)
     assert 70 <= float(cold - hot) <= 170
 

@@ -91,10 +91,7 @@ def _params(kind: str, draw, narrow: float = 1.0) -> dict[str, float]:
         out[spec.name] = draw(lo, hi, spec)
     if shares:
         by = {s.name: s for s in specs}
-        w = [
-            draw(0.0, MAX_WEIGHT.get(s, by[s].high), by[s]) if narrow == 1.0 else by[s].default
-            for s in shares
-        ]
+        w = [draw(0.0, MAX_WEIGHT.get(s, by[s].high), by[s]) if narrow == 1.0 else by[s].default for s in shares]
         if sum(w) <= 0:
             w = [by[s].default for s in shares]
         out.update({s: wi / sum(w) for s, wi in zip(shares, w, strict=True)})
@@ -129,9 +126,7 @@ def test_closure_over_random_parameters(kind, data, carriers):
 def test_batch_equals_per_sample(kind, carriers):
     rng = np.random.default_rng(7)
     n = 1000
-    cols = _params(
-        kind, lambda lo, hi, spec: rng.uniform(lo, hi, n), narrow=0.1 if kind == "blast_furnace" else 0.2
-    )
+    cols = _params(kind, lambda lo, hi, spec: rng.uniform(lo, hi, n), narrow=0.1 if kind == "blast_furnace" else 0.2)
     batch = MODELS[kind].recipe(cols, carriers)
     assert_closure(batch, carriers)
     for key, value in batch.recipe.items():
@@ -139,9 +134,7 @@ def test_batch_equals_per_sample(kind, carriers):
     for key, value in batch.diagnostics.items():
         assert value.shape == (n,), key
     for i in range(0, n, 1 if kind != "blast_furnace" else 5):
-        one = MODELS[kind].recipe(
-            {k: float(np.asarray(v)[i]) if np.ndim(v) else v for k, v in cols.items()}, carriers
-        )
+        one = MODELS[kind].recipe({k: float(np.asarray(v)[i]) if np.ndim(v) else v for k, v in cols.items()}, carriers)
         for key, value in one.recipe.items():
             np.testing.assert_allclose(batch.recipe[key][i], value, rtol=1e-9, atol=1e-12, err_msg=key)
 

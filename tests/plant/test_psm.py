@@ -175,3 +175,14 @@ def test_sinter_chemistry_from_the_blend_reaches_the_furnace() -> None:
     assert abs(local.report["balances"]["Fe"]["residual_rel"]) < 1e-9
     sinter_fe = local.plant.fe_frac[local.plant.carrier("sinter")]
     assert sinter_fe == pytest.approx(comp["fe_frac"], rel=1e-12)
+
+
+def test_part_load_costs_energy_per_tonne() -> None:
+    # coke ovens kept hot (PSM burned ~40 % of their nameplate heat just to keep them hot while idle), reheating
+    # furnaces and oxygen plant: at 82 % capacity use a tonne of steel needs more energy than at nameplate
+    full = run_balance("psm").kpis
+    part = run_balance("psm-2008").kpis
+    assert part["energy_gj_per_t_crude_steel"] > full["energy_gj_per_t_crude_steel"] + 0.1
+    assert (
+        part["electricity_demand_mwh"] / part["crude_steel_t"] > full["electricity_demand_mwh"] / full["crude_steel_t"]
+    )

@@ -214,3 +214,29 @@ def test_target_scales_the_demand_shape() -> None:
     )
     assert result.kpis["crude_steel_t"] == pytest.approx(500.0, rel=1e-12)
     assert result.report["demand_scale"] == pytest.approx(500.0, rel=1e-12)
+
+
+def test_standby_energy_is_fixed_while_a_unit_operates() -> None:
+    converter = dict(CONVERTER, standby_share=0.4)
+    result = run(
+        {"furnace": FURNACE, "converter": converter},
+        {"steel": "100 t/year"},
+        buy=["ore", "coal"],
+        sell=["steel", "slag"],
+    )
+    # 50 kWh/t at capacity: (1 - 0.4) x 0.05 MWh/t x 100 t + 0.4 x 0.05 MWh/t x 1000 t/yr capacity = 3 + 20 MWh
+    assert result.purchased["electricity"] == pytest.approx(23.0, rel=1e-12)
+    at_capacity = run(
+        {"furnace": dict(FURNACE, capacity="2000 t/year"), "converter": converter},
+        {"steel": "1000 t/year"},
+        buy=["ore", "coal"],
+        sell=["steel", "slag"],
+    )
+    assert at_capacity.purchased["electricity"] == pytest.approx(50.0, rel=1e-12)  # = 0.05 x 1000, as without
+    idle = run(
+        {"furnace": FURNACE, "converter": dict(converter, condition="derelict")},
+        {},
+        buy=["ore", "coal"],
+        sell=["steel", "slag"],
+    )
+    assert idle.purchased == {}  # an idle works keeps nothing hot

@@ -91,6 +91,7 @@ class Plant:
     operating: NDArray[np.bool_]
     condition: list[str]
     max_fe_loss: Array
+    standby_share: Array
     fuel_users: list[FuelUser]
     service_production: Array  # (U, C) 1 where a service unit handles production of carrier c
     service_purchase_tag: list[str | None]
@@ -426,6 +427,7 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
         operating=operating,
         condition=[spec.units[u].condition for u in unit_ids],
         max_fe_loss=max_fe_loss,
+        standby_share=np.array([spec.units[u].standby_share for u in unit_ids]),
         fuel_users=fuel_users,
         service_production=service_production,
         service_purchase_tag=service_tag,

@@ -71,6 +71,24 @@ class Solution:
         return [*self.plant.unit_ids, "flare"]
 
 
+def standby_split(plant: Plant, recipe: Array, active: bool = True) -> tuple[Array, Array]:
+    """Split each operating unit's energy inputs into a part per tonne and a fixed part per year.
+
+    With standby share ``f`` and effective capacity ``P``, an energy input of ``r`` per tonne at
+    capacity becomes ``(1 - f) r`` per tonne plus ``f r P`` per year, so that the unit uses
+    ``r x`` at ``x = P`` and more per tonne below it. Returns ``(variable recipe, fixed (S, U, C))``
+    with fixed consumption as positive amounts. An idle works (``active`` false) has no standby.
+    """
+    energy = plant.carrier_kind == KIND_CODES["energy"]
+    share = np.where(plant.operating & (np.array(plant.basis) == "output"), plant.standby_share, 0.0)
+    if not active or not np.any(share > 0):
+        return recipe, np.zeros_like(recipe)
+    inputs = np.where(energy & (recipe < 0), -recipe, 0.0)
+    fixed = inputs * (share * plant.effective_capacity)[None, :, None]
+    variable = recipe + inputs * share[None, :, None]
+    return variable, fixed
+
+
 def _as_batch(recipe: Array | None, plant: Plant) -> Array:
     r = plant.recipe if recipe is None else recipe
     return r[None] if r.ndim == 2 else r
@@ -162,11 +180,17 @@ def _need(plant: Plant, R: Array, x: Array, d: Array, c: int) -> Array:
 
 
 def solve_throughputs(
-    plant: Plant, recipe: Array | None = None, demand: Array | None = None, max_iter: int = 60
+    plant: Plant,
+    recipe: Array | None = None,
+    demand: Array | None = None,
+    max_iter: int = 60,
+    fixed_need: Array | None = None,
 ) -> tuple[Array, Array, Array, dict[int, Array], dict[int, Array]]:
     """Throughput of every output unit, iterating shares (capacity, merit) and the target scale.
 
-    Returns ``(x, d_scaled, scale, shares, market_share)``.
+    ``fixed_need`` (S, C) is consumption that does not scale with throughput (standby energy); it adds
+    to the need of the carriers but not to what is delivered. Returns ``(x, d_scaled, scale, shares,
+    market_share)`` where ``d_scaled`` is the final demand delivered.
     """
     R = _as_batch(recipe, plant)
     S = R.shape[0]
@@ -184,8 +208,9 @@ def solve_throughputs(
     scale = np.ones(S)
     tag_mask = plant.tags[plant.target_tag] if plant.target_tag else None
     x = np.zeros((S, plant.n_units))
+    extra = np.zeros_like(d0) if fixed_need is None else np.broadcast_to(fixed_need, d0.shape)
     for _ in range(max_iter):
-        d = d0 * scale[:, None]
+        d = d0 * scale[:, None] + extra
         x = _throughputs(plant, R, d, shares, market)
         changed = 0.0
         for c in plant.supplies:
@@ -205,8 +230,8 @@ def solve_throughputs(
             scale = scale * ratio
         if changed < 1e-13:
             break
+    x = _throughputs(plant, R, d0 * scale[:, None] + extra, shares, market)
     d = d0 * scale[:, None]
-    x = _throughputs(plant, R, d, shares, market)
     return x, d, scale, shares, market
 
 
@@ -255,19 +280,22 @@ def solve(
     check: bool = True,
 ) -> Solution:
     """Solve the works for every sample; raise :class:`DemandError`/:class:`InputError` on bad cases."""
-    R = _as_batch(recipe, plant)
-    S, U, C = R.shape
+    R_full = _as_batch(recipe, plant)
+    S, U, C = R_full.shape
     out_c = np.broadcast_to(plant.out_c_frac if out_c_frac is None else out_c_frac, (S, U, C))
     out_l = np.broadcast_to(plant.out_lhv if out_lhv is None else out_lhv, (S, U, C))
-    x, d, scale, shares, market = solve_throughputs(plant, R, demand)
+    d_in = np.broadcast_to(plant.demand if demand is None else demand, (S, C))
+    R, standby = standby_split(plant, R_full, active=bool(np.any(d_in > 0)))
+    fixed_need = standby.sum(axis=1) * np.isin(np.arange(C), list(plant.supplies))
+    x, d, scale, shares, market = solve_throughputs(plant, R, demand, fixed_need=fixed_need)
     is_output = np.array([b == "output" for b in plant.basis])
     x_out = np.where(is_output, x, 0.0)
-    flows = x_out[:, :, None] * R
+    flows = x_out[:, :, None] * R - standby
 
     # market purchases of main products
     bought = np.zeros((S, C))
     for c in plant.supplies:
-        need = _need(plant, R, x_out, d, c)
+        need = _need(plant, R, x_out, d + fixed_need, c)
         bought[:, c] += market[c] * need
 
     # net of ordinary carriers (not fuel heat / electricity / gases): positive = surplus, negative = deficit
@@ -289,7 +317,7 @@ def solve(
             mask = plant.tags[tag] & ~special
             purchased = (np.clip(-net_pre, 0, None) * mask).sum(axis=1) + (bought * mask).sum(axis=1)
         x_out[:, u] = produced + purchased
-    flows = x_out[:, :, None] * R
+    flows = x_out[:, :, None] * R - standby
     if check:
         _check_capacity(plant, x_out)
 

@@ -95,6 +95,11 @@ class UnitSpec(_Strict):
     efficiency: Fraction | None = None
     auxiliary: Fraction = 0.0
     max_fe_loss: Fraction = 0.005
+    standby_share: Fraction = Field(
+        default=0.0,
+        description="share of the unit's energy use at capacity (electricity, steam, fuel heat) that is fixed "
+        "while it operates: ovens, furnaces and machines kept hot and turning",
+    )
     model: ModelSpec | None = None
     source: str
     sources: dict[str, str] = {}
