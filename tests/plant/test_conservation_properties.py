@@ -46,7 +46,7 @@ def chain_plants(
         c_avail = a * c_prev + 0.8 * coal
         # the gas carries carbon too: at most what the stage takes in
         gas = draw(st.floats(0.0, 1.0)) * min(1.5, c_avail / GAS_C) if i == 1 else 0.0
-        c = min(draw(st.floats(0.0, 1.0)) * (c_avail - gas * GAS_C), 0.999 - fe)
+        c = max(0.0, min(draw(st.floats(0.0, 1.0)) * (c_avail - gas * GAS_C), 0.999 - fe))
         air = max(0.0, 1.0 + slag + gas - a - coal) + draw(st.floats(0.0, 0.2))
         heat = draw(st.floats(0.0, 3.0))
         carriers[f"m{i}"] = {
