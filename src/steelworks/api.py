@@ -66,7 +66,7 @@ def run_balance(scenario: str | Path, overrides: Iterable[str] | Mapping[str, An
 
 def evaluate_plant(resolved: ResolvedScenario, plant: Plant) -> BalanceResult:
     sol = solve(plant)
-    bal = check_balances(sol)
+    bal = sol.balances if sol.balances is not None else check_balances(sol)
     co2 = account(sol, bal)
     return BalanceResult(resolved, plant, sol, bal, co2, balance_report(sol, bal, co2))
 

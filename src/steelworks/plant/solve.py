@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from steelworks.errors import InputError
+from steelworks.plant.balance import Balances, check_balances
 from steelworks.plant.build import ELECTRICITY, FUEL, KIND_CODES, MARKET, Plant
 from steelworks.plant.gas import GasAllocation, allocate
 
@@ -60,6 +61,7 @@ class Solution:
     electricity_bought_mwh: Array
     electricity_sold_mwh: Array
     shares: dict[int, Array]
+    balances: Balances | None = None  # set by the checks of every solve
 
     @property
     def flows(self) -> Array:
@@ -397,9 +399,7 @@ def solve(
         shares=shares,
     )
     if check:
-        from steelworks.plant.balance import check_balances
-
-        check_balances(solution)
+        solution.balances = check_balances(solution)
     return solution
 
 
