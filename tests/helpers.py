@@ -56,6 +56,30 @@ CARRIERS: dict[str, Any] = {
     "fuel_heat": {"name": "fuel", "kind": "energy", "unit": "GJ", "source": "test"},
 }
 
+#: a two-unit works used by several tests (hand numbers in tests/plant/test_small_flowsheets.py)
+FURNACE = {
+    "name": "furnace",
+    "kind": "furnace",
+    "product": "iron",
+    "capacity": "1000 t/year",
+    "source": "test",
+    # per t iron: 1.95 t ore (0.975 Fe) -> 0.96 Fe in iron + 0.5 t slag at 0.01 Fe = 0.965, loss 0.010 Fe (1.03 %)
+    "inputs": {"ore": "1.95 t/t", "coal": "0.5 t/t"},
+    "outputs": {"slag": "0.5 t/t"},
+    "max_fe_loss": 0.02,
+}
+CONVERTER = {
+    "name": "converter",
+    "kind": "converter",
+    "product": "steel",
+    "capacity": "1000 t/year",
+    "source": "test",
+    # per t steel: 1.04 t iron = 0.9984 Fe -> 0.99 Fe in steel (loss 0.0084 Fe = 0.84 %)
+    "inputs": {"iron": "1.04 t/t", "electricity": "50 kWh/t"},
+    "max_fe_loss": 0.01,
+}
+
+
 GRID = {"co2_per_mwh": "0.5 t/MWh", "primary_energy_per_mwh": "9 GJ/MWh", "source": "test"}
 
 

@@ -11,31 +11,11 @@ import yaml
 from typer.testing import CliRunner
 
 from steelworks.cli import app
-from tests.helpers import CARRIERS, GRID
+from tests.helpers import CARRIERS, CONVERTER, FURNACE, GRID
 
 runner = CliRunner()
 
-UNITS: dict[str, Any] = {
-    "furnace": {
-        "name": "furnace",
-        "kind": "furnace",
-        "product": "iron",
-        "capacity": "1000 t/year",
-        "source": "t",
-        "inputs": {"ore": "1.95 t/t", "coal": "0.5 t/t"},
-        "outputs": {"slag": "0.5 t/t"},
-        "max_fe_loss": 0.02,
-    },
-    "converter": {
-        "name": "converter",
-        "kind": "converter",
-        "product": "steel",
-        "capacity": "1000 t/year",
-        "source": "t",
-        "inputs": {"iron": "1.04 t/t", "electricity": "50 kWh/t"},
-        "max_fe_loss": 0.01,
-    },
-}
+UNITS: dict[str, Any] = {"furnace": FURNACE, "converter": CONVERTER}
 
 
 def write_case(tmp_path: Path, mutate: Any = None, scenario_extra: dict[str, Any] | None = None) -> Path:
