@@ -56,8 +56,16 @@ def _finite(value: Any) -> Any:
     return value
 
 
+def _json_default(value: Any) -> Any:
+    """Numbers held by numpy become floats; dates and anything else their text."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def _dump(data: Any) -> None:
-    sys.stdout.write(json.dumps(_finite(data), indent=2, allow_nan=False, default=float) + "\n")
+    sys.stdout.write(json.dumps(_finite(data), indent=2, allow_nan=False, default=_json_default) + "\n")
 
 
 def _table(title: str, columns: list[str], right: set[str] | None = None) -> Table:

@@ -144,3 +144,26 @@ def test_products_against_landed_import_prices(bf_revival: dict) -> None:
     assert rows["hot_rolled_coil"]["cash_cost_usd_per_t"] == pytest.approx(bf_revival["kpis"]["cash_cost_usd_per_t"])
     table = runner.invoke(app, ["evaluate", "psm-bf-revival"])
     assert "landed import price" in table.output and "hot_rolled_coil" in table.output
+
+
+def test_params_lists_the_economics_inputs_that_set_addresses() -> None:
+    result = runner.invoke(app, ["params", "psm-eaf", "--format", "json", "--match", "prices.scrap.price"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    row = next(r for r in rows if r["path"] == "prices.scrap.price")
+    assert (row["value"], row["unit"]) == (382.0, "USD/t") and "CFR Qasim" in row["source"]
+    paths = {r["path"] for r in json.loads(runner.invoke(app, ["params", "psm-eaf", "--format", "json"]).stdout)}
+    assert {"prices.fx.PKR.per_usd", "option.capex.contingency.share", "finance.horizon_years"} <= paths
+    # every listed economics path is one `evaluate --set` accepts
+    cheaper = evaluate_json(
+        "psm-eaf",
+        "--set",
+        "prices.scrap.price=300 USD/t",
+        "--set",
+        "prices.fx.PKR.per_usd=300",
+        "--set",
+        "option.capex.contingency.share=0.05",
+        "--set",
+        "finance.horizon_years=25",
+    )
+    assert cheaper["kpis"]["horizon_years"] == 25

@@ -165,12 +165,7 @@ def estimate_capex(
                 location=where + ".life_years",
                 allowed="life_years > 0",
             )
-        if (
-            item.share_of_direct is None
-            and new_usd is None
-            and item.cost is None
-            and plan.basis == "bottom_up"
-        ):
+        if item.share_of_direct is None and new_usd is None and item.cost is None and plan.basis == "bottom_up":
             raise InputError(
                 f"unit {uid!r} has no capacity to size its cost",
                 file=file,
@@ -210,9 +205,7 @@ def estimate_capex(
         if replacement == 0.0:
             replacement = epc
         duration = st.duration or max_end
-        spending = np.asarray(
-            st.profile if st.profile is not None else np.full(duration, 1.0 / duration), float
-        )
+        spending = np.asarray(st.profile if st.profile is not None else np.full(duration, 1.0 / duration), float)
         line = CapexLine(
             uid,
             item.kind,
@@ -245,9 +238,7 @@ def estimate_capex(
     owners = 0.0 if includes_owner else plan.owners_cost.share * epc_total
     contingency = 0.0 if includes_cont else plan.contingency.share * epc_total
     total = epc_total + owners + contingency
-    comparisons = [
-        (c.source, conv.cost(c, where="option.capex.comparisons", file=file)) for c in plan.comparisons
-    ]
+    comparisons = [(c.source, conv.cost(c, where="option.capex.comparisons", file=file)) for c in plan.comparisons]
     return CapexEstimate(
         option.id,
         plan.basis,
@@ -298,9 +289,7 @@ class CapexSchedule:
     """Capital spending and its consequences over the horizon (cost-year USD, shape ``(T,)``)."""
 
     initial: np.ndarray  # construction spending incl. owner's costs and contingency
-    initial_by_phase: (
-        np.ndarray
-    )  # (P, T): the same split by phase (each goes into service at its commissioning)
+    initial_by_phase: np.ndarray  # (P, T): the same split by phase (each goes into service at its commissioning)
     recurring: np.ndarray  # relines
     replacement: np.ndarray  # units whose life ends inside the horizon
     sustaining: np.ndarray

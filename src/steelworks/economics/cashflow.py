@@ -145,9 +145,7 @@ class _Pieces:
 
 def _pieces(model: CashFlowModel, samples: Samples, n: int) -> _Pieces:
     infl = model.infl
-    pb = np.broadcast_to(
-        model.price_buy if samples.price_buy is None else samples.price_buy, (n, len(model.carriers))
-    )
+    pb = np.broadcast_to(model.price_buy if samples.price_buy is None else samples.price_buy, (n, len(model.carriers)))
     ps = np.broadcast_to(
         model.price_sell if samples.price_sell is None else samples.price_sell, (n, len(model.carriers))
     )
@@ -169,9 +167,7 @@ def _pieces(model: CashFlowModel, samples: Samples, n: int) -> _Pieces:
         full = buys[:, mask].sum(axis=1)
         purchases_full = purchases_full + full
         cost_lines[cat] = full[:, None] * scale
-    cost_lines["consumable"] = (
-        cost_lines["consumable"] + (model.consumables_usd_per_t * model.crude_steel_t) * scale
-    )
+    cost_lines["consumable"] = cost_lines["consumable"] + (model.consumables_usd_per_t * model.crude_steel_t) * scale
     cost_lines["carbon"] = model.products_t * model.carbon_usd_per_t[None, :] * scale
     fixed = fixed_factor[:, None] * infl[None, :]
     cost_lines["labour"] = model.labour[None, :] * fixed
@@ -269,9 +265,7 @@ def _npv_cost_year(fcf: Array, p: _Pieces) -> Array:
     return fin.npv(p.nominal_rate, fcf) / p.infl[0]
 
 
-def breakeven_multiplier(
-    model: CashFlowModel, p: _Pieces, *, hi: float = 20.0, iterations: int = 60
-) -> Array:
+def breakeven_multiplier(model: CashFlowModel, p: _Pieces, *, hi: float = 20.0, iterations: int = 60) -> Array:
     """Product-price multiplier at which the project NPV is zero (``nan`` where none in [0, hi])."""
     n = p.nominal_rate.shape[0]
     if not np.any(p.revenue_products):
@@ -331,9 +325,7 @@ def run(model: CashFlowModel, samples: Samples | None = None, *, breakeven: bool
     )
     principal[:, -1] += balance[:, -1]  # anything left is repaid from the terminal value
     balance[:, -1] = 0.0
-    levered_tax = _tax(
-        model, p, project["ebitda"] - project["tax_depreciation"] - interest, project["revenue"]
-    )
+    levered_tax = _tax(model, p, project["ebitda"] - project["tax_depreciation"] - interest, project["revenue"])
     equity = (
         project["ebitda"]
         - levered_tax

@@ -34,10 +34,7 @@ def labour_cost(
 ) -> float:
     """Cost of a workforce per year (headcount by category x wage x on-cost factor), cost-year USD."""
     return float(
-        sum(
-            n * wage_usd_per_year(labour, cat, conv, where=f"{where}.{cat}", file=file)
-            for cat, n in headcount.items()
-        )
+        sum(n * wage_usd_per_year(labour, cat, conv, where=f"{where}.{cat}", file=file) for cat, n in headcount.items())
     )
 
 
@@ -59,14 +56,11 @@ def yearly_costs(
     )
 
 
-def yearly_costs_foreign(
-    items: list[YearlyCost], conv: Converter, *, where: str, file: str | None = None
-) -> float:
+def yearly_costs_foreign(items: list[YearlyCost], conv: Converter, *, where: str, file: str | None = None) -> float:
     """Foreign-exchange part of the yearly cost items that are in the cash flow."""
     return float(
         sum(
-            item.foreign_share
-            * conv.usd_per(item.amount, "year", item.year, where=f"{where}.{i}.amount", file=file)
+            item.foreign_share * conv.usd_per(item.amount, "year", item.year, where=f"{where}.{i}.amount", file=file)
             for i, item in enumerate(items)
             if item.in_cash_flow
         )

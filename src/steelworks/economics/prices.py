@@ -66,9 +66,7 @@ class Converter:
                 allowed=", ".join(sorted(self.per_usd)),
             ) from None
 
-    def usd(
-        self, money: Money, year: int | None = None, *, where: str = "", file: str | None = None
-    ) -> float:
+    def usd(self, money: Money, year: int | None = None, *, where: str = "", file: str | None = None) -> float:
         """The amount in cost-year USD (still per ``money.per`` if it is a rate)."""
         return (
             money.value
@@ -90,9 +88,7 @@ class Converter:
                 allowed=f"an amount per a unit convertible to {unit}",
             ) from None
         return (
-            per_unit
-            / self.rate(money.currency, where=where, file=file)
-            * self.escalation(year, where=where, file=file)
+            per_unit / self.rate(money.currency, where=where, file=file) * self.escalation(year, where=where, file=file)
         )
 
     def cost(self, cost: CostAt, *, where: str = "", file: str | None = None) -> float:
@@ -168,9 +164,7 @@ def resolve_prices(
         sources[cid] = entry.source
         if entry.landed is not None:
             cfr[i] = conv.usd_per(entry.landed.cfr, "t", year, where=where + ".landed.cfr")
-            port = conv.usd_per(
-                entry.landed.port_and_inland, "t", year, where=where + ".landed.port_and_inland"
-            )
+            port = conv.usd_per(entry.landed.port_and_inland, "t", year, where=where + ".landed.port_and_inland")
             landed[i] = cfr[i] * (1.0 + entry.landed.duties) + port
     return PriceTable(ids, buy, sell, categories, foreign, cfr, landed, sources)
 

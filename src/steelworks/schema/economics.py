@@ -59,9 +59,7 @@ PRICE_CATEGORIES: tuple[str, ...] = ("raw_material", "energy", "consumable", "pr
 
 UNIT_ACTIONS: tuple[str, ...] = ("new", "rebuild", "restore", "reline", "reuse")
 
-_MONEY_RE = re.compile(
-    r"^\s*([-+]?(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z]{3})\s*(?:/\s*(.+?))?\s*$"
-)
+_MONEY_RE = re.compile(r"^\s*([-+]?(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z]{3})\s*(?:/\s*(.+?))?\s*$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -180,9 +178,7 @@ def _quantity(kind: str) -> BeforeValidator:
         try:
             return parse_quantity(value, kind)
         except InputError as exc:
-            raise PydanticCustomError(
-                "quantity", "{msg}", {"msg": exc.message, "allowed": exc.allowed or ""}
-            ) from None
+            raise PydanticCustomError("quantity", "{msg}", {"msg": exc.message, "allowed": exc.allowed or ""}) from None
 
     return BeforeValidator(convert)
 
@@ -273,6 +269,7 @@ class PriceDeck(_Strict):
     id: str
     name: str
     cost_year: int = Field(ge=1990, le=2100)
+    sources: dict[str, str] = Field(default_factory=dict, description="sources of the deck's own fields")
     price_escalation: Literal["none", "index"] = "none"
     description: str | None = None
     fx: dict[str, FxRate]
@@ -575,9 +572,7 @@ class OptionEconomics(_Strict):
     def _project_parts(self) -> OptionEconomics:
         if self.kind == "project":
             missing = [
-                name
-                for name in ("ramp_up", "capex", "fixed_costs", "working_capital")
-                if getattr(self, name) is None
+                name for name in ("ramp_up", "capex", "fixed_costs", "working_capital") if getattr(self, name) is None
             ]
             if missing or not self.units:
                 raise PydanticCustomError(
@@ -675,6 +670,7 @@ class FinanceSettings(_Strict):
     discount_rate: DiscountRate
     inflation: Rate
     horizon_years: int = Field(ge=2, le=100)
+    sources: dict[str, str] = Field(default_factory=dict, description="sources of the settings' own fields")
     terminal_value: TerminalValue
     debt: Debt
     tax: Tax
@@ -804,9 +800,7 @@ def _validate(model: type[BaseModel], data: Any, file: str, root: str | None = N
         raise validation_to_input_error(exc, file=file, prefix=root) from None
 
 
-def validation_to_input_error(
-    exc: ValidationError, *, file: str | None, prefix: str | None = None
-) -> InputError:
+def validation_to_input_error(exc: ValidationError, *, file: str | None, prefix: str | None = None) -> InputError:
     """The first pydantic error as an :class:`InputError` with a dotted location and allowed values."""
     err = exc.errors(include_url=False)[0]
     loc = [str(part) for part in err.get("loc", ()) if not str(part).startswith("function-")]
@@ -820,9 +814,7 @@ def validation_to_input_error(
             allowed = str(ctx.get("expected"))
         elif "ge" in ctx or "gt" in ctx or "le" in ctx or "lt" in ctx:
             parts = [
-                f"{op} {ctx[key]}"
-                for key, op in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<="))
-                if key in ctx
+                f"{op} {ctx[key]}" for key, op in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<=")) if key in ctx
             ]
             allowed = " and ".join(parts)
         elif kind == "extra_forbidden":
@@ -831,6 +823,21 @@ def validation_to_input_error(
     if kind == "missing":
         message = "required key is missing"
     return InputError(message, file=file, location=location, allowed=allowed)
+
+
+def economics_files(block: Mapping[str, Any]) -> list[tuple[str, Path, Any, str]]:
+    """The raw trees a scenario's ``economics:`` block names, as (override prefix, file, tree, root key)."""
+    choice = EconomicsChoice.model_validate(block)
+    out = []
+    for prefix, name, folder, root in (
+        ("prices", choice.prices, PRICES_DIR, "deck"),
+        ("option", choice.option, OPTIONS_DIR, "option"),
+        ("finance", choice.finance, ECON_DIR, "finance"),
+    ):
+        path = _resolve(name, folder)
+        raw = _read(path)
+        out.append((prefix, path, raw.get(root, {}) if isinstance(raw, dict) else {}, root))
+    return out
 
 
 def load_price_deck(name: str | Path = "pk-2025", overrides: Mapping[str, Any] | None = None) -> PriceDeck:
