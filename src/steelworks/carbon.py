@@ -9,8 +9,9 @@
   factor, and sold by-products x their factor (``credits`` in the plant file), the way
   worldsteel / ISO 14404 credit exports.
 
-Intensities are per tonne of crude steel (carriers tagged ``crude_steel``: the first solid
-state, as worldsteel defines it) and per tonne of hot-rolled coil produced.
+Intensities are per tonne of crude steel (the first solid state, as worldsteel defines it:
+carriers tagged ``crude_steel``, and the products of units that ``counts_as: [crude_steel]``)
+and per tonne of hot-rolled coil produced.
 """
 
 from __future__ import annotations
@@ -52,10 +53,9 @@ class CarbonAccount:
 
 
 def production_of_tag(sol: Solution, tag: str) -> Array:
-    plant = sol.plant
-    if tag not in plant.tags:
-        return np.zeros(sol.produced.shape[0])
-    return np.asarray(sol.produced[:, :, plant.tags[tag]].sum(axis=(1, 2)))
+    """Production counting under ``tag``: carriers with the tag, and unit products that count as it."""
+    mask = sol.plant.tag_mask(tag)
+    return np.asarray((sol.produced[:, :-1, :] * mask).sum(axis=(1, 2)))
 
 
 def account(sol: Solution, balances: Balances) -> CarbonAccount:

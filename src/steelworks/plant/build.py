@@ -106,6 +106,7 @@ class Plant:
     grid_co2_t_per_mwh: float
     grid_primary_gj_per_mwh: float
     credit_co2_per_unit: Array
+    counts_as: list[list[str]] = field(default_factory=list)  # per unit: tags its product counts under
     unit_models: dict[int, Any] = field(default_factory=dict)  # PhysicsResult of units computed by a model
     derived_compositions: dict[str, dict[str, Any]] = field(default_factory=dict)  # carriers a model composed
 
@@ -126,6 +127,16 @@ class Plant:
 
     def unit(self, uid: str) -> int:
         return self.unit_ids.index(uid)
+
+    def tag_mask(self, tag: str) -> NDArray[np.bool_]:
+        """(U, C) outputs that count under ``tag``: carriers with the tag, and units' products that count as it."""
+        mask = np.broadcast_to(
+            self.tags.get(tag, np.zeros(self.n_carriers, dtype=bool)), (self.n_units, self.n_carriers)
+        ).copy()
+        for u in range(self.n_units):
+            if tag in self.counts_as[u] and self.product[u] >= 0:
+                mask[u, self.product[u]] = True
+        return mask
 
     @property
     def mass_mask(self) -> NDArray[np.bool_]:
@@ -379,12 +390,13 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
     if scenario.target is not None:
         target_tag = scenario.target.tag
         tfile, twhere = scenario.where("target.tag")
-        if target_tag not in tags:
+        unit_tags = {t for unit in spec.units.values() for t in unit.counts_as}
+        if target_tag not in tags and target_tag not in unit_tags:
             raise InputError(
-                f"no carrier has the tag '{target_tag}'",
+                f"no carrier or unit has the tag '{target_tag}'",
                 file=tfile,
                 location=twhere,
-                allowed=", ".join(tag_names),
+                allowed=", ".join(sorted(set(tag_names) | unit_tags)),
             )
         tfile, twhere = scenario.where("target.amount")
         target_amount = convert(scenario.target.amount, "t/year", where=twhere, file=tfile)
@@ -444,6 +456,7 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
             grid.primary_energy_per_mwh, "GJ/MWh", where=f"{gwhere}.primary_energy_per_mwh", file=gfile
         ),
         credit_co2_per_unit=credits,
+        counts_as=[list(spec.units[u].counts_as) for u in unit_ids],
         unit_models=unit_models,
         derived_compositions=derived,
     )

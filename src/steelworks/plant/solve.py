@@ -208,7 +208,7 @@ def solve_throughputs(
     shares = _initial_shares(plant, S)
     market = {c: np.zeros(S) for c in plant.supplies}
     scale = np.ones(S)
-    tag_mask = plant.tags[plant.target_tag] if plant.target_tag else None
+    tag_mask = plant.tag_mask(plant.target_tag) if plant.target_tag else None
     x = np.zeros((S, plant.n_units))
     extra = np.zeros_like(d0) if fixed_need is None else np.broadcast_to(fixed_need, d0.shape)
     for _ in range(max_iter):
@@ -221,7 +221,7 @@ def solve_throughputs(
             changed = max(changed, float(np.max(np.abs(new - shares[c]))), float(np.max(np.abs(mk - market[c]))))
             shares[c], market[c] = new, mk
         if tag_mask is not None and plant.target_amount is not None:
-            made = (np.clip(R, 0, None)[:, :, tag_mask] * x[:, :, None]).sum(axis=(1, 2))
+            made = (np.clip(R, 0, None) * tag_mask * x[:, :, None]).sum(axis=(1, 2))
             if np.any(made <= 0):
                 raise InputError(
                     f"no unit makes carriers tagged '{plant.target_tag}' for this demand",

@@ -95,6 +95,11 @@ class UnitSpec(_Strict):
     efficiency: Fraction | None = None
     auxiliary: Fraction = 0.0
     max_fe_loss: Fraction = 0.005
+    counts_as: list[str] = Field(
+        default=[],
+        description="tags the unit's product output counts under besides its carrier's own tags, e.g. "
+        "[crude_steel] for a caster whose billets are crude steel while rolled billets are not",
+    )
     standby_share: Fraction = Field(
         default=0.0,
         description="share of the unit's energy use at capacity (electricity, steam, fuel heat) that is fixed "
