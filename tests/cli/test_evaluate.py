@@ -167,3 +167,18 @@ def test_params_lists_the_economics_inputs_that_set_addresses() -> None:
         "finance.horizon_years=25",
     )
     assert cheaper["kpis"]["horizon_years"] == 25
+
+
+def test_physics_flows_into_money(bf_revival: dict) -> None:
+    hotter = [
+        "units.bf1.model.params.blast_temperature=1150 degC",
+        "units.bf2.model.params.blast_temperature=1150 degC",
+    ]
+    args: list[str] = []
+    for override in hotter:
+        args += ["--set", override]
+    hot = evaluate_json("psm-bf-revival", *args)
+    # +100 degC blast saves ~14 kg coke/tHM (BF model) -> less coking coal bought -> lower cash cost, better NPV
+    assert hot["plant_kpis"]["coking_coal_t"] < bf_revival["plant_kpis"]["coking_coal_t"]
+    assert hot["kpis"]["cash_cost_usd_per_t"] < bf_revival["kpis"]["cash_cost_usd_per_t"]
+    assert hot["kpis"]["npv_usd"] > bf_revival["kpis"]["npv_usd"]
