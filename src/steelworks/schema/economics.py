@@ -560,6 +560,10 @@ class OptionEconomics(_Strict):
     ramp_up: RampUp | None = None
     capex: CapexPlan | None = None
     units: dict[str, CapexItem] = Field(default_factory=dict)
+    units_from_plant: bool = Field(
+        default=False,
+        description="add a capital item for every unit the scenario restores or builds (plant capex_kind)",
+    )
     labour: Headcount
     fixed_costs: FixedCosts | None = None
     working_capital: WorkingCapital | None = None
@@ -574,7 +578,7 @@ class OptionEconomics(_Strict):
             missing = [
                 name for name in ("ramp_up", "capex", "fixed_costs", "working_capital") if getattr(self, name) is None
             ]
-            if missing or not self.units:
+            if missing or not (self.units or self.units_from_plant):
                 raise PydanticCustomError(
                     "option",
                     "a project option needs {missing}",

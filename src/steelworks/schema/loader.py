@@ -85,6 +85,8 @@ class ResolvedScenario:
     economics: dict[str, Any] | None
     tree: dict[str, Any]
     source: str = ""
+    restored: list[str] = field(default_factory=list)  # units brought back from repairable/derelict
+    built: list[str] = field(default_factory=list)  # units that were not built
     origins: list[Origin] = field(default_factory=list)
     overridden: dict[str, Any] = field(default_factory=dict)
 
@@ -287,6 +289,10 @@ def resolve_scenario(
         raise InputError("the carriers file needs a 'carriers' mapping", file=str(carriers_file), location="carriers")
 
     units_tree = tree["units"]
+    original = {
+        uid: (body.get("condition", "operating") if isinstance(body, dict) else "operating")
+        for uid, body in units_tree.items()
+    }
     _set_conditions(units_tree, spec, scenario_file, scenario_lines)
 
     overridden: dict[str, Any] = {}
@@ -341,6 +347,12 @@ def resolve_scenario(
         economics=spec.economics,
         tree=tree,
         source=spec.source,
+        restored=[
+            u
+            for u, c in original.items()
+            if c in ("repairable", "derelict") and plant_spec.units[u].condition == "operating"
+        ],
+        built=[u for u, c in original.items() if c == "not_built" and plant_spec.units[u].condition == "operating"],
         origins=origins,
         overridden=overridden,
     )

@@ -95,6 +95,11 @@ class UnitSpec(_Strict):
     efficiency: Fraction | None = None
     auxiliary: Fraction = 0.0
     max_fe_loss: Fraction = 0.005
+    capex_kind: str | None = Field(
+        default=None,
+        description="the kind of data/economics/capex.yaml that costs this unit when a scenario restores or "
+        "builds it (None: covered by the option's infrastructure share)",
+    )
     counts_as: list[str] = Field(
         default=[],
         description="tags the unit's product output counts under besides its carrier's own tags, e.g. "
