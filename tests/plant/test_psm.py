@@ -186,3 +186,13 @@ def test_part_load_costs_energy_per_tonne() -> None:
     assert (
         part["electricity_demand_mwh"] / part["crude_steel_t"] > full["electricity_demand_mwh"] / full["crude_steel_t"]
     )
+
+
+def test_the_berth_moves_wet_tonnes(psm) -> None:  # type: ignore[no-untyped-def]
+    plant = psm.plant
+    seaborne = [c for c in plant.carrier_ids if plant.tags["seaborne"][plant.carrier(c)]]
+    wet = sum(psm.purchased.get(c, 0.0) / (1 - plant.moisture[plant.carrier(c)]) for c in seaborne)
+    dry = sum(psm.purchased.get(c, 0.0) for c in seaborne)
+    assert psm.unit_output["ore_berth"] == pytest.approx(wet, rel=1e-12)
+    assert wet > 1.05 * dry  # fines at 8 %, coal at 9 % moisture (carriers.yaml)
+    assert psm.unit_output["ore_berth"] < 3.36e6  # the berth's 3.36 Mt/yr design (buildindustrialpakistan)

@@ -74,6 +74,7 @@ class Plant:
     c_frac: Array
     lhv_gj_per_t: Array
     density_kg_per_nm3: Array
+    moisture: Array  # as-received H2O share of the wet material
     tags: dict[str, NDArray[np.bool_]]
     can_buy: NDArray[np.bool_]
     can_sell: NDArray[np.bool_]
@@ -422,6 +423,7 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
         c_frac=tables["c"],
         lhv_gj_per_t=tables["lhv"],
         density_kg_per_nm3=tables["density"],
+        moisture=np.array([carriers[c].moisture for c in carrier_ids]),
         tags=tags,
         can_buy=can_buy,
         can_sell=can_sell,

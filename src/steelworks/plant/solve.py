@@ -316,7 +316,8 @@ def solve(
         tag = plant.service_purchase_tag[u]
         purchased = np.zeros(S)
         if tag is not None:
-            mask = plant.tags[tag] & ~special
+            # a berth or a stockyard moves wet tonnes: dry purchases / (1 - moisture)
+            mask = (plant.tags[tag] & ~special) / (1.0 - plant.moisture)
             purchased = (np.clip(-net_pre, 0, None) * mask).sum(axis=1) + (bought * mask).sum(axis=1)
         x_out[:, u] = produced + purchased
     flows = x_out[:, :, None] * R - standby

@@ -27,6 +27,9 @@ class CarrierSpec(_Strict):
     tags: list[str] = []
     fe_frac: Fraction = 0.0
     c_frac: Fraction = 0.0
+    moisture: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
+        default=0.0, description="as-received H2O, mass fraction of the wet material (quantities are dry)"
+    )
     lhv: QuantityText | None = None
     density: QuantityText | None = None
     analysis: dict[str, Fraction] = {}
