@@ -141,7 +141,10 @@ def _print_balance(report: dict[str, Any]) -> None:
         ],
         right={"output", "capacity", "utilisation", "CO2 direct t", "energy in GJ", "energy loss GJ"},
     )
+    unbuilt = [u["id"] for u in report["units"] if u["condition"] == "not_built"]
     for u in report["units"]:
+        if u["condition"] == "not_built":
+            continue
         _row(
             units,
             u["id"],
@@ -155,6 +158,8 @@ def _print_balance(report: dict[str, Any]) -> None:
             _num(u["energy_loss_gj"]),
         )
     console.print(units)
+    if unbuilt:
+        console.print(f"Not built (options of other scenarios): {', '.join(unbuilt)}", highlight=False)
 
     boundary = _table(
         "Across the works boundary (per year)", ["carrier", "bought", "sold", "unit"], right={"bought", "sold"}
