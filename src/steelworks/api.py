@@ -119,11 +119,11 @@ def _economics_path(head: str, key: str) -> str:
 def split_overrides(overrides: Iterable[str] | Mapping[str, Any]) -> tuple[list[str], dict[str, dict[str, Any]]]:
     """Plant overrides (``units.bf1.availability=0.85``) apart from economics ones
     (``prices.<carrier>.price=...``, ``option.<path>=...``, ``finance.<path>=...``)."""
-    from steelworks.schema.loader import _override_items
+    from steelworks.schema.loader import override_items
 
     plant: list[str] = []
     econ: dict[str, dict[str, Any]] = {"prices": {}, "option": {}, "finance": {}}
-    for key, value in _override_items(overrides):
+    for key, value in override_items(overrides):
         if key.startswith(_ECONOMICS_PREFIXES):
             head = key.partition(".")[0]
             econ[head][_economics_path(head, key)] = value

@@ -48,9 +48,6 @@ class CarbonAccount:
     def net_t(self) -> Array:
         return np.asarray(self.gross_t - self.credit_electricity_t - self.credit_byproducts_t)
 
-    def per_t_crude_steel(self, amount: Array) -> Array:
-        return np.asarray(amount / np.where(self.crude_steel_t > 0, self.crude_steel_t, np.nan))
-
 
 def production_of_tag(sol: Solution, tag: str) -> Array:
     """Production counting under ``tag``: carriers with the tag, and unit products that count as it."""

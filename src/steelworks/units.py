@@ -33,8 +33,6 @@ UREG.define("Nm3 = meter ** 3")
 UREG.define("Sm3 = meter ** 3")
 UREG.define("USD = [currency_usd]")
 UREG.define("MMBtu = 1e6 * Btu")
-UREG.define("tonne_CO2 = tonne")
-UREG.define("percent_ = 0.01 = pct")
 
 #: canonical internal unit for each kind of quantity a field may declare
 INTERNAL_UNITS: dict[str, str] = {

@@ -307,7 +307,7 @@ def resolve_scenario(
                 location=f"line {line}: overrides.{key}" if line else key,
                 allowed=exc.allowed,
             ) from None
-    for key, value in _override_items(overrides):
+    for key, value in override_items(overrides):
         apply_override(tree, key, value)
         overridden[key] = value
 
@@ -392,7 +392,8 @@ def _sub(lines: LineMap, prefix: tuple[str, ...]) -> LineMap:
     return {k[len(prefix) :]: v for k, v in lines.items() if k[: len(prefix)] == prefix}
 
 
-def _override_items(overrides: Iterable[str] | Mapping[str, Any]) -> list[tuple[str, Any]]:
+def override_items(overrides: Iterable[str] | Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """Overrides as (dotted path, value): from a mapping, or from ``"path=value"`` strings read as YAML scalars."""
     if isinstance(overrides, Mapping):
         return list(overrides.items())
     items = []
