@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -11,8 +11,16 @@ from plotly.subplots import make_subplots
 from steelworks.economics import compare
 from steelworks.errors import InputError
 
-if TYPE_CHECKING:  # the report reads the results; it does not call the API
-    from steelworks.api import Evaluation
+
+class Evaluation(Protocol):
+    """What the comparison reads of an evaluated scenario (``steelworks.api.Evaluation``): the report
+    reads results and names no later step of the chain."""
+
+    @property
+    def economics(self) -> Any: ...
+
+    @property
+    def balance(self) -> Any: ...
 
 
 def comparison_rows(evaluations: list[Evaluation], baseline: str | None = None) -> list[dict[str, Any]]:
