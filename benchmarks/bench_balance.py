@@ -16,6 +16,7 @@ from steelworks.plant.balance import check_balances
 from steelworks.plant.build import build_plant
 from steelworks.plant.solve import solve
 from steelworks.report.balance import balance_report
+from steelworks.results import works_results
 from steelworks.schema.loader import load_scenario
 
 
@@ -40,7 +41,7 @@ def main() -> None:
     def solve_and_account() -> None:
         sol = solve(plant)
         bal = check_balances(sol)
-        balance_report(sol, bal, account(sol, bal))
+        balance_report(works_results(sol, bal, account(sol, bal)))
 
     med, best = timeit(solve_and_account, 100)
     print(f"psm solve + CO2 + report tables (warm):       median {med * 1e3:7.2f} ms   best {best * 1e3:7.2f} ms")

@@ -9,52 +9,65 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from steelworks.carbon import CarbonAccount, account
-from steelworks.plant.balance import Balances, check_balances
+from steelworks.carbon import account
+from steelworks.plant.balance import check_balances
 from steelworks.plant.build import Plant, build_plant
 from steelworks.plant.solve import Solution, solve
-from steelworks.report.balance import balance_report
+from steelworks.results import WorksResults, works_results
 from steelworks.schema.loader import ResolvedScenario, load_scenario
 
 
 @dataclass
 class BalanceResult:
+    """A solved, checked and accounted scenario: the inputs that made it and the results contract."""
+
     scenario: ResolvedScenario
     plant: Plant
-    solution: Solution
-    balances: Balances
-    carbon: CarbonAccount
-    report: dict[str, Any]
+    results: WorksResults = field(repr=False)
+    solution: Solution = field(repr=False)
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The JSON contract of ``steelworks balance`` (built from :attr:`results` on first use)."""
+        if self._report is None:
+            from steelworks.report.balance import balance_report
+
+            self._report = balance_report(self.results)
+        return self._report
+
+    _report: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def kpis(self) -> dict[str, float]:
-        return dict(self.report["kpis"])
+        return self.results.kpis(0)
 
     @property
     def purchased(self) -> dict[str, float]:
         """Boundary purchases per carrier in its internal unit (t, MWh, GJ) per year."""
-        return {row["carrier"]: row["purchased"] for row in self.report["boundary"] if row["purchased"] > 0}
+        return self.results.purchased(0)
 
     @property
     def sold(self) -> dict[str, float]:
         """Boundary sales per carrier (products, by-products, exported power) per year."""
-        return {row["carrier"]: row["sold"] for row in self.report["boundary"] if row["sold"] > 0}
-
-    @property
-    def lhv_gj_per_t(self) -> dict[str, float]:
-        return dict(zip(self.plant.carrier_ids, map(float, self.plant.lhv_gj_per_t), strict=True))
+        return self.results.sold(0)
 
     @property
     def unit_output(self) -> dict[str, float]:
-        return {row["id"]: row["output_t"] for row in self.report["units"]}
+        """Output of each unit's main product per year."""
+        return self.results.unit_output(0)
 
     @property
     def unit_kind(self) -> dict[str, str]:
-        return {row["id"]: row["kind"] for row in self.report["units"]}
+        return dict(zip(self.results.units.ids, self.results.units.kinds, strict=True))
+
+    @property
+    def lhv_gj_per_t(self) -> dict[str, float]:
+        info = self.results.carriers
+        return dict(zip(info.ids, map(float, info.lhv_gj_per_t), strict=True))
 
 
 def run_balance(scenario: str | Path, overrides: Iterable[str] | Mapping[str, Any] = ()) -> BalanceResult:
@@ -68,7 +81,7 @@ def evaluate_plant(resolved: ResolvedScenario, plant: Plant) -> BalanceResult:
     sol = solve(plant)
     bal = sol.balances if sol.balances is not None else check_balances(sol)
     co2 = account(sol, bal)
-    return BalanceResult(resolved, plant, sol, bal, co2, balance_report(sol, bal, co2))
+    return BalanceResult(resolved, plant, works_results(sol, bal, co2), sol)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,7 +100,6 @@ class Evaluation:
     def to_dict(self) -> dict[str, Any]:
         econ = self.economics.to_dict()
         kpis = dict(econ["kpis"])
-        kpis["co2_t_per_t_crude_steel"] = self.balance.kpis["co2_t_per_t_crude_steel"]
         return {
             "scenario": self.balance.scenario.name,
             "option": econ["option"],

@@ -114,7 +114,7 @@ def balance(
     if sankey is not None:
         from steelworks.report.sankey import write_sankey_html
 
-        write_sankey_html(result.solution, report["flows"], sankey)
+        write_sankey_html(result.results, report["flows"], sankey)
     if fmt is Format.json:
         _dump(report)
         return

@@ -25,12 +25,13 @@ LAYER = {
     "schema": 3,
     "plant": 4,
     "carbon": 5,
-    "economics": 6,
-    "report": 7,
-    "api": 8,
-    "cli": 9,
-    "__main__": 10,
-    "__init__": 10,
+    "results": 6,
+    "economics": 7,
+    "report": 8,
+    "api": 9,
+    "cli": 10,
+    "__main__": 11,
+    "__init__": 11,
 }
 
 

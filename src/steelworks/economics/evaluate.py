@@ -91,30 +91,27 @@ class PlantYear:
         return cls(**kwargs)
 
     @classmethod
-    def from_balance(cls, result: Any, label: str = "") -> PlantYear:
-        """Adapter for the plant's :class:`steelworks.api.BalanceResult` (duck-typed).
+    def from_balance(cls, result: Any, label: str = "", sample: int = 0) -> PlantYear:
+        """The plant year of one sample of a solved scenario (:class:`steelworks.api.BalanceResult`).
 
-        Products are the sold carriers tagged ``product`` in the boundary table.
+        Everything but the capital works is read off the results contract (``result.results``,
+        :class:`steelworks.results.WorksResults`); products are the sold carriers tagged ``product``.
         """
-        report = result.report
-        products = {
-            row["carrier"]: float(row["sold"])
-            for row in report["boundary"]
-            if row["sold"] > 0 and "product" in row.get("tags", ())
-        }
-        kpis = result.kpis
+        res = result.results
+        kpi = res.kpi
+        lhv = res.carriers.lhv_gj_per_t
         return cls(
-            purchased={k: float(v) for k, v in result.purchased.items()},
-            sold={k: float(v) for k, v in result.sold.items()},
-            crude_steel_t=float(kpis["crude_steel_t"]),
-            products_t=products,
-            co2_direct_t=float(kpis.get("co2_direct_t", 0.0)),
-            co2_indirect_t=float(kpis.get("co2_indirect_t", 0.0)),
-            lhv_gj_per_t={k: float(v) for k, v in result.lhv_gj_per_t.items() if v > 0},
-            unit_output_t={k: float(v) for k, v in result.unit_output.items()},
-            unit_kind=dict(result.unit_kind),
+            purchased=res.purchased(sample),
+            sold=res.sold(sample),
+            crude_steel_t=float(kpi["crude_steel_t"][sample]),
+            products_t=res.products_sold(sample),
+            co2_direct_t=float(kpi["co2_direct_t"][sample]),
+            co2_indirect_t=float(kpi["co2_indirect_t"][sample]),
+            lhv_gj_per_t={cid: float(lhv[c]) for c, cid in enumerate(res.carriers.ids) if lhv[c] > 0},
+            unit_output_t=res.unit_output(sample),
+            unit_kind=dict(zip(res.units.ids, res.units.kinds, strict=True)),
             unit_works=_unit_works(result),
-            label=label or str(report.get("scenario", "")),
+            label=label or res.scenario,
         )
 
     @classmethod

@@ -8,9 +8,8 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from steelworks.plant.build import FUEL, KIND_CODES
-from steelworks.plant.solve import Solution
-from steelworks.report.balance import ATMOSPHERE, MARKET
+from steelworks.report.balance import ATMOSPHERE, FUEL, MARKET
+from steelworks.results import WorksResults
 
 PURCHASES = "purchases"
 SALES = "sales"
@@ -65,26 +64,28 @@ def _links(
     return nodes, links
 
 
-def sankey_figures(sol: Solution, flows: list[dict[str, Any]], s: int = 0, min_share: float = 1e-4) -> list[go.Figure]:
+def sankey_figures(
+    res: WorksResults, flows: list[dict[str, Any]], s: int = 0, min_share: float = 1e-4
+) -> list[go.Figure]:
     """Two Sankey figures: material flows (t/yr) and energy flows (GJ/yr LHV, electricity at 3.6 GJ/MWh)."""
-    plant = sol.plant
-    kind = plant.carrier_kind
-    mass_weight = {cid: 1.0 for c, cid in enumerate(plant.carrier_ids) if kind[c] != KIND_CODES["energy"]}
+    info = res.carriers
+    kind = info.kinds
+    mass_weight = {cid: 1.0 for c, cid in enumerate(info.ids) if kind[c] != "energy"}
     mass_weight["losses"] = 1.0
-    produced_mass = sol.produced[s].sum(axis=0)
-    produced_energy = sol.e_out[s].sum(axis=0)
+    produced_mass = res["produced"][s].sum(axis=0)
+    produced_energy = res["energy_out"][s].sum(axis=0)
     energy_weight: dict[str, float] = {}
-    for c, cid in enumerate(plant.carrier_ids):
+    for c, cid in enumerate(info.ids):
         if cid == FUEL:
             continue
-        if plant.carrier_unit[c] == "MWh":
+        if info.units[c] == "MWh":
             energy_weight[cid] = 3.6
-        elif kind[c] == KIND_CODES["energy"]:
+        elif kind[c] == "energy":
             energy_weight[cid] = 1.0
-        elif kind[c] == KIND_CODES["gas"] and produced_mass[c] > 0:
+        elif kind[c] == "gas" and produced_mass[c] > 0:
             energy_weight[cid] = float(produced_energy[c] / produced_mass[c])
         else:
-            energy_weight[cid] = float(plant.lhv_gj_per_t[c])
+            energy_weight[cid] = float(info.lhv_gj_per_t[c])
     figures = []
     for title, weight, unit in (
         ("Material flows", mass_weight, "t/yr"),
@@ -104,14 +105,14 @@ def sankey_figures(sol: Solution, flows: list[dict[str, Any]], s: int = 0, min_s
             )
         )
         fig.update_layout(
-            title=f"{plant.name} — {title} ({unit}), scenario {plant.scenario}", height=800, font={"size": 11}
+            title=f"{res.plant_name} — {title} ({unit}), scenario {res.scenario}", height=800, font={"size": 11}
         )
         figures.append(fig)
     return figures
 
 
-def write_sankey_html(sol: Solution, flows: list[dict[str, Any]], path: Path, s: int = 0) -> None:
-    figures = sankey_figures(sol, flows, s)
+def write_sankey_html(res: WorksResults, flows: list[dict[str, Any]], path: Path, s: int = 0) -> None:
+    figures = sankey_figures(res, flows, s)
     parts = [pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(figures)]
     html = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>steelworks Sankey</title></head><body>"
