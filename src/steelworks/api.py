@@ -19,6 +19,7 @@ from steelworks.plant.build import Plant, build_plant
 from steelworks.plant.solve import Solution, solve
 from steelworks.results import WorksResults, works_results
 from steelworks.schema.loader import ResolvedScenario, load_scenario
+from steelworks.schema.tree import WORKS, route, split_by_branch
 
 
 @dataclass
@@ -87,7 +88,6 @@ def evaluate_plant(resolved: ResolvedScenario, plant: Plant) -> BalanceResult:
 # ---------------------------------------------------------------------------------------------
 # the business case: the plant's balance priced by the economics engine
 # ---------------------------------------------------------------------------------------------
-_ECONOMICS_PREFIXES = ("prices.", "option.", "finance.")
 
 
 @dataclass
@@ -115,33 +115,12 @@ class Evaluation:
         }
 
 
-#: top-level keys of a price deck other than its carrier prices
-_DECK_KEYS = ("fx", "escalation", "cost_year", "price_escalation")
-
-
-def _economics_path(head: str, key: str) -> str:
-    """Where an economics override goes: ``prices.<carrier>.price`` and ``prices.fx.PKR.per_usd`` address the
-    deck (its ``prices`` table and its top level), ``option.<path>``/``finance.<path>`` their trees."""
-    rest = key.partition(".")[2]
-    if head == "prices":
-        return rest if rest.split(".")[0] in _DECK_KEYS else key
-    return rest
-
-
-def split_overrides(overrides: Iterable[str] | Mapping[str, Any]) -> tuple[list[str], dict[str, dict[str, Any]]]:
-    """Plant overrides (``units.bf1.availability=0.85``) apart from economics ones
-    (``prices.<carrier>.price=...``, ``option.<path>=...``, ``finance.<path>=...``)."""
-    from steelworks.schema.loader import override_items
-
-    plant: list[str] = []
-    econ: dict[str, dict[str, Any]] = {"prices": {}, "option": {}, "finance": {}}
-    for key, value in override_items(overrides):
-        if key.startswith(_ECONOMICS_PREFIXES):
-            head = key.partition(".")[0]
-            econ[head][_economics_path(head, key)] = value
-        else:
-            plant.append(f"{key}={value}")
-    return plant, econ
+def split_overrides(overrides: Iterable[str] | Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Works overrides (``units.bf1.availability=0.85``) apart from those of the business case, by branch
+    of the one parameter tree (:mod:`steelworks.schema.tree`)."""
+    branches = split_by_branch(overrides)
+    works = branches.pop(WORKS)
+    return works, branches
 
 
 def run_evaluation(scenario: str | Path, overrides: Iterable[str] | Mapping[str, Any] = ()) -> Evaluation:
@@ -167,14 +146,15 @@ def run_evaluation(scenario: str | Path, overrides: Iterable[str] | Mapping[str,
             f"invalid economics block: {exc}", file=str(balance.scenario.scenario_file), location="scenario.economics"
         ) from None
     for key, value in choice.overrides.items():
-        head = key.partition(".")[0]
-        if head not in econ_overrides:
+        branch, path = route(key)
+        if branch == WORKS:
             raise InputError(
                 f"economics override '{key}' must start with prices., option. or finance.",
                 file=str(balance.scenario.scenario_file),
                 location="scenario.economics.overrides",
+                allowed="works parameters go under the scenario's own 'overrides:'",
             )
-        econ_overrides[head].setdefault(_economics_path(head, key), value)
+        econ_overrides[branch].setdefault(path, value)
     crude = balance.kpis["crude_steel_t"]
     plant_year = PlantYear.from_balance(balance) if crude > 0 else PlantYear.idle()
     result = evaluate(

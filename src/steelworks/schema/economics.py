@@ -43,6 +43,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from steelworks.errors import InputError
+from steelworks.schema.tree import set_path, validation_error
 from steelworks.schema.yamlio import load_yaml
 from steelworks.units import UREG, parse_quantity
 
@@ -759,37 +760,19 @@ def _resolve(name: str | Path, folder: Path) -> Path:
 
 
 def apply_overrides(data: Any, overrides: Mapping[str, Any] | None, *, file: str | None = None) -> Any:
-    """Set dotted paths (``prices.iron_ore_fines.price``) in a copy of ``data``.
+    """Set dotted paths (``prices.iron_ore_fines.price``) in a copy of ``data`` with the one override
+    function (:func:`steelworks.schema.tree.set_path`).
 
     The parent of each path must exist; the last key may be new only inside a mapping that
-    already exists (so a typo in a middle key is an error, not a silent new branch).
+    already exists (so a typo in a middle key is an error, not a silent new branch; the schema then
+    rejects a new key it does not know).
     """
     if not overrides:
         return data
     data = copy.deepcopy(data)
     for dotted, value in overrides.items():
-        keys = dotted.split(".")
-        node = data
-        for depth, key in enumerate(keys[:-1]):
-            if isinstance(node, list) and key.isdigit() and int(key) < len(node):
-                node = node[int(key)]
-            elif isinstance(node, dict) and key in node:
-                node = node[key]
-            else:
-                allowed = ", ".join(map(str, node)) if isinstance(node, dict) else "an existing path"
-                raise InputError(
-                    f"override path {dotted!r} does not exist at {key!r}",
-                    file=file,
-                    location=".".join(keys[: depth + 1]),
-                    allowed=allowed,
-                )
-        last = keys[-1]
-        if isinstance(node, list) and last.isdigit() and int(last) < len(node):
-            node[int(last)] = value
-        elif isinstance(node, dict):
-            node[last] = value
-        else:
-            raise InputError(f"cannot set {dotted!r}", file=file, location=dotted, allowed="a mapping key")
+        depth = dotted.count(".")
+        set_path(data, dotted, value, may_add=lambda parents, key, depth=depth: len(parents) == depth, file=file)
     return data
 
 
@@ -805,28 +788,8 @@ def _validate(model: type[BaseModel], data: Any, file: str, root: str | None = N
 
 
 def validation_to_input_error(exc: ValidationError, *, file: str | None, prefix: str | None = None) -> InputError:
-    """The first pydantic error as an :class:`InputError` with a dotted location and allowed values."""
-    err = exc.errors(include_url=False)[0]
-    loc = [str(part) for part in err.get("loc", ()) if not str(part).startswith("function-")]
-    loc = [part for part in loc if part not in ("constrained-float", "float", "int", "str")]
-    location = ".".join(([prefix] if prefix else []) + loc) or None
-    ctx = err.get("ctx") or {}
-    allowed: str | None = ctx.get("allowed") or None
-    kind = err.get("type", "")
-    if allowed is None:
-        if kind == "literal_error":
-            allowed = str(ctx.get("expected"))
-        elif "ge" in ctx or "gt" in ctx or "le" in ctx or "lt" in ctx:
-            parts = [
-                f"{op} {ctx[key]}" for key, op in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<=")) if key in ctx
-            ]
-            allowed = " and ".join(parts)
-        elif kind == "extra_forbidden":
-            allowed = "only the documented keys (see the module docstring of steelworks.schema.economics)"
-    message = err.get("msg", "invalid value")
-    if kind == "missing":
-        message = "required key is missing"
-    return InputError(message, file=file, location=location, allowed=allowed)
+    """The first pydantic error as an :class:`InputError` (the one translator, :func:`validation_error`)."""
+    return validation_error(exc, file=file, prefix=(prefix,) if prefix else ())
 
 
 def economics_files(block: Mapping[str, Any]) -> list[tuple[str, Path, Any, str]]:

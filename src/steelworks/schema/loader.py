@@ -6,6 +6,10 @@ The three files are merged into one tree, the *parameter tree*, whose dotted pat
     name, description, market.*, grid.*, supply.*, credits.*, units.<id>.*   (plant file)
     carriers.<id>.*                                                        (carriers file)
     demand.<carrier>, target.*                                             (scenario file)
+
+This is the *works* branch of the one parameter tree (:mod:`steelworks.schema.tree`, which also
+holds the prices, option and finance branches); overrides are written by its one function
+:func:`~steelworks.schema.tree.set_path` and schema errors translated by its one translator.
 """
 
 from __future__ import annotations
@@ -33,16 +37,14 @@ from steelworks.schema.plant import (
     TargetSpec,
     UnitSpec,
 )
-from steelworks.schema.yamlio import LineMap, line_of, load_yaml, parse_scalar
+from steelworks.schema.tree import WORKS, override_items, record_fields, route, set_path, validation_error
+from steelworks.schema.yamlio import LineMap, line_of, load_yaml
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SCENARIO_DIR = DATA_DIR / "scenarios"
 
 #: mappings under which an override may create a new key (everything else must exist already)
 _OPEN_MAPPINGS = ("demand", "inputs", "outputs", "params", "shares", "overrides")
-
-#: member types pydantic puts into the location of an error inside a union
-_UNION_TAGS = {"str", "float", "int", "bool", "list[str]", "literal['all']", "dict[str,any]"}
 
 #: which schema model describes the record at a path (for overriding fields left at their default)
 _RECORD_MODELS: list[tuple[tuple[str, ...], type[BaseModel]]] = [
@@ -149,28 +151,7 @@ def _section(data: Any, key: str, file: Path) -> dict[str, Any]:
 def _validation_error(
     exc: ValidationError, origins: list[Origin], overridden: Mapping[str, Any], prefix: tuple[str, ...]
 ) -> InputError:
-    err = exc.errors()[0]
-    # a union (e.g. "a number or a quantity string") adds its member types to the location: drop them
-    path = prefix + tuple(str(p) for p in err["loc"] if str(p) not in _UNION_TAGS)
-    file, where = locate(origins, overridden, path)
-    message = err["msg"]
-    allowed = None
-    ctx = err.get("ctx") or {}
-    if err["type"] == "literal_error":
-        allowed = str(ctx.get("expected", ""))
-    elif err["type"] == "extra_forbidden":
-        message = f"unknown field '{path[-1]}'"
-    elif any(str(p) in _UNION_TAGS for p in err["loc"]):
-        message = f"expected a quantity such as '450 kg/t' or a number, got {err.get('input')!r}"
-    elif err["type"] == "missing":
-        message = f"required field '{path[-1]}' is missing"
-    elif err["type"] in ("greater_than_equal", "less_than_equal"):
-        allowed = f"{'>=' if err['type'] == 'greater_than_equal' else '<='} {ctx.get('ge', ctx.get('le'))}"
-    distinct = {tuple(str(p) for p in e["loc"] if str(p) not in _UNION_TAGS) for e in exc.errors()}
-    n_more = len(distinct) - 1
-    if n_more:
-        message += f" (and {n_more} more problem{'s' if n_more > 1 else ''})"
-    return InputError(message, file=file, location=where, allowed=allowed)
+    return validation_error(exc, prefix=prefix, locate=lambda path: locate(origins, overridden, path))
 
 
 def _model_at(parts: list[str]) -> type[BaseModel] | None:
@@ -181,39 +162,27 @@ def _model_at(parts: list[str]) -> type[BaseModel] | None:
     return None
 
 
+def _may_add(parents: list[str], key: str) -> bool:
+    """A new key is allowed in an open mapping, or where the schema has a field left at its default."""
+    if parents and parents[-1] in _OPEN_MAPPINGS:
+        return True
+    return key in record_fields(_model_at(parents))
+
+
 def apply_override(tree: dict[str, Any], dotted: str, value: Any) -> None:
-    """Set ``tree[dotted path] = value``.
+    """Set ``tree[dotted path] = value`` in the works branch of the parameter tree (see :func:`set_path`).
 
     The path must exist, or name a field the schema allows there (e.g. a unit's ``availability``
     left at its default), or a new key of an open mapping (demand, recipe inputs/outputs, model params).
     """
-    parts = dotted.split(".")
-    node: Any = tree
-    for depth, part in enumerate(parts):
-        last = depth == len(parts) - 1
-        if not isinstance(node, dict):
-            raise InputError(f"'{'.'.join(parts[:depth])}' is a value, not a section", location=dotted)
-        if part not in node:
-            parent = parts[depth - 1] if depth else ""
-            model = _model_at(parts[:depth])
-            if (last and parent in _OPEN_MAPPINGS) or (model is not None and part in model.model_fields):
-                if last:
-                    node[part] = value
-                    return
-                node[part] = {}
-                node = node[part]
-                continue
-            known = set(map(str, node)) | (set(model.model_fields) if model is not None else set())
-            keys = ", ".join(sorted(known)) or "(none)"
-            raise InputError(
-                f"override path '{dotted}' does not exist (no '{part}' here)",
-                location=dotted,
-                allowed=f"keys at '{'.'.join(parts[:depth]) or '<top>'}': {keys}",
-            )
-        if last:
-            node[part] = value
-            return
-        node = node[part]
+    branch, _ = route(dotted)
+    if branch != WORKS:
+        raise InputError(
+            f"'{dotted}' addresses the {branch} of the business case, which a balance does not use",
+            location=dotted,
+            allowed="set it on 'steelworks evaluate' (or in the scenario's economics.overrides)",
+        )
+    set_path(tree, dotted, value, may_add=_may_add, allowed_at=lambda parents: record_fields(_model_at(parents)))
 
 
 def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[str, Any] = ()) -> ResolvedScenario:
@@ -390,23 +359,6 @@ def _set_conditions(units: dict[str, Any], spec: ScenarioSpec, file: Path, lines
 
 def _sub(lines: LineMap, prefix: tuple[str, ...]) -> LineMap:
     return {k[len(prefix) :]: v for k, v in lines.items() if k[: len(prefix)] == prefix}
-
-
-def override_items(overrides: Iterable[str] | Mapping[str, Any]) -> list[tuple[str, Any]]:
-    """Overrides as (dotted path, value): from a mapping, or from ``"path=value"`` strings read as YAML scalars."""
-    if isinstance(overrides, Mapping):
-        return list(overrides.items())
-    items = []
-    for text in overrides:
-        if "=" not in text:
-            raise InputError(
-                f"override {text!r} is not of the form path=value",
-                location="--set",
-                allowed="e.g. units.bf1.availability=0.85",
-            )
-        key, _, value = text.partition("=")
-        items.append((key.strip(), parse_scalar(value.strip())))
-    return items
 
 
 def iter_parameters(tree: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
