@@ -28,10 +28,11 @@ LAYER = {
     "results": 6,
     "economics": 7,
     "report": 8,
-    "api": 9,
-    "cli": 10,
-    "__main__": 11,
-    "__init__": 11,
+    "batch": 9,
+    "api": 10,
+    "cli": 11,
+    "__main__": 12,
+    "__init__": 12,
 }
 
 

@@ -108,6 +108,13 @@ class Samples:
     discount_rate: Array | None = None
     production_factor: Array | None = None
     fixed_cost_factor: Array | None = None
+    #: the plant year of each sample (a batch of plant solves): full-output flows (S, C) in the model's
+    #: carrier order, crude steel and products (S,), CBAM charge per t of product (S, T)
+    q_buy: Array | None = None
+    q_sell: Array | None = None
+    crude_steel_t: Array | None = None
+    products_t: Array | None = None
+    carbon_usd_per_t: Array | None = None
 
     def size(self) -> int:
         sizes = {np.asarray(v).shape[0] for v in vars(self).values() if v is not None}
@@ -141,6 +148,7 @@ class _Pieces:
     real_rate: Array  # (S,)
     super_thresholds: Array  # super-tax brackets, USD of the super-tax year (see _tax)
     capex_factor: Array
+    products_t: Array  # (S,) t of products sold in the full-output year
 
 
 def _pieces(model: CashFlowModel, samples: Samples, n: int) -> _Pieces:
@@ -156,10 +164,15 @@ def _pieces(model: CashFlowModel, samples: Samples, n: int) -> _Pieces:
     prod = prod_factor[:, None] * model.production[None, :]  # (S, T)
     scale = prod * infl[None, :]  # full-year amounts -> nominal amounts of each year
 
-    sales = ps * model.q_sell[None, :]  # (S, C) full-year
+    q_sell = model.q_sell[None, :] if samples.q_sell is None else np.asarray(samples.q_sell, dtype=float)
+    q_buy = model.q_buy[None, :] if samples.q_buy is None else np.asarray(samples.q_buy, dtype=float)
+    crude = _col(samples.crude_steel_t, model.crude_steel_t, n)
+    products = _col(samples.products_t, model.products_t, n)
+    carbon = model.carbon_usd_per_t[None, :] if samples.carbon_usd_per_t is None else samples.carbon_usd_per_t
+    sales = ps * q_sell  # (S, C) full-year
     rev_products_full = sales[:, model.is_product].sum(axis=1)
     rev_other_full = sales[:, ~model.is_product].sum(axis=1)
-    buys = pb * model.q_buy[None, :]
+    buys = pb * q_buy
     cost_lines: dict[str, Array] = {}
     purchases_full = np.zeros(n)
     for cat in COST_CATEGORIES:
@@ -167,8 +180,8 @@ def _pieces(model: CashFlowModel, samples: Samples, n: int) -> _Pieces:
         full = buys[:, mask].sum(axis=1)
         purchases_full = purchases_full + full
         cost_lines[cat] = full[:, None] * scale
-    cost_lines["consumable"] = cost_lines["consumable"] + (model.consumables_usd_per_t * model.crude_steel_t) * scale
-    cost_lines["carbon"] = model.products_t * model.carbon_usd_per_t[None, :] * scale
+    cost_lines["consumable"] = cost_lines["consumable"] + (model.consumables_usd_per_t * crude)[:, None] * scale
+    cost_lines["carbon"] = products[:, None] * carbon * scale
     fixed = fixed_factor[:, None] * infl[None, :]
     cost_lines["labour"] = model.labour[None, :] * fixed
     cost_lines["maintenance"] = model.maintenance[None, :] * fixed
@@ -205,6 +218,7 @@ def _pieces(model: CashFlowModel, samples: Samples, n: int) -> _Pieces:
         real_rate,
         model.super_thresholds_usd,
         capf,
+        products,
     )
 
 
@@ -385,7 +399,8 @@ def run(model: CashFlowModel, samples: Samples | None = None, *, breakeven: bool
     if breakeven and model.products_t > 0:
         mult = breakeven_multiplier(model, p)
         out["breakeven_multiplier"] = mult
-        out["lcos_breakeven"] = mult * p.revenue_by_product.sum(axis=1) / model.products_t
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["lcos_breakeven"] = mult * p.revenue_by_product.sum(axis=1) / p.products_t
     else:
         out["breakeven_multiplier"] = np.full(n, np.nan)
         out["lcos_breakeven"] = np.full(n, np.nan)
@@ -404,7 +419,7 @@ def _steady_state_costs(model: CashFlowModel, p: _Pieces, project: dict[str, Arr
     t = steady_idx if steady_idx >= c0 else model.n_years - 1
     infl_t = p.infl[t]
     prod_t = np.maximum(p.prod[:, t], 1e-12)
-    out_t = model.products_t * prod_t
+    out_t = p.products_t * prod_t
     opex_t = project["opex"][:, t] - p.revenue_other[:, t]  # by-product sales credited
     cash_cost = opex_t / infl_t / out_t
     # capital charge: capex compounded at the real rate to the end of the year before the first

@@ -18,6 +18,7 @@ unit or carrier and the element.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -69,6 +70,11 @@ class Balances:
         return np.asarray((a - b) / np.maximum(a, ABSOLUTE_FLOOR))
 
 
+def per_row(values: Array) -> Array:
+    """A carrier property, (C,) or per sample (S, C), shaped to multiply (S, rows, C) flows."""
+    return values[:, None, :] if values.ndim == 2 else values
+
+
 def compute_balances(sol: Solution) -> Balances:
     plant = sol.plant
     mass = plant.carrier_kind != KIND_CODES["energy"]
@@ -76,10 +82,10 @@ def compute_balances(sol: Solution) -> Balances:
     flows = sol.flows
     neg = np.clip(-flows, 0, None)
     loss_mass = -(flows * mass).sum(axis=2)
-    loss_fe = -(flows * plant.fe_frac).sum(axis=2)
+    loss_fe = -(flows * per_row(plant.fe_frac)).sum(axis=2)
     loss_c = sol.c_in.sum(axis=2) - sol.c_out.sum(axis=2)
     loss_e = sol.e_in.sum(axis=2) - sol.e_out.sum(axis=2)
-    fe_in_rows = (neg * plant.fe_frac).sum(axis=2)
+    fe_in_rows = (neg * per_row(plant.fe_frac)).sum(axis=2)
 
     gas = plant.carrier_kind == KIND_CODES["gas"]
     bought, sold = sol.bought, sol.sold
@@ -107,41 +113,63 @@ def compute_balances(sol: Solution) -> Balances:
     )
 
 
-def check_balances(sol: Solution) -> Balances:
-    """Raise :class:`BalanceError` if any balance of any sample is broken; return the balances."""
+def _violations(sol: Solution, bal: Balances) -> list[tuple[NDArray[np.bool_], Callable[[int], str]]]:
+    """Each conservation check as (per-sample violation mask, message of a failing sample)."""
     plant = sol.plant
-    bal = compute_balances(sol)
     rows = sol.row_ids
     scale_flow = np.abs(sol.flows).max(axis=(1, 2)) + 1.0  # (S,)
+    out: list[tuple[NDArray[np.bool_], Callable[[int], str]]] = []
     bad = np.abs(bal.carrier_residual) > MATERIAL_TOL * scale_flow[:, None]
-    if np.any(bad):
-        s, c = np.argwhere(bad)[0]
-        raise BalanceError(
+
+    def carrier_msg(s: int) -> str:
+        c = int(np.flatnonzero(bad[s])[0])
+        return (
             f"carrier {plant.carrier_ids[c]} does not balance (production + purchases - use - sales = "
             f"{bal.carrier_residual[s, c]:.3g}) in sample {s}"
         )
+
+    out.append((bad.any(axis=1), carrier_msg))
     for element in ("mass", "fe", "c"):
         loss = getattr(bal, f"loss_{element}")
         lows = loss < -MATERIAL_TOL * scale_flow[:, None]
-        if np.any(lows):
-            s, r = np.argwhere(lows)[0]
-            raise BalanceError(
-                f"unit {rows[r]} creates {element if element == 'mass' else element.capitalize()}: "
-                f"loss {loss[s, r]:.6g} t/yr in sample {s}"
-            )
+        label = element if element == "mass" else element.capitalize()
+
+        def creates(s: int, loss: Array = loss, lows: NDArray[np.bool_] = lows, label: str = label) -> str:
+            r = int(np.flatnonzero(lows[s])[0])
+            return f"unit {rows[r]} creates {label}: loss {loss[s, r]:.6g} t/yr in sample {s}"
+
+        out.append((lows.any(axis=1), creates))
     limit = np.append(plant.max_fe_loss, 0.0)[None, :] * bal.fe_in_rows + MATERIAL_TOL * scale_flow[:, None]
     over = bal.loss_fe > limit
-    if np.any(over):
-        s, r = np.argwhere(over)[0]
-        raise BalanceError(f"unit {rows[r]} loses {bal.loss_fe[s, r]:.6g} t Fe/yr, more than its max_fe_loss")
-    for element, tol in (
-        ("mass", MATERIAL_TOL),
-        ("fe", MATERIAL_TOL),
-        ("c", MATERIAL_TOL),
-        ("energy", ENERGY_TOL),
-    ):
+
+    def dust(s: int) -> str:
+        r = int(np.flatnonzero(over[s])[0])
+        return f"unit {rows[r]} loses {bal.loss_fe[s, r]:.6g} t Fe/yr, more than its max_fe_loss"
+
+    out.append((over.any(axis=1), dust))
+    for element, tol in (("mass", MATERIAL_TOL), ("fe", MATERIAL_TOL), ("c", MATERIAL_TOL), ("energy", ENERGY_TOL)):
         rel = np.abs(bal.residual_rel(element))
-        if np.any(rel > tol):
-            s = int(np.argmax(rel))
-            raise BalanceError(f"the works' {element} balance is off by {rel[s]:.3g} (relative) in sample {s}")
+
+        def off(s: int, rel: Array = rel, element: str = element) -> str:
+            return f"the works' {element} balance is off by {rel[s]:.3g} (relative) in sample {s}"
+
+        out.append((rel > tol, off))
+    return out
+
+
+def balance_faults(sol: Solution, bal: Balances) -> dict[int, str]:
+    """Report instead of raise (for batches): sample -> the first conservation law it breaks."""
+    faults: dict[int, str] = {}
+    for mask, message in _violations(sol, bal):
+        for s in map(int, np.flatnonzero(mask)):  # only the failing samples
+            faults.setdefault(s, message(s))
+    return faults
+
+
+def check_balances(sol: Solution) -> Balances:
+    """Raise :class:`BalanceError` if any balance of any sample is broken; return the balances."""
+    bal = compute_balances(sol)
+    for mask, message in _violations(sol, bal):
+        if np.any(mask):
+            raise BalanceError(message(int(np.flatnonzero(mask)[0])))
     return bal

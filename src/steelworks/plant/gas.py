@@ -86,7 +86,7 @@ def allocate(plant: Plant, flows: Array, out_c: Array, out_lhv: Array, throughpu
         frac_pool = np.where(total > 0, from_pool / np.where(total > 0, total, 1.0), 0.0)
         own = use * frac_pool[:, None]
         ext = use - own
-        c_in[:, :U, g] += own * c_per_t[:, g, None] + ext * plant.c_frac[g]
+        c_in[:, :U, g] += own * c_per_t[:, g, None] + ext * plant.c_frac[..., g, None]  # (C,) or (S, C)
         e_in[:, :U, g] += own * e_per_t[:, g, None] + ext * plant.lhv_gj_per_t[g]
         available[:, g] -= from_pool
         bought[:, g] += ext.sum(axis=1)
@@ -134,7 +134,7 @@ def allocate(plant: Plant, flows: Array, out_c: Array, out_lhv: Array, throughpu
             mass = q / plant.lhv_gj_per_t[m]
             fuel_mass[:, u, m] += mass
             fuel_gj[:, u, m] += q
-            c_in[:, u, m] += mass * plant.c_frac[m]
+            c_in[:, u, m] += mass * plant.c_frac[..., m]
             e_in[:, u, m] += q
             bought[:, m] += mass
             if np.any(mass > 1e-9) and not plant.can_buy[m]:

@@ -22,13 +22,13 @@ analysis can evaluate thousands of parameter samples in one call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
 from steelworks.errors import InputError
-from steelworks.plant.balance import Balances, check_balances
+from steelworks.plant.balance import Balances, balance_faults, check_balances, compute_balances, per_row
 from steelworks.plant.build import ELECTRICITY, FUEL, KIND_CODES, MARKET, Plant
 from steelworks.plant.gas import GasAllocation, allocate
 
@@ -62,6 +62,7 @@ class Solution:
     electricity_sold_mwh: Array
     shares: dict[int, Array]
     balances: Balances | None = None  # set by the checks of every solve
+    faults: dict[int, str] = field(default_factory=dict)  # sample -> why it failed (solve(mask_faults=True))
 
     @property
     def flows(self) -> Array:
@@ -237,27 +238,38 @@ def solve_throughputs(
     return x, d, scale, shares, market
 
 
-def _check_capacity(plant: Plant, x: Array) -> None:
+def _capacity_reason(plant: Plant, x: Array, over: Array, s: int) -> str:
     cap = plant.effective_capacity
-    over = x - cap[None, :] * (1 + 1e-9)
-    if np.any(over > 1e-6):
+    lines = []
+    for u in map(int, np.flatnonzero(over[s] > 1e-6)):
+        if cap[u] <= 0:
+            why = f"is {plant.condition[u]}" if plant.condition[u] != "operating" else "has no capacity"
+            lines.append(
+                f"{plant.unit_ids[u]} {why} but would have to make {x[s, u]:,.0f} "
+                f"{plant.carrier_unit[plant.product[u]] if plant.product[u] >= 0 else 't'}/yr"
+            )
+        else:
+            lines.append(
+                f"{plant.unit_ids[u]} needs {x[s, u]:,.0f} against an effective capacity of "
+                f"{cap[u]:,.0f} /yr ({x[s, u] / cap[u]:.1%}, short by {x[s, u] - cap[u]:,.0f})"
+            )
+    return "the works cannot meet the demand: " + "; ".join(lines)
+
+
+def _check_capacity(plant: Plant, x: Array, faults: dict[int, str] | None = None) -> None:
+    """Raise :class:`DemandError` where a unit would run above its effective capacity; with ``faults``,
+    record the reason of each such sample there instead (a batch keeps its other samples)."""
+    over = x - plant.effective_capacity[None, :] * (1 + 1e-9)
+    bad = np.flatnonzero((over > 1e-6).any(axis=1))
+    if faults is not None:
+        for s in map(int, bad):  # only the failing samples: building their messages
+            faults.setdefault(s, _capacity_reason(plant, x, over, s))
+    elif bad.size:
         s = int(np.argmax(over.max(axis=1)))
-        lines = []
-        for u in map(int, np.flatnonzero(over[s] > 1e-6)):
-            if cap[u] <= 0:
-                why = f"is {plant.condition[u]}" if plant.condition[u] != "operating" else "has no capacity"
-                lines.append(
-                    f"{plant.unit_ids[u]} {why} but would have to make {x[s, u]:,.0f} "
-                    f"{plant.carrier_unit[plant.product[u]] if plant.product[u] >= 0 else 't'}/yr"
-                )
-            else:
-                lines.append(
-                    f"{plant.unit_ids[u]} needs {x[s, u]:,.0f} against an effective capacity of "
-                    f"{cap[u]:,.0f} /yr ({x[s, u] / cap[u]:.1%}, short by {x[s, u] - cap[u]:,.0f})"
-                )
+        reason = _capacity_reason(plant, x, over, s)
         sample = f" in sample {s}" if x.shape[0] > 1 else ""
         raise DemandError(
-            "the works cannot meet the demand" + sample + ": " + "; ".join(lines),
+            reason.replace("the demand:", "the demand" + sample + ":", 1),
             location="demand / target",
             allowed="a lower demand or target, more availability or capacity, or restored units",
         )
@@ -280,8 +292,15 @@ def solve(
     out_c_frac: Array | None = None,
     out_lhv: Array | None = None,
     check: bool = True,
+    mask_faults: bool = False,
 ) -> Solution:
-    """Solve the works for every sample; raise :class:`DemandError`/:class:`InputError` on bad cases."""
+    """Solve the works for every sample; raise :class:`DemandError`/:class:`InputError` on bad cases.
+
+    With ``mask_faults`` a sample that cannot be met (capacity, a carrier that can be neither bought
+    nor sold, the grid) or that breaks a conservation law is recorded in :attr:`Solution.faults` with
+    its reason, and the other samples are solved as usual.
+    """
+    faults: dict[int, str] | None = {} if mask_faults else None
     R_full = _as_batch(recipe, plant)
     S, U, C = R_full.shape
     out_c = np.broadcast_to(plant.out_c_frac if out_c_frac is None else out_c_frac, (S, U, C))
@@ -322,7 +341,7 @@ def solve(
         x_out[:, u] = produced + purchased
     flows = x_out[:, :, None] * R - standby
     if check:
-        _check_capacity(plant, x_out)
+        _check_capacity(plant, x_out, faults)
 
     net = flows.sum(axis=1) + bought - d
     # rounding noise of the linear solve (1e-16 relative) must not show up as a trade
@@ -332,7 +351,7 @@ def solve(
     ordinary = ~special
     surplus = np.where(ordinary, np.clip(net, 0, None), 0.0)
     deficit = np.where(ordinary, np.clip(-net, 0, None), 0.0)
-    _check_market(plant, surplus, deficit)
+    _check_market(plant, surplus, deficit, faults)
     bought += deficit
     sold = d + surplus
 
@@ -354,7 +373,10 @@ def solve(
     gen_total = generated.sum(axis=1)
     e_bought = np.clip(demand_mwh - gen_total, 0, None)
     e_sold = np.clip(gen_total - demand_mwh, 0, None)
-    if not plant.grid_buy and np.any(e_bought > 1e-9):
+    if not plant.grid_buy and faults is not None:
+        for s in map(int, np.flatnonzero(e_bought > 1e-9)):
+            faults.setdefault(s, "the works needs more power than it generates and the grid may not be used")
+    elif not plant.grid_buy and np.any(e_bought > 1e-9):
         raise InputError(
             f"the works needs {float(e_bought.max()):,.0f} MWh/yr more than it generates and the grid may not be used",
             location="grid.buy",
@@ -368,7 +390,7 @@ def solve(
     rows_l_out = np.concatenate([out_l, np.zeros((S, 1, C))], axis=1)
     gas_mask = kind == KIND_CODES["gas"]
     c_out = produced * rows_c_out
-    c_in = np.where(gas_mask, gas.c_in, consumed * plant.c_frac)
+    c_in = np.where(gas_mask, gas.c_in, consumed * per_row(plant.c_frac))
     energy_factor = np.where(
         np.array(plant.carrier_unit) == "MWh",
         MJ_PER_KWH,
@@ -399,12 +421,26 @@ def solve(
         electricity_sold_mwh=e_sold,
         shares=shares,
     )
-    if check:
+    if faults is not None:
+        solution.faults = faults
+        if check:
+            solution.balances = compute_balances(solution)
+            for s_bad, reason in balance_faults(solution, solution.balances).items():
+                faults.setdefault(s_bad, reason)
+    elif check:
         solution.balances = check_balances(solution)
     return solution
 
 
-def _check_market(plant: Plant, surplus: Array, deficit: Array) -> None:
+def _check_market(plant: Plant, surplus: Array, deficit: Array, faults: dict[int, str] | None = None) -> None:
+    if faults is not None:
+        short = (deficit > 1e-9) & ~plant.can_buy
+        extra = (surplus > 1e-9) & ~plant.can_sell
+        for s in map(int, np.flatnonzero(short.any(axis=1) | extra.any(axis=1))):
+            names = [plant.carrier_ids[c] for c in np.flatnonzero(short[s])]
+            spare = [plant.carrier_ids[c] for c in np.flatnonzero(extra[s])]
+            faults.setdefault(s, f"carriers short and not buyable: {names}; surplus not sellable: {spare}")
+        return
     for c in np.flatnonzero((deficit > 1e-9).any(axis=0) & ~plant.can_buy):
         amount = float(deficit[:, c].max())
         producers = [plant.unit_ids[u] for u in range(plant.n_units) if plant.recipe[u, c] > 0]

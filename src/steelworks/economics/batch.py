@@ -1,0 +1,160 @@
+"""The business case of every sample of a batch in one vectorised cash-flow run.
+
+The capital plan, prices, fixed costs and finance do not change between plant samples; what does is
+the plant year: what the works buys and sells at full output, its crude steel and products, its
+embedded CO2 (for CBAM). So the cash-flow model is built once, over the carriers any sample trades,
+and every sample's flows go in as :class:`~steelworks.economics.cashflow.Samples` arrays — the
+same engine ``evaluate`` uses (:func:`~steelworks.economics.evaluate.build_model` and
+:func:`~steelworks.economics.cashflow.run`), so a batch of one equals ``evaluate`` exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from steelworks.economics import cashflow as cf
+from steelworks.economics.country import cbam_usd_per_t
+from steelworks.economics.evaluate import Inputs, PlantYear, build_model, load_inputs
+from steelworks.economics.prices import Converter
+from steelworks.errors import InputError
+from steelworks.results import WorksResults
+from steelworks.schema.economics import EconomicsChoice
+from steelworks.schema.tree import WORKS, route
+
+Array = NDArray[np.float64]
+
+#: per-sample KPIs of the business case: name in the batch -> key of cashflow.run's output
+KPIS = {
+    "npv_usd": "npv",
+    "irr": "irr",
+    "equity_irr": "equity_irr",
+    "payback_years": "payback_years",
+    "min_dscr": "min_dscr",
+    "lcos_usd_per_t": "lcos_breakeven",
+    "lcos_annuity_usd_per_t": "lcos_annuity",
+    "cash_cost_usd_per_t": "cash_cost",
+}
+
+
+def economics_inputs(scenario: Any, overrides: Mapping[str, Mapping[str, Any]] | None = None) -> Inputs:
+    """The option, deck and finance the scenario's ``economics:`` block names, with the overrides of the
+    prices/option/finance branches (``--set`` first, then the block's own ``overrides``)."""
+    block = scenario.economics
+    file = str(scenario.scenario_file)
+    if block is None:
+        raise InputError(
+            "the scenario has no 'economics:' block naming its option and price deck",
+            file=file,
+            location="scenario.economics",
+            allowed="economics: {option: psm-bf-revival, prices: pk-2025}",
+        )
+    try:
+        choice = EconomicsChoice.model_validate(block)
+    except Exception as exc:  # pydantic's ValidationError, reported as input
+        raise InputError(f"invalid economics block: {exc}", file=file, location="scenario.economics") from None
+    merged: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (overrides or {}).items()}
+    for key, value in choice.overrides.items():
+        branch, path = route(key)
+        if branch == WORKS:
+            raise InputError(
+                f"economics override '{key}' must start with prices., option. or finance.",
+                file=file,
+                location="scenario.economics.overrides",
+                allowed="works parameters go under the scenario's own 'overrides:'",
+            )
+        merged.setdefault(branch, {}).setdefault(path, value)
+    return load_inputs(
+        choice.option,
+        choice.prices,
+        choice.finance,
+        price_overrides=merged.get("prices") or None,
+        option_overrides=merged.get("option") or None,
+        finance_overrides=merged.get("finance") or None,
+    )
+
+
+def _base_year(res: WorksResults, scenario: Any, plant: Any, traded: NDArray[np.bool_], s: int) -> PlantYear:
+    """Sample ``s``'s plant year, listing every carrier any sample trades (so the model's carrier axis
+    covers all samples)."""
+    from steelworks.economics.evaluate import _unit_works
+
+    ids = res.carriers.ids
+    bought, sold = res["bought"][s], res["sold"][s]
+    product = res.carriers.tags.get("product", np.zeros(len(ids), dtype=bool))
+    lhv = res.carriers.lhv_gj_per_t
+    year = PlantYear(
+        purchased={ids[c]: float(bought[c]) for c in np.flatnonzero(traded[0])},
+        sold={ids[c]: float(sold[c]) for c in np.flatnonzero(traded[1])},
+        crude_steel_t=float(res.kpi["crude_steel_t"][s]),
+        products_t={ids[c]: float(sold[c]) for c in np.flatnonzero(traded[1] & product)},
+        co2_direct_t=float(res.kpi["co2_direct_t"][s]),
+        co2_indirect_t=float(res.kpi["co2_indirect_t"][s]),
+        lhv_gj_per_t={cid: float(lhv[c]) for c, cid in enumerate(ids) if lhv[c] > 0},
+        unit_output_t=res.unit_output(s),
+        unit_kind=dict(zip(res.units.ids, res.units.kinds, strict=True)),
+        unit_works=_unit_works(SimpleNamespace(scenario=scenario, plant=plant)),
+        label=res.scenario,
+    )
+    return year
+
+
+def evaluate_samples(
+    res: WorksResults,
+    scenario: Any,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    plant: Any = None,
+    inputs: Inputs | None = None,
+) -> dict[str, Array]:
+    """Per-sample business-case KPIs ``(S,)`` of a batch of plant results (masked samples NaN)."""
+    inputs = inputs or economics_inputs(scenario, overrides)
+    ok = res.feasible
+    S = res.n_samples
+    ref = int(np.argmax(ok)) if ok.any() else 0
+    # masked samples are priced as the reference sample (so no 0/0 on the way) and set to NaN after
+    take = np.where(ok, np.arange(S), ref)
+    bought, sold = res["bought"][take], res["sold"][take]
+    traded = np.stack([(bought[ok] > 0).any(axis=0), (sold[ok] > 0).any(axis=0)])
+    if plant is None:
+        from steelworks.plant.build import build_plant
+
+        plant = build_plant(scenario)
+    year = _base_year(res, scenario, plant, traded, ref)
+    if year.crude_steel_t <= 0:
+        year = PlantYear.idle()
+    model, _ctx = build_model(year, inputs)
+    index = [res.carriers.ids.index(c) for c in model.carriers]
+    products = res.carriers.tags.get("product", np.zeros(len(res.carriers.ids), dtype=bool))
+    products_t = (sold * products).sum(axis=1)
+    samples = cf.Samples(
+        q_buy=bought[:, index],
+        q_sell=sold[:, index],
+        crude_steel_t=res.kpi["crude_steel_t"][take],
+        products_t=products_t,
+        carbon_usd_per_t=_cbam(res.kpi["co2_direct_t"][take], inputs, model, products_t),
+    )
+    if not model.carriers:  # an idle works trades nothing
+        samples.q_buy = samples.q_sell = None
+    out = cf.run(model, samples)
+    kpis = {name: np.asarray(out[key], dtype=float).copy() for name, key in KPIS.items()}
+    kpis["co2_t_per_t_crude_steel"] = np.asarray(res.kpi["co2_t_per_t_crude_steel"], dtype=float)[take]
+    for values in kpis.values():
+        values[~ok] = np.nan
+    assert all(v.shape == (S,) for v in kpis.values())
+    return kpis
+
+
+def _cbam(direct: Array, inputs: Inputs, model: cf.CashFlowModel, products_t: Array) -> Array | None:
+    """CBAM charge per t of product of each sample (its own embedded CO2), or None without EU exports."""
+    export = inputs.option.export
+    if export is None or export.eu_share <= 0:
+        return None
+    embedded = np.divide(direct, products_t, out=np.zeros_like(direct), where=products_t > 0)
+    conv = Converter(inputs.deck)
+    charge = cbam_usd_per_t(model.years, embedded[:, None], export.cbam_benchmark, inputs.country, conv)
+    return np.asarray(export.eu_share * charge, dtype=float)

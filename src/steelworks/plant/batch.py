@@ -1,0 +1,256 @@
+"""Sampled physics for a batch: every sample's recipes from the units' physics models at once.
+
+A batch is one works (a built :class:`~steelworks.plant.build.Plant`) and ``S`` draws of some of its
+physics parameters, addressed by their parameter-tree paths ``units.<id>.model.params.<name>`` and
+given in the parameter table's unit (``steelworks params`` lists both). The models are vectorised
+(:mod:`steelworks.physics.base`): each is called once with ``(S,)`` arrays, not once per sample.
+
+Products a model composes (sinter chemistry, hot metal) feed the next model, so the models run to
+the same fixed point as :func:`~steelworks.plant.build.build_plant`, now with one composition per
+sample: the batch carries per-sample ``fe_frac``/``c_frac`` of the carriers, ``(S, C)``.
+
+A sample is *masked*, not fatal to the batch: a value outside the parameter's domain, or a model
+that finds a sample physically infeasible, records the sample's reason in ``faults`` and the sample
+is computed with the defaults so that the arrays stay whole (the results mark it infeasible). A
+model that rejects a batch is re-run on halves of it until the failing samples are isolated, which
+costs ``O(k log S)`` calls for ``k`` failing samples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from steelworks.errors import InputError
+from steelworks.physics import MODELS
+from steelworks.physics.base import CarrierProps, PhysicsResult
+from steelworks.plant.build import Plant
+from steelworks.plant.models import model_parameters
+from steelworks.schema.loader import ResolvedScenario
+
+Array = NDArray[np.float64]
+_PREFIX = "units."
+_MIDDLE = ".model.params."
+
+
+@dataclass
+class SampledWorks:
+    """The per-sample arrays a batched solve takes, and the samples masked on the way."""
+
+    plant: Plant  # the works with per-sample carrier compositions (fe_frac, c_frac of shape (S, C))
+    recipe: Array  # (S, U, C)
+    out_c_frac: Array  # (S, U, C)
+    out_lhv: Array  # (S, U, C)
+    faults: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.recipe.shape[0])
+
+
+def parse_samples(
+    scenario: ResolvedScenario, samples: Mapping[str, ArrayLike]
+) -> tuple[int, dict[str, dict[str, Array]]]:
+    """Validate sample paths and lengths: (S, {unit id: {parameter: (S,) array}})."""
+    by_unit: dict[str, dict[str, Array]] = {}
+    sizes: set[int] = set()
+    for path, values in samples.items():
+        uid, _, name = path.removeprefix(_PREFIX).partition(_MIDDLE)
+        unit = scenario.plant.units.get(uid) if path.startswith(_PREFIX) and _MIDDLE in path else None
+        if unit is None or unit.model is None:
+            with_models = [u for u, spec in scenario.plant.units.items() if spec.model is not None]
+            raise InputError(
+                f"'{path}' is not a physics parameter of a unit with a model",
+                location=path,
+                allowed="units.<id>.model.params.<name> of " + ", ".join(with_models),
+            )
+        names = [p.name for p in MODELS[unit.model.kind].PARAMETERS]
+        if name not in names:
+            raise InputError(
+                f"unknown parameter '{name}' of the {unit.model.kind} model", location=path, allowed=", ".join(names)
+            )
+        array = np.asarray(values, dtype=float)
+        if array.ndim != 1:
+            raise InputError(f"samples of '{path}' must be one-dimensional", location=path, allowed="shape (S,)")
+        sizes.add(array.shape[0])
+        by_unit.setdefault(uid, {})[name] = array
+    if len(sizes) > 1:
+        raise InputError(f"sample arrays have different lengths {sorted(sizes)}", location="samples")
+    return (sizes.pop() if sizes else 1), by_unit
+
+
+def _domain_faults(scenario: ResolvedScenario, sampled: dict[str, dict[str, Array]], S: int) -> dict[int, str]:
+    """Samples with a value outside its parameter's [low, high] (or not finite)."""
+    faults: dict[int, str] = {}
+    for uid, params in sampled.items():
+        spec = scenario.plant.units[uid].model
+        assert spec is not None
+        table = {p.name: p for p in MODELS[spec.kind].PARAMETERS}
+        for name, values in params.items():
+            p = table[name]
+            bad = ~np.isfinite(values) | (values < p.low) | (values > p.high)
+            for s in map(int, np.flatnonzero(bad)):  # only the failing samples: their messages
+                faults.setdefault(
+                    s, f"units.{uid}.model.params.{name} = {float(values[s])!r} outside [{p.low}, {p.high}] {p.unit}"
+                )
+    return faults
+
+
+def _base_props(plant: Plant, scenario: ResolvedScenario) -> dict[str, CarrierProps]:
+    """Carrier compositions before any model composed a product (the fixed point starts here)."""
+    out = {}
+    for c, cid in enumerate(plant.carrier_ids):
+        spec = scenario.carriers[cid]
+        derived = cid in plant.derived_compositions
+        out[cid] = CarrierProps(
+            fe_frac=float(spec.fe_frac) if derived else float(plant.fe_frac[c]),
+            c_frac=float(spec.c_frac) if derived else float(plant.c_frac[c]),
+            lhv_gj_per_t=float(plant.lhv_gj_per_t[c]),
+            analysis=dict(spec.analysis),
+            volume_fractions=dict(spec.volume_fractions),
+        )
+    return out
+
+
+def _run_models(
+    plant: Plant, scenario: ResolvedScenario, params: dict[int, dict[str, Any]], S: int
+) -> tuple[dict[int, PhysicsResult], dict[str, dict[str, Array]]]:
+    """The models of the operating units for every sample, to the fixed point of composed products."""
+    props = _base_props(plant, scenario)
+    models = {u: MODELS[scenario.plant.units[plant.unit_ids[u]].model.kind] for u in params}  # type: ignore[union-attr]
+    composed: dict[str, dict[str, Array]] = {}
+    results: dict[int, PhysicsResult] = {}
+    for _ in range(len(params) + 1):
+        results = {
+            u: models[u].recipe(params[u], props, where=f"units.{plant.unit_ids[u]}.model.params") for u in params
+        }
+        changed = False
+        for u, result in results.items():
+            if not result.product_composition:
+                continue
+            cid = plant.carrier_ids[plant.product[u]]
+            new = {
+                "fe_frac": np.broadcast_to(np.asarray(result.product_composition["fe_frac"], dtype=float), (S,)),
+                "c_frac": np.broadcast_to(np.asarray(result.product_composition["c_frac"], dtype=float), (S,)),
+            }
+            old = props[cid]
+            if (
+                np.max(np.abs(np.asarray(old.fe_frac) - new["fe_frac"])) > 1e-13
+                or np.max(np.abs(np.asarray(old.c_frac) - new["c_frac"])) > 1e-13
+            ):
+                changed = True
+            analysis = {k: np.asarray(v, dtype=float) for k, v in result.product_composition["analysis"].items()}
+            props[cid] = CarrierProps(new["fe_frac"], new["c_frac"], old.lhv_gj_per_t, analysis, old.volume_fractions)
+            composed[cid] = new
+        if not changed:
+            break
+    return results, composed
+
+
+def _model_params(
+    plant: Plant, scenario: ResolvedScenario, sampled: dict[str, dict[str, Array]]
+) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {}
+    for u, uid in enumerate(plant.unit_ids):
+        spec = scenario.plant.units[uid]
+        if spec.model is None or not spec.model.use or spec.condition != "operating":
+            continue
+        file, where = scenario.where(f"units.{uid}.model")
+        params: dict[str, Any] = model_parameters(spec.model, MODELS[spec.model.kind], file=file, where=where)
+        params.update(sampled.get(uid, {}))
+        out[u] = params
+    return out
+
+
+def _take(params: dict[int, dict[str, Any]], idx: NDArray[np.int_]) -> dict[int, dict[str, Any]]:
+    return {u: {k: (v[idx] if isinstance(v, np.ndarray) else v) for k, v in p.items()} for u, p in params.items()}
+
+
+def _isolate_failures(
+    plant: Plant,
+    scenario: ResolvedScenario,
+    params: dict[int, dict[str, Any]],
+    idx: NDArray[np.int_],
+    faults: dict[int, str],
+) -> None:
+    """Bisect a rejected batch until each failing sample is alone; record its reason."""
+    try:
+        _run_models(plant, scenario, _take(params, idx), int(idx.size))
+    except InputError as exc:
+        if idx.size == 1:
+            faults.setdefault(int(idx[0]), f"{exc.location}: {exc.message}" if exc.location else exc.message)
+            return
+        half = idx.size // 2
+        _isolate_failures(plant, scenario, params, idx[:half], faults)
+        _isolate_failures(plant, scenario, params, idx[half:], faults)
+
+
+def _defaults_where(
+    params: dict[int, dict[str, Any]], bad: NDArray[np.bool_], plant: Plant, scenario: ResolvedScenario
+) -> None:
+    """Replace the sampled values of masked samples by the unit's own values (the arrays stay whole)."""
+    if not bad.any():
+        return
+    base = _model_params(plant, scenario, {})
+    for u, p in params.items():
+        model = scenario.plant.units[plant.unit_ids[u]].model
+        assert model is not None
+        defaults = {spec.name: spec.default for spec in MODELS[model.kind].PARAMETERS}
+        for name, values in p.items():
+            if isinstance(values, np.ndarray):
+                values[bad] = base[u].get(name, defaults[name])
+
+
+def sampled_recipes(plant: Plant, scenario: ResolvedScenario, samples: Mapping[str, ArrayLike]) -> SampledWorks:
+    """Recipes, gas properties and carrier compositions of every sample (see the module docstring)."""
+    S, sampled = parse_samples(scenario, samples)
+    sampled = {uid: {k: v.copy() for k, v in p.items()} for uid, p in sampled.items()}
+    faults = _domain_faults(scenario, sampled, S)
+    params = _model_params(plant, scenario, sampled)
+    bad = np.zeros(S, dtype=bool)
+    bad[list(faults)] = True
+    _defaults_where(params, bad, plant, scenario)
+    try:
+        results, composed = _run_models(plant, scenario, params, S)
+    except InputError:
+        _isolate_failures(plant, scenario, params, np.arange(S), faults)
+        bad[list(faults)] = True
+        _defaults_where(params, bad, plant, scenario)
+        results, composed = _run_models(plant, scenario, params, S)
+    return _assemble(plant, results, composed, S, faults)
+
+
+def _assemble(
+    plant: Plant,
+    results: dict[int, PhysicsResult],
+    composed: dict[str, dict[str, Array]],
+    S: int,
+    faults: dict[int, str],
+) -> SampledWorks:
+    cindex = {cid: c for c, cid in enumerate(plant.carrier_ids)}
+    recipe = np.repeat(plant.recipe[None], S, axis=0)
+    out_c = np.repeat(plant.out_c_frac[None], S, axis=0)
+    out_lhv = np.repeat(plant.out_lhv[None], S, axis=0)
+    fe = np.repeat(plant.fe_frac[None], S, axis=0)
+    c_frac = np.repeat(plant.c_frac[None], S, axis=0)
+    for cid, comp in composed.items():
+        c = cindex[cid]
+        fe[:, c] = comp["fe_frac"]
+        c_frac[:, c] = comp["c_frac"]
+        out_c[:, :, c] = comp["c_frac"][:, None]
+    for u, result in results.items():
+        recipe[:, u, :] = 0.0
+        for cid, coefficient in result.recipe.items():
+            recipe[:, u, cindex[cid]] += np.broadcast_to(np.asarray(coefficient, dtype=float), (S,))
+        for cid, gas in result.gas_properties.items():
+            out_c[:, u, cindex[cid]] = np.broadcast_to(np.asarray(gas["c_frac"], dtype=float), (S,))
+            out_lhv[:, u, cindex[cid]] = np.broadcast_to(np.asarray(gas["lhv_gj_per_t"], dtype=float), (S,))
+        off = np.abs(recipe[:, u, plant.product[u]] - 1.0) > 1e-9
+        for s in map(int, np.flatnonzero(off)):
+            faults.setdefault(s, f"the {plant.unit_ids[u]} model's recipe is not per tonne of its product")
+    batched = replace(plant, fe_frac=fe, c_frac=c_frac)
+    return SampledWorks(batched, recipe, out_c, out_lhv, faults)
