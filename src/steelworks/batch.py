@@ -76,7 +76,7 @@ def run_batch(
     *,
     economics: bool = True,
     keep: Literal["kpis", "all"] = "kpis",
-    chunk: int = 5_000,
+    chunk: int = 1_000,
 ) -> BatchResult:
     """Run ``S`` samples of ``scenario``'s physics parameters through the whole chain."""
     branches = split_by_branch(overrides)

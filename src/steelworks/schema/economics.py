@@ -43,8 +43,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from steelworks.errors import InputError
+from steelworks.schema.extends import load_layered
 from steelworks.schema.tree import set_path, validation_error
-from steelworks.schema.yamlio import load_yaml
 from steelworks.units import UREG, parse_quantity
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -743,8 +743,9 @@ class EconomicsChoice(_Strict):
 # Loading
 # --------------------------------------------------------------------------------------------
 def _read(path: Path) -> Any:
-    """Parse a YAML file (safe loader, cached by path and modification time; a fresh copy per call)."""
-    data, _lines = load_yaml(path)
+    """Parse a YAML file and the files it ``extends`` (:mod:`steelworks.schema.extends`; safe loader, cached
+    by path and modification time; a fresh copy per call)."""
+    data, _layers = load_layered(path)
     return data
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from steelworks.errors import InputError
+from steelworks.schema.extends import load_layered
 from steelworks.schema.plant import (
     CarrierSpec,
     CreditSpec,
@@ -38,7 +39,7 @@ from steelworks.schema.plant import (
     UnitSpec,
 )
 from steelworks.schema.tree import WORKS, override_items, record_fields, route, set_path, validation_error
-from steelworks.schema.yamlio import LineMap, line_of, load_yaml
+from steelworks.schema.yamlio import LineMap, load_yaml
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SCENARIO_DIR = DATA_DIR / "scenarios"
@@ -102,13 +103,20 @@ def locate(origins: list[Origin], overridden: Mapping[str, Any], path: tuple[str
     for key in overridden:
         if dotted == key or dotted.startswith(key + "."):
             return "override", dotted
-    best: Origin | None = None
-    for origin in origins:
-        if path[: len(origin.prefix)] == origin.prefix and (best is None or len(origin.prefix) > len(best.prefix)):
-            best = origin
-    if best is None:
+    # the most specific file holding the path: the longest prefix, then the file (an extending file before
+    # the files it extends) whose lines know the longest part of the path
+    matching = [o for o in origins if path[: len(o.prefix)] == o.prefix]
+    if not matching:
         return None, dotted
-    line = line_of(best.lines, path[len(best.prefix) :])
+    longest = max(len(o.prefix) for o in matching)
+    best, best_depth = None, -2
+    for origin in (o for o in matching if len(o.prefix) == longest):
+        rel = path[longest:]
+        depth = next((cut for cut in range(len(rel), -1, -1) if rel[:cut] in origin.lines), -1)
+        if depth > best_depth:
+            best, best_depth = origin, depth
+    assert best is not None
+    line = best.lines.get(path[longest:][:best_depth]) if best_depth >= 0 else None
     return best.file, (f"line {line}: {dotted}" if line else dotted)
 
 
@@ -187,38 +195,57 @@ def apply_override(tree: dict[str, Any], dotted: str, value: Any) -> None:
 
 def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[str, Any] = ()) -> ResolvedScenario:
     """Read, merge, override and validate a scenario. ``overrides``: ``"a.b=value"`` strings or a mapping."""
-    scenario_file = find_scenario(name_or_path)
-    raw, scenario_lines = load_yaml(scenario_file)
+    scenario_file = find_scenario(name_or_path).resolve()
+    raw, scenario_layers = load_layered(scenario_file)
     body = _section(raw, "scenario", scenario_file)
     plant_ref = body.get("plant")
     if not isinstance(plant_ref, str):
-        line = scenario_lines.get(("scenario", "plant"), scenario_lines.get(("scenario",)))
+        line = scenario_layers[0][1].get(("scenario", "plant"), scenario_layers[0][1].get(("scenario",)))
         raise InputError(
             "the scenario must name its plant file ('plant: path/to/plant.yaml')",
             file=str(scenario_file),
             location=f"line {line}: plant" if line else "plant",
         )
-    plant_file = (scenario_file.parent / plant_ref).resolve()
-    plant_raw, plant_lines = load_yaml(plant_file)
+    plant_file = Path(plant_ref)  # anchored to the file that names it by load_layered
+    plant_raw, plant_layers = load_layered(plant_file)
     plant_body = _section(plant_raw, "plant", plant_file)
     carriers_ref = str(plant_body.get("carriers_file", "carriers.yaml"))
-    carriers_file = (plant_file.parent / carriers_ref).resolve()
-    if not carriers_file.exists():
+    carriers_file = Path(carriers_ref)
+    if not carriers_file.is_absolute():  # the default name, left unset: the bundled carriers
         carriers_file = (DATA_DIR / carriers_ref).resolve()
-    carriers_raw, carriers_lines = load_yaml(carriers_file)
+    carriers_raw, carriers_layers = load_layered(carriers_file)
     carriers_body = _section(carriers_raw, "carriers", carriers_file)
-    return resolve_scenario(
+    resolved = resolve_scenario(
         body,
         plant_body,
         carriers_body,
         overrides,
         files=(scenario_file, plant_file, carriers_file),
         lines=(
-            _sub(scenario_lines, ("scenario",)),
-            _sub(plant_lines, ("plant",)),
-            _sub(carriers_lines, ("carriers",)),
+            _sub(scenario_layers[0][1], ("scenario",)),
+            _sub(plant_layers[0][1], ("plant",)),
+            _sub(carriers_layers[0][1], ("carriers",)),
         ),
     )
+    resolved.origins.extend(_base_origins(scenario_layers, plant_layers, carriers_layers))
+    return resolved
+
+
+def _base_origins(
+    scenario_layers: list[tuple[Path, LineMap]],
+    plant_layers: list[tuple[Path, LineMap]],
+    carriers_layers: list[tuple[Path, LineMap]],
+) -> list[Origin]:
+    """Origins of the files the three files extend (searched after the files themselves)."""
+    out = []
+    for layers, root, prefix in (
+        (plant_layers, "plant", ()),
+        (carriers_layers, "carriers", ("carriers",)),
+        (scenario_layers, "scenario", ()),
+    ):
+        for file, lines in layers[1:]:
+            out.append(Origin(str(file), _sub(lines, (root,)), prefix))
+    return out
 
 
 def resolve_scenario(
