@@ -291,3 +291,61 @@ def test_unknown_capex_kind_is_an_input_error(write_option: Callable[[dict], Pat
         estimate_capex(load_option(write_option({})), works, _conv(), load_capex_benchmarks())
     assert "blast_furnace" in (err.value.allowed or "")
     assert err.value.location == "units.mill.capex_kind"
+
+
+# ----------------------------------------------------------------------------------------------
+# lifecycle fields of the unit table (validated in schema)
+# ----------------------------------------------------------------------------------------------
+def _mini_works(tmp_path: Path, change: Callable[[dict], None]) -> Path:
+    import yaml
+
+    from steelworks.schema.economics import DATA_DIR
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "mini-works"
+    plant = yaml.safe_load((examples / "plant.yaml").read_text())
+    plant["plant"]["carriers_file"] = str(DATA_DIR / "carriers.yaml")
+    change(plant["plant"]["units"])
+    (tmp_path / "plant.yaml").write_text(yaml.safe_dump(plant))
+    (tmp_path / "scenario.yaml").write_text((examples / "scenario.yaml").read_text())
+    return tmp_path / "scenario.yaml"
+
+
+def test_a_lifecycle_field_without_its_source(tmp_path: Path) -> None:
+    def change(units: dict) -> None:
+        del units["eaf"]["sources"]["life_years"]
+        units["eaf"]["lead_time_years"] = 2
+
+    with pytest.raises(InputError, match="need a source") as err:
+        load_scenario(_mini_works(tmp_path, change))
+    assert "units.eaf" in (err.value.location or "")
+    assert "sources: {life_years: '...', lead_time_years: '...'}" in err.value.message
+
+
+def test_a_reline_needs_a_capex_kind(tmp_path: Path) -> None:
+    def change(units: dict) -> None:
+        del units["eaf"]["capex_kind"]
+        units["eaf"]["reline"] = {"interval_years": 15, "duration_days": 100}
+        units["eaf"]["sources"]["reline"] = "test"
+
+    with pytest.raises(InputError, match="needs a capex_kind"):
+        load_scenario(_mini_works(tmp_path, change))
+
+
+def test_frozen_is_a_condition_a_scenario_can_restore(tmp_path: Path) -> None:
+    def frozen(units: dict) -> None:
+        units["eaf"]["condition"] = "frozen"
+
+    path = _mini_works(tmp_path, frozen)
+    text = path.read_text().replace("plant: plant.yaml", "plant: plant.yaml\n  restore: [eaf]")
+    path.write_text(text)
+    resolved = load_scenario(path)
+    assert resolved.restored == ["eaf"] and resolved.conditions["eaf"] == "frozen"
+    works = works_table(resolved, build_plant(resolved))
+    assert works["eaf"].brought_in and works["eaf"].actions == ("clear_and_reline", "rebuild")
+
+    def broken(units: dict) -> None:
+        units["eaf"]["condition"] = "broken"
+
+    with pytest.raises(InputError) as err:
+        load_scenario(_mini_works(tmp_path, broken))
+    assert "frozen" in (err.value.allowed or "") and "derelict" in (err.value.allowed or "")

@@ -172,18 +172,16 @@ class UnitSpec(_Strict):
     def _lifecycle_sourced(self) -> UnitSpec:
         missing = [name for name in LIFECYCLE_FIELDS if getattr(self, name) is not None and name not in self.sources]
         if missing:
+            hint = "sources: {" + ", ".join(f"{m}: '...'" for m in missing) + "}"
             raise PydanticCustomError(
                 "source",
-                "lifecycle field(s) {missing} need a source in the unit's sources: mapping",
-                {
-                    "missing": ", ".join(missing),
-                    "allowed": "sources: {" + ", ".join(f"{m}: '...'" for m in missing) + "}",
-                },
+                "lifecycle field(s) {missing} need a source in the unit's sources: mapping ({hint})",
+                {"missing": ", ".join(missing), "hint": hint, "allowed": hint},
             )
         if (self.reline is not None or self.cost is not None) and self.capex_kind is None:
             raise PydanticCustomError(
                 "capex_kind",
-                "a unit with a reline or cost needs a capex_kind",
+                "a unit with a reline or cost needs a capex_kind (a kind of data/economics/capex.yaml)",
                 {"allowed": "capex_kind: a kind of data/economics/capex.yaml"},
             )
         return self
