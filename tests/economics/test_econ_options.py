@@ -161,3 +161,20 @@ def test_restoring_a_unit_needs_a_plan_action() -> None:
     # bf2 priced as bf1: 0.4 x 300 USD/t x 2 Mt x (0.6/2)^0.6 (capex.yaml), plus 15 % infrastructure
     extra = 0.4 * 300 * 2e6 * 0.3**0.6 * 1.15
     assert both.capex["epc_used_usd"] - one.capex["epc_used_usd"] == pytest.approx(extra, rel=1e-9)
+
+
+def test_the_unit_tables_lifecycle_fields_drive_the_evaluation() -> None:
+    """Relines and cost overrides come from the plant file, so a --set on the unit changes the money."""
+    from steelworks.api import run_evaluation
+
+    def reline_years(overrides: list[str]) -> list[int]:
+        econ = run_evaluation("psm-bf-revival", overrides).economics
+        return [y for y, v in zip(econ.years, econ.lines["capex_reline_usd"], strict=True) if v > 0]
+
+    assert reline_years([]) == [2045, 2047]  # bf1 15 years after 2030, bf2 first after 17 (psm.yaml)
+    assert reline_years(["units.bf1.reline.interval_years=20"]) == [2047, 2050]
+    one = run_evaluation(
+        "psm-one-line", ["units.bf1.cost={amount: 400e6 USD, year: 2025, source: a quoted price}"]
+    ).economics
+    bf1 = next(u for u in one.capex["units"] if u["unit"] == "bf1")
+    assert bf1["bottom_up_usd"] == pytest.approx(400e6) and bf1["used_usd"] == pytest.approx(400e6)

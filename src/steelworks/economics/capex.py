@@ -287,7 +287,7 @@ def estimate_capex(
             source = unit.cost.source
         else:
             bottom_up = new_usd * fraction
-            source = f"capex.yaml {kind} {step.action} at {unit.capacity:g} {unit.capacity_unit}"
+            source = step.source or f"capex.yaml {kind} {step.action} at {unit.capacity:g} {unit.capacity_unit}"
         line = CapexLine(
             uid,
             kind,

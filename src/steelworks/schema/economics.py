@@ -37,6 +37,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -172,7 +173,11 @@ def parse_money(value: object) -> Money:
     return Money(float(number.replace("_", "")), currency, per)
 
 
-MoneyField = Annotated[Money, BeforeValidator(parse_money)]
+MoneyField = Annotated[
+    Money,
+    BeforeValidator(parse_money),
+    WithJsonSchema({"type": "string", "description": "money: '<number> <currency>[/<unit>]', e.g. '104.83 USD/t'"}),
+]
 
 
 def _quantity(kind: str) -> BeforeValidator:
