@@ -34,7 +34,6 @@ SIMPLE_OPTION = {
         "name": "Hand-calculable test option",
         "description": "one unit at a stated cost, nothing else",
         "kind": "project",
-        "nameplate_crude_steel": "1 Mt/yr",
         "source": "test fixture",
         "schedule": {"construction_start": 2027, "source": "test fixture"},
         "ramp_up": {"fractions": [], "steady_state": 1.0, "source": "test fixture"},

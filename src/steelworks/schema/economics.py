@@ -559,7 +559,6 @@ class OptionEconomics(_Strict):
     name: str
     description: str
     kind: Literal["project", "idle"]
-    nameplate_crude_steel: MassPerYear
     source: Source
     schedule: Schedule
     ramp_up: RampUp | None = None
