@@ -9,7 +9,10 @@ year needs the deck's exchange rates and escalation index, which is the job of
 Files (``src/steelworks/data``):
 
 * ``prices/<deck>.yaml``           -> :class:`PriceDeck`
-* ``economics/options/<id>.yaml``  -> :class:`OptionEconomics` (economics part of a revival option)
+* ``economics/options/<id>.yaml``  -> :class:`OptionEconomics`: a revival option's ``plan`` on the plant's
+  unit ids (``{unit_id: {action, year}}``), an optional ``calibration`` to a published total, and what is
+  not of the works (labour, fixed costs, ramp-up, working capital, export); the works itself is the
+  plant file's unit table
 * ``economics/capex.yaml``         -> :class:`CapexBenchmarks` (cost per unit kind and action)
 * ``economics/finance.yaml``       -> :class:`FinanceSettings`
 * ``economics/labour.yaml``        -> :class:`LabourData` (wages and productivity norms)
@@ -553,7 +556,11 @@ class Export(_Strict):
 
 
 class OptionEconomics(_Strict):
-    """The economics half of a revival option; the plant half lives in the lead's plant files."""
+    """A revival option: a capital plan on the plant's unit ids and the economics that are not of the works.
+
+    The units themselves (condition, capex kind, capacity, life, lead time, relines, cost overrides)
+    are the plant file's unit table; ``steelworks.economics.capex.check_plan`` prices the plan against it.
+    """
 
     id: str
     name: str
