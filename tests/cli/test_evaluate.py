@@ -190,15 +190,24 @@ def test_capital_plan_from_the_plant() -> None:
     # every unit the scenario restores and that has a cost benchmark, plus the infrastructure share
     assert {"bf1", "coke_battery_2", "sinter_plant", "bof1", "power_plant", "infrastructure"} <= set(units)
     assert not {"bf2", "coke_battery_1", "ore_berth"} & set(units)  # not restored / in infrastructure
-    assert all(u["action"] == "restore" for u in units.values())
+    # the action follows from the unit's condition: the frozen furnace is cleared and relined, the collapsed
+    # battery rebuilt, the rest restored
+    assert units["bf1"]["action"] == "clear_and_reline" and units["coke_battery_2"]["action"] == "rebuild"
+    assert {u["action"] for n, u in units.items() if n not in ("bf1", "coke_battery_2")} == {"restore"}
     capex = phase["capex"]
     assert capex["basis"] == "bottom_up"
     # owner's costs 5 % and contingency 10 % on the EPC total
     assert capex["total_usd"] == pytest.approx(capex["epc_used_usd"] * 1.15, rel=1e-12)
-    # the blast furnace: 300 USD/t new at 2 Mt/yr, six-tenths rule to 0.6 Mt/yr, restore = 0.4 of new
+    # the blast furnace: 300 USD/t new at 2 Mt/yr, six-tenths rule to 0.6 Mt/yr, clear and reline = 0.4 of new
     # (capex.yaml; 2025 USD, the deck's cost year)
     assert units["bf1"]["bottom_up_usd"] == pytest.approx(300 * 2.0e6 * (0.6 / 2.0) ** 0.6 * 0.4, rel=1e-9)
-    # restoring a second furnace by override adds it to the capital plan
-    both = evaluate_json("psm-one-line", "--set", "units.bf2.condition=operating")
+    # restoring a second furnace by override, with its action in the plan, adds it to the capital plan
+    both = evaluate_json(
+        "psm-one-line",
+        "--set",
+        "units.bf2.condition=operating",
+        "--set",
+        "option.plan.bf2={action: clear_and_reline, year: 2027}",
+    )
     assert "bf2" in {u["unit"] for u in both["capex"]["units"]}
     assert both["kpis"]["capex_usd"] > phase["kpis"]["capex_usd"]

@@ -66,7 +66,7 @@ def test_price_deck_missing_a_carrier_the_flowsheet_buys(tmp_path: Path) -> None
 
 def test_construction_ending_after_the_horizon(tmp_path: Path) -> None:
     def mutate(option: dict) -> None:
-        option["units"]["eaf"]["duration_years"] = 6  # built 2027-2032
+        option["plan"]["eaf"]["year"] = 2031  # built 2031-2032 (2 years, capex.yaml eaf)
 
     result = runner.invoke(
         app, ["evaluate", str(case(tmp_path, mutate_option=mutate)), "--set", "finance.horizon_years=5"]
@@ -77,7 +77,7 @@ def test_construction_ending_after_the_horizon(tmp_path: Path) -> None:
 @pytest.mark.parametrize("life", [-5, 0])
 def test_negative_or_zero_life(tmp_path: Path, life: int) -> None:
     def mutate(option: dict) -> None:
-        option["units"]["infrastructure"]["life_years"] = life
+        option["capex"]["infrastructure"]["life_years"] = life
 
     assert_exit_2(
         runner.invoke(app, ["evaluate", str(case(tmp_path, mutate_option=mutate))]), "option.yaml", "life_years"

@@ -10,7 +10,23 @@ import pytest
 import yaml
 
 from steelworks.economics import PlantYear
-from steelworks.schema.economics import apply_overrides
+from steelworks.economics.capex import WorksUnit
+from steelworks.schema.economics import CostAt, apply_overrides
+
+#: the works of the hand-calculable cases: one EAF mill, not built, at a stated cost, 2 years to build
+#: (spending spread evenly), 40 years of life
+MILL = WorksUnit(
+    uid="mill",
+    name="test mill",
+    capex_kind="eaf",
+    condition="not_built",
+    in_service=True,
+    capacity=1e6,
+    capacity_unit="t/yr",
+    life_years=40,
+    lead_time_years=2,
+    cost=CostAt.model_validate({"amount": "100e6 USD", "year": 2025, "source": "test fixture"}),
+)
 
 SIMPLE_OPTION = {
     "option": {
@@ -18,28 +34,16 @@ SIMPLE_OPTION = {
         "name": "Hand-calculable test option",
         "description": "one unit at a stated cost, nothing else",
         "kind": "project",
-        "nameplate_crude_steel": "1 Mt/yr",
         "source": "test fixture",
         "schedule": {"construction_start": 2027, "source": "test fixture"},
         "ramp_up": {"fractions": [], "steady_state": 1.0, "source": "test fixture"},
         "capex": {
-            "basis": "bottom_up",
             "owners_cost": {"share": 0.0, "source": "test fixture"},
             "contingency": {"share": 0.0, "source": "test fixture"},
             "foreign_share": {"share": 0.5, "source": "test fixture"},
             "sustaining": {"share": 0.0, "source": "test fixture"},
         },
-        "units": {
-            "mill": {
-                "kind": "eaf",
-                "action": "new",
-                "cost": {"amount": "100e6 USD", "year": 2025, "source": "test fixture"},
-                "duration_years": 2,
-                "profile": [0.5, 0.5],
-                "life_years": 40,
-                "source": "test fixture",
-            }
-        },
+        "plan": {"mill": {"action": "new", "year": 2027}},
         "labour": {"headcount": {}, "source": "test fixture"},
         "fixed_costs": {
             "maintenance": {"share": 0.0, "source": "test fixture"},
@@ -84,7 +88,7 @@ def simple_option(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def write_option(tmp_path: Path) -> Callable[[dict[str, Any]], Path]:
-    """Write the simple option with dotted-path changes (``{"units.mill.life_years": 5}``) to a file."""
+    """Write the simple option with dotted-path changes (``{"plan.mill.year": 2029}``) to a file."""
 
     def write(changes: dict[str, Any]) -> Path:
         data = {"option": apply_overrides(SIMPLE_OPTION["option"], changes)}
@@ -105,4 +109,5 @@ def simple_plant() -> PlantYear:
         products_t={"hot_rolled_coil": 0.9e6},
         co2_direct_t=1e5,
         co2_indirect_t=0.0,
+        works={"mill": MILL},
     )

@@ -83,10 +83,12 @@ def test_no_revenue_before_commissioning_and_relines_recur() -> None:
     assert all(v > 0.0 for v in lines["capex_initial_usd"][:c])
     assert lines["revenue_usd"][c] > 0.0
     relines = [y for y, v in zip(years, lines["capex_reline_usd"], strict=True) if v > 0]
-    assert relines == [2045, 2047]  # bf1 15 years after commissioning, bf2 17 (horizon ends 2056)
-    # output dips in a reline year
+    # psm.yaml: bf1 relined 15 years after commissioning, bf2 first after 17 (horizon ends 2056)
+    assert relines == [2045, 2047]
+    # output dips in a reline year: bf1 down 100 days (psm.yaml), half of the works' 1.2 Mt/yr of furnace capacity
     i = years.index(2045)
-    assert lines["production_t"][i] == pytest.approx(lines["production_t"][i - 1] * (1 - 0.14))
+    loss = 100 / 365 * 0.6 / 1.2
+    assert lines["production_t"][i] == pytest.approx(lines["production_t"][i - 1] * (1 - loss), rel=1e-12)
 
 
 def test_batch_equals_single_runs() -> None:

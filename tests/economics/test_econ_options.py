@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
+import yaml
 
 from steelworks.economics import PlantYear, compare, evaluate, placeholder_plant_year
 from steelworks.errors import InputError
-from steelworks.schema.economics import list_options, load_option
+from steelworks.schema.economics import DATA_DIR, list_options, load_option
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 KPI_KEYS = {
     "capex_usd",
@@ -43,14 +48,13 @@ ROW_KEYS = {
 
 
 def _plant_year(option: str) -> PlantYear:
-    """The placeholder year, or for options costed from the plant the solve of the scenario that uses them."""
+    """The plant solve of the bundled scenario that uses the option (its flows and its works)."""
     from steelworks.api import run_balance
     from steelworks.schema.loader import list_scenarios, load_scenario
 
-    if not load_option(option).units_from_plant:
-        return placeholder_plant_year(option)
     name = next(n for n, _ in list_scenarios() if (load_scenario(n).economics or {}).get("option") == option)
-    return PlantYear.from_balance(run_balance(name))
+    balance = run_balance(name)
+    return PlantYear.from_balance(balance) if balance.kpis["crude_steel_t"] > 0 else PlantYear.idle()
 
 
 @pytest.mark.parametrize("option", list_options())
@@ -104,7 +108,8 @@ def test_a_flowsheet_buying_an_unpriced_carrier() -> None:
 
 @pytest.mark.slow
 def test_with_the_plant_solve_of_the_psm_scenario() -> None:
-    api = pytest.importorskip("steelworks.api")
+    from steelworks import api
+
     balance = api.run_balance("psm")
     plant = PlantYear.from_balance(balance)
     assert plant.crude_steel_t == pytest.approx(1.1e6, rel=1e-6)
@@ -113,3 +118,63 @@ def test_with_the_plant_solve_of_the_psm_scenario() -> None:
     co2 = (balance.kpis["co2_direct_t"] + balance.kpis["co2_indirect_t"]) / plant.crude_steel_t
     assert result.kpis["co2_t_per_t_crude_steel"] == pytest.approx(co2, rel=1e-9)
     assert result.kpis["cash_cost_usd_per_t"] > 0
+
+
+def test_every_bundled_plan_names_plant_units_only() -> None:
+    """The option files hold plans on the plant's unit ids and no capital blocks of their own."""
+    for option in list_options():
+        plant_year = _plant_year(option)
+        opt = load_option(option)
+        assert set(opt.plan) <= set(plant_year.works), option
+        if opt.calibration is not None:
+            assert set(opt.calibration.shares) <= set(opt.plan) | {"infrastructure", "grid_connection"}
+
+
+def test_a_bundled_plan_on_a_works_that_lacks_its_units(tmp_path: Path) -> None:
+    """Issue 7 §4: the mini-works priced with psm-eaf's plan is refused, naming the missing unit."""
+    from steelworks.api import run_evaluation
+
+    shutil.copy(EXAMPLES / "mini-works" / "scenario.yaml", tmp_path / "scenario.yaml")
+    plant = yaml.safe_load((EXAMPLES / "mini-works" / "plant.yaml").read_text())
+    plant["plant"]["carriers_file"] = str(DATA_DIR / "carriers.yaml")  # the example's path is relative to the repo
+    (tmp_path / "plant.yaml").write_text(yaml.safe_dump(plant))
+    scenario = yaml.safe_load((tmp_path / "scenario.yaml").read_text())
+    scenario["scenario"]["economics"] = {"option": "psm-eaf"}
+    (tmp_path / "scenario.yaml").write_text(yaml.safe_dump(scenario))
+    with pytest.raises(InputError, match="the works does not have") as err:
+        run_evaluation(tmp_path / "scenario.yaml")
+    assert err.value.location == "option.plan.thin_slab_mill"
+    assert (err.value.file or "").endswith("psm-eaf.yaml")
+
+
+def test_restoring_a_unit_needs_a_plan_action() -> None:
+    from steelworks.api import run_evaluation
+
+    with pytest.raises(InputError, match="bf2") as err:
+        run_evaluation("psm-one-line", ["units.bf2.condition=operating"])
+    assert err.value.location == "option.plan" and "clear_and_reline" in (err.value.allowed or "")
+    one = run_evaluation("psm-one-line").economics
+    both = run_evaluation(
+        "psm-one-line",
+        ["units.bf2.condition=operating", "option.plan.bf2={action: clear_and_reline, year: 2027}"],
+    ).economics
+    # bf2 priced as bf1: 0.4 x 300 USD/t x 2 Mt x (0.6/2)^0.6 (capex.yaml), plus 15 % infrastructure
+    extra = 0.4 * 300 * 2e6 * 0.3**0.6 * 1.15
+    assert both.capex["epc_used_usd"] - one.capex["epc_used_usd"] == pytest.approx(extra, rel=1e-9)
+
+
+def test_the_unit_tables_lifecycle_fields_drive_the_evaluation() -> None:
+    """Relines and cost overrides come from the plant file, so a --set on the unit changes the money."""
+    from steelworks.api import run_evaluation
+
+    def reline_years(overrides: list[str]) -> list[int]:
+        econ = run_evaluation("psm-bf-revival", overrides).economics
+        return [y for y, v in zip(econ.years, econ.lines["capex_reline_usd"], strict=True) if v > 0]
+
+    assert reline_years([]) == [2045, 2047]  # bf1 15 years after 2030, bf2 first after 17 (psm.yaml)
+    assert reline_years(["units.bf1.reline.interval_years=20"]) == [2047, 2050]
+    one = run_evaluation(
+        "psm-one-line", ["units.bf1.cost={amount: 400e6 USD, year: 2025, source: a quoted price}"]
+    ).economics
+    bf1 = next(u for u in one.capex["units"] if u["unit"] == "bf1")
+    assert bf1["bottom_up_usd"] == pytest.approx(400e6) and bf1["used_usd"] == pytest.approx(400e6)

@@ -11,13 +11,13 @@ same engine ``evaluate`` uses (:func:`~steelworks.economics.evaluate.build_model
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from steelworks.economics import cashflow as cf
+from steelworks.economics.capex import works_table
 from steelworks.economics.country import cbam_usd_per_t
 from steelworks.economics.evaluate import Inputs, PlantYear, build_model, load_inputs
 from steelworks.economics.prices import Converter
@@ -81,8 +81,6 @@ def economics_inputs(scenario: Any, overrides: Mapping[str, Mapping[str, Any]] |
 def _base_year(res: WorksResults, scenario: Any, plant: Any, traded: NDArray[np.bool_], s: int) -> PlantYear:
     """Sample ``s``'s plant year, listing every carrier any sample trades (so the model's carrier axis
     covers all samples)."""
-    from steelworks.economics.evaluate import _unit_works
-
     ids = res.carriers.ids
     bought, sold = res["bought"][s], res["sold"][s]
     product = res.carriers.tags.get("product", np.zeros(len(ids), dtype=bool))
@@ -97,7 +95,7 @@ def _base_year(res: WorksResults, scenario: Any, plant: Any, traded: NDArray[np.
         lhv_gj_per_t={cid: float(lhv[c]) for c, cid in enumerate(ids) if lhv[c] > 0},
         unit_output_t=res.unit_output(s),
         unit_kind=dict(zip(res.units.ids, res.units.kinds, strict=True)),
-        unit_works=_unit_works(SimpleNamespace(scenario=scenario, plant=plant)),
+        works=works_table(scenario, plant),
         label=res.scenario,
     )
     return year

@@ -1,17 +1,21 @@
-"""Capital plans: the cost of each unit's action, its timing, life and recurring campaigns.
+"""Capital plans: the works each unit is, the cost of the action a plan takes on it, timing, life, relines.
 
-Two bases, chosen per option (``capex.basis``):
+The plant's unit table is the one description of the works (:func:`works_table` reads it once per
+scenario into :class:`WorksUnit` records); an option's ``plan`` says what is done to which unit and
+when. Each action is priced from data/economics/capex.yaml by the unit's ``capex_kind``::
 
-* ``bottom_up``: each unit costs ``specific_cost x C_ref x (C / C_ref) ** exponent`` (capex.yaml)
-  times the action's fraction of new; an ``infrastructure`` block costs ``share_of_direct`` of the
-  other units.
-* ``top_down``: a published total (e.g. the Russian USD 1.91 bn) is split over the units with the
-  stated ``share``; the bottom-up figure of every unit is still computed (where its capacity is
-  known) so that :func:`reconcile` can show both side by side.
+    new-build cost at capacity C = specific_cost x C_ref x (C / C_ref) ** exponent
+    action cost                  = fraction_of_new(kind, action) x new-build cost   (or the unit's cost override)
 
-Owner's costs and contingency are added on the EPC total unless the top-down figure already
-includes them. The *replacement value* of a unit is its new-build cost at its capacity; it sets
-maintenance, insurance and sustaining capital, and what a unit costs when its life runs out.
+An option's ``infrastructure`` adds ``share_of_direct`` of the units' cost (site works and service units
+without a capex kind); a ``grid_connection`` is sized at the works' grid purchase. With a ``calibration``
+(a published top-down total such as the Russian USD 1.91 bn) the capital used is that total spread over
+the plan's unit ids by the stated shares, and the bottom-up figure of every line is kept beside it for
+:func:`reconcile`.
+
+Owner's costs and contingency are added on the EPC total unless the calibration already includes them.
+The *replacement value* of a unit is its new-build cost at its capacity; it sets maintenance, insurance
+and sustaining capital, and what a unit costs when its life runs out.
 """
 
 from __future__ import annotations
@@ -24,9 +28,88 @@ import numpy as np
 
 from steelworks.economics.prices import Converter
 from steelworks.errors import InputError
-from steelworks.schema.economics import ActionCost, CapexBenchmarks, CapexItem, NewBuild, OptionEconomics
+from steelworks.schema.economics import ActionCost, CapexBenchmarks, CostAt, NewBuild, OptionEconomics
+from steelworks.schema.plant import ACTIONS_BY_CONDITION, RelineSpec
 
 
+# ----------------------------------------------------------------------------------------------
+# the works: one record per plant unit, read from the validated scenario
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WorksUnit:
+    """One unit of the works as the economics and the planner see it (from the plant's unit table).
+
+    ``condition`` is the unit's state before the scenario (it decides the allowed actions);
+    ``in_service`` whether it operates in the scenario; ``capacity`` the nameplate per year in
+    ``capacity_unit`` (``t/yr``, ``MWh/yr`` for a power plant, ``GJ/yr`` for heat).
+    """
+
+    uid: str
+    name: str
+    capex_kind: str | None
+    condition: str
+    in_service: bool
+    capacity: float
+    capacity_unit: str
+    life_years: float | None = None
+    lead_time_years: int | None = None
+    reline: RelineSpec | None = None
+    cost: CostAt | None = None
+    file: str | None = None
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """The capital actions the unit's condition allows."""
+        return ACTIONS_BY_CONDITION[self.condition]
+
+    @property
+    def brought_in(self) -> bool:
+        """The scenario restores or builds it (in service, not operating before)."""
+        return self.in_service and self.condition != "operating"
+
+
+def works_table(scenario: Any, plant: Any) -> dict[str, WorksUnit]:
+    """Every unit of a resolved scenario (:class:`steelworks.schema.loader.ResolvedScenario`) and its built
+    :class:`steelworks.plant.build.Plant` (capacities converted there) as :class:`WorksUnit` records."""
+    conditions: Mapping[str, str] = getattr(scenario, "conditions", {}) or {}
+    file = str(getattr(scenario, "plant_file", "")) or None
+    out: dict[str, WorksUnit] = {}
+    for u, uid in enumerate(plant.unit_ids):
+        spec = scenario.plant.units[uid]
+        basis = plant.basis[u]
+        if basis == "power_plant":
+            unit = "MWh/yr"
+        else:
+            carrier_unit = _product_unit(plant, u)
+            unit = f"{carrier_unit}/yr"
+        out[uid] = WorksUnit(
+            uid=uid,
+            name=spec.name,
+            capex_kind=spec.capex_kind,
+            condition=conditions.get(uid, spec.condition),
+            in_service=spec.condition == "operating",
+            capacity=float(plant.capacity[u]),
+            capacity_unit=unit,
+            life_years=spec.life_years,
+            lead_time_years=spec.lead_time_years,
+            reline=spec.reline,
+            cost=spec.cost,
+            file=file,
+        )
+    return out
+
+
+def _product_unit(plant: Any, u: int) -> str:
+    product = getattr(plant, "product", None)
+    units = getattr(plant, "carrier_unit", None)
+    if product is not None and units is not None and int(product[u]) >= 0:
+        return str(units[int(product[u])])
+    return "t"
+
+
+# ----------------------------------------------------------------------------------------------
+# the estimate
+# ----------------------------------------------------------------------------------------------
 @dataclass
 class CapexLine:
     """One unit of a capital plan, costed in cost-year USD (EPC, before owner's costs and contingency)."""
@@ -69,179 +152,249 @@ class CapexEstimate:
         return float(sum(line.replacement_usd for line in self.lines))
 
 
-@dataclass
-class _Staged:
-    uid: str
-    item: CapexItem
-    new_usd: float | None
-    fraction: float
-    duration: int | None
-    profile: list[float] | None
-    life: float
+def check_plan(option: OptionEconomics, works: Mapping[str, WorksUnit]) -> None:
+    """The plan against the works: every plan unit exists, has a capex kind, is brought into service by the
+    scenario with an action its condition allows, and every unit the scenario brings in with a capex kind
+    is in the plan. Each failure is an :class:`InputError` naming the option file, field and allowed values."""
+    if option.kind != "project":
+        return
+    file = option.file
+    costed = [uid for uid, w in works.items() if w.capex_kind is not None and w.brought_in]
+    for uid, step in option.plan.items():
+        where = f"option.plan.{uid}"
+        unit = works.get(uid)
+        if unit is None:
+            raise InputError(
+                f"the plan names unit {uid!r}, which the works does not have",
+                file=file,
+                location=where,
+                allowed=", ".join(costed)
+                if costed
+                else "no unit: the scenario restores or builds none with a capex_kind",
+            )
+        if unit.capex_kind is None:
+            raise InputError(
+                f"unit {uid!r} has no capex_kind in the plant file, so no benchmark prices it "
+                "(it is part of the option's infrastructure share)",
+                file=file,
+                location=where,
+                allowed=", ".join(costed),
+            )
+        if step.action not in unit.actions:
+            allowed = ", ".join(unit.actions) or "none (an operating unit needs no capital action)"
+            raise InputError(
+                f"unit {uid!r} is {unit.condition}; the plan's action {step.action!r} is not one its condition allows",
+                file=file,
+                location=where + ".action",
+                allowed=allowed,
+            )
+        if not unit.brought_in:
+            raise InputError(
+                f"the plan {step.action}s {uid!r} but the scenario does not bring it into service",
+                file=file,
+                location=where,
+                allowed=", ".join(costed) + " (or add the unit to the scenario's restore/build list)",
+            )
+    missing = [uid for uid in costed if uid not in option.plan]
+    if missing:
+        hints = ", ".join(f"{uid}: {{action: {'|'.join(works[uid].actions)}, year: ...}}" for uid in missing)
+        raise InputError(
+            f"the scenario restores or builds {', '.join(missing)} but the plan has no action for "
+            + ("it" if len(missing) == 1 else "them"),
+            file=file,
+            location="option.plan",
+            allowed=hints,
+        )
 
 
-def _capacity(item: CapexItem, uid: str, unit_capacity: Mapping[str, float]) -> tuple[float | None, str]:
-    if item.capacity is not None:
-        return item.capacity, "t"
-    if item.capacity_mwh is not None:
-        return item.capacity_mwh, "MWh"
-    if uid in unit_capacity:
-        return float(unit_capacity[uid]), "t"
-    return None, "t"
+def _new_cost(unit: WorksUnit, conv: Converter, benchmarks: CapexBenchmarks, new: NewBuild, kind: str) -> float:
+    """New-build cost of the unit at its capacity (cost-year USD)."""
+    if unit.capacity_unit == "MWh/yr":
+        ref, per = new.reference_capacity_mwh, "MWh"
+    elif unit.capacity_unit == "t/yr":
+        ref, per = new.reference_capacity, "t"
+    else:
+        ref, per = None, unit.capacity_unit
+    if ref is None:
+        sized = "t/yr" if new.reference_capacity is not None else "MWh/yr"
+        raise InputError(
+            f"unit {unit.uid!r} has its capacity in {unit.capacity_unit} but capex kind {kind!r} is sized in {sized}",
+            file=unit.file,
+            location=f"units.{unit.uid}.capex_kind",
+            allowed=f"a capex kind sized in {unit.capacity_unit}, or a capacity in {sized}",
+        )
+    specific = conv.usd_per(
+        new.specific_cost.amount,
+        per,
+        new.specific_cost.year,
+        where=f"capex.kinds.{kind}.new.specific_cost",
+        file=benchmarks.file,
+    )
+    return float(specific * ref * (unit.capacity / ref) ** new.exponent)
 
 
 def estimate_capex(
     option: OptionEconomics,
+    works: Mapping[str, WorksUnit],
     conv: Converter,
     benchmarks: CapexBenchmarks,
-    unit_capacity: Mapping[str, float] | None = None,
+    grid_mwh: float = 0.0,
 ) -> CapexEstimate:
-    """Cost every unit of ``option`` (see the module docstring); capacities from the option or the plant."""
+    """Price ``option``'s plan against ``works`` (see the module docstring); ``grid_mwh`` sizes a grid connection."""
     if option.capex is None:
         return CapexEstimate(option.id, "none", [], 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, None)
-    plan = option.capex
-    file = option.file
-    caps = unit_capacity or {}
-    staged: list[_Staged] = []
-    for uid, item in option.units.items():
-        where = f"option.units.{uid}"
-        bench = benchmarks.kinds.get(item.kind)
-        capacity, cap_unit = _capacity(item, uid, caps)
-        new_usd: float | None = None
-        action_fraction = 1.0
-        duration, profile, life = item.duration_years, item.profile, item.life_years
-        step: NewBuild | ActionCost
-        if bench is not None:
-            new = bench.new
-            if capacity is not None:
-                ref = new.reference_capacity if cap_unit == "t" else new.reference_capacity_mwh
-                if ref is None:
-                    raise InputError(
-                        f"unit kind {item.kind!r} is sized in "
-                        f"{'t/yr' if new.reference_capacity is not None else 'MWh/yr'}",
-                        file=file,
-                        location=where + (".capacity" if cap_unit == "t" else ".capacity_mwh"),
-                        allowed="capacity: '<n> Mt/yr'"
-                        if new.reference_capacity is not None
-                        else "capacity_mwh: '<n> MWh/yr'",
-                    )
-                specific = conv.usd_per(
-                    new.specific_cost.amount,
-                    "t" if cap_unit == "t" else "MWh",
-                    new.specific_cost.year,
-                    where=f"capex.kinds.{item.kind}.new.specific_cost",
-                    file=benchmarks.file,
-                )
-                new_usd = specific * ref * (capacity / ref) ** new.exponent
-            if item.action == "new":
-                step = new
-            else:
-                action = bench.actions.get(item.action)  # type: ignore[call-overload,unused-ignore]
-                if action is None:
-                    raise InputError(
-                        f"no cost benchmark for action {item.action!r} on unit kind {item.kind!r}",
-                        file=file,
-                        location=where + ".action",
-                        allowed=", ".join(["new", *sorted(bench.actions)]),
-                    )
-                step = action
-                action_fraction = action.fraction_of_new
-            duration = duration or step.duration_years
-            profile = profile or (step.profile if duration == step.duration_years else None)
-            life = life or step.life_years
-        elif item.share_of_direct is None and item.cost is None and item.share is None:
-            raise InputError(
-                f"unit kind {item.kind!r} has no cost benchmark",
-                file=file,
-                location=where + ".kind",
-                allowed="a kind of capex.yaml ("
-                + ", ".join(sorted(benchmarks.kinds))
-                + ") or a cost / share / share_of_direct on the unit",
-            )
-        if life is None:
-            raise InputError(
-                "the unit needs an asset life",
-                file=file,
-                location=where + ".life_years",
-                allowed="life_years > 0",
-            )
-        if item.share_of_direct is None and new_usd is None and item.cost is None and plan.basis == "bottom_up":
-            raise InputError(
-                f"unit {uid!r} has no capacity to size its cost",
-                file=file,
-                location=where + ".capacity",
-                allowed="capacity: '<n> Mt/yr' (or capacity_mwh), or a plant unit of the same id",
-            )
-        staged.append(_Staged(uid, item, new_usd, action_fraction, duration, profile, life))
-
-    direct_new = sum(st.new_usd for st in staged if st.new_usd is not None)
-    direct_action = sum(st.new_usd * st.fraction for st in staged if st.new_usd is not None)
-    top_down_usd = (
-        conv.cost(plan.top_down.total, where="option.capex.top_down.total", file=file)
-        if plan.top_down is not None
-        else None
-    )
+    check_plan(option, works)
+    plan, file = option.capex, option.file
+    start_year = option.schedule.construction_start
     lines: list[CapexLine] = []
-    max_end = max((st.item.start_offset_years + (st.duration or 0) for st in staged), default=1)
-    for st in staged:
-        item, uid = st.item, st.uid
-        bottom_up: float | None
-        if st.new_usd is not None:
-            bottom_up = st.new_usd * st.fraction
-            replacement = st.new_usd
-        elif item.share_of_direct is not None:
-            bottom_up = item.share_of_direct * direct_action
-            replacement = item.share_of_direct * direct_new
+    new_of: dict[str, float] = {}
+    kind_capacity: dict[str, float] = {}
+    for w in works.values():
+        if w.in_service and w.capex_kind is not None:
+            kind_capacity[w.capex_kind] = kind_capacity.get(w.capex_kind, 0.0) + w.capacity
+    for uid, step in option.plan.items():
+        unit = works[uid]
+        kind = str(unit.capex_kind)
+        bench = benchmarks.kinds.get(kind)
+        if bench is None:
+            raise InputError(
+                f"unit {uid!r} has capex kind {kind!r}, which capex.yaml does not price",
+                file=unit.file,
+                location=f"units.{uid}.capex_kind",
+                allowed=", ".join(sorted(benchmarks.kinds)),
+            )
+        new_usd = _new_cost(unit, conv, benchmarks, bench.new, kind)
+        price: NewBuild | ActionCost
+        if step.action == "new":
+            price, fraction = bench.new, 1.0
         else:
-            bottom_up = None
-            replacement = 0.0
-        if item.cost is not None:
-            epc = conv.cost(item.cost, where=f"option.units.{uid}.cost", file=option.file)
-        elif plan.basis == "top_down":
-            assert top_down_usd is not None and item.share is not None
-            epc = item.share * top_down_usd
+            action = bench.actions.get(step.action)  # type: ignore[call-overload,unused-ignore]
+            if action is None:
+                raise InputError(
+                    f"capex.yaml has no cost for action {step.action!r} on kind {kind!r} (unit {uid})",
+                    file=benchmarks.file,
+                    location=f"capex.kinds.{kind}.actions",
+                    allowed=", ".join(["new", *sorted(bench.actions)]),
+                )
+            price, fraction = action, action.fraction_of_new
+        if unit.lead_time_years is not None:
+            duration = unit.lead_time_years
+            profile = np.full(duration, 1.0 / duration)
         else:
-            epc = bottom_up if bottom_up is not None else 0.0
-        if replacement == 0.0:
-            replacement = epc
-        duration = st.duration or max_end
-        spending = np.asarray(st.profile if st.profile is not None else np.full(duration, 1.0 / duration), float)
+            duration, profile = price.duration_years, np.asarray(price.profile, dtype=float)
+        if unit.cost is not None:
+            bottom_up = conv.cost(unit.cost, where=f"units.{uid}.cost", file=unit.file)
+            source = unit.cost.source
+        else:
+            bottom_up = new_usd * fraction
+            source = step.source or f"capex.yaml {kind} {step.action} at {unit.capacity:g} {unit.capacity_unit}"
         line = CapexLine(
             uid,
-            item.kind,
-            item.action,
-            item.phase,
-            epc,
+            kind,
+            step.action,
+            step.phase,
             bottom_up,
-            replacement,
-            item.start_offset_years,
+            bottom_up,
+            new_usd,
+            step.year - start_year,
             duration,
-            spending,
-            st.life,
-            source=item.source,
+            profile,
+            float(unit.life_years or price.life_years),
+            source=source,
         )
-        if item.recurring is not None:
-            rec = item.recurring
-            line.reline_interval = rec.interval_years
-            line.reline_first = rec.first_after_years or rec.interval_years
-            line.reline_usd = (
-                conv.cost(rec.cost, where=f"option.units.{uid}.recurring.cost", file=file)
-                if rec.cost is not None
-                else float(rec.fraction_of_new or 0.0) * replacement
+        if unit.reline is not None:
+            rel = unit.reline
+            share = rel.fraction_of_new
+            if share is None:
+                bench_reline = bench.actions.get("reline")
+                if bench_reline is None:
+                    raise InputError(
+                        f"unit {uid!r} has relines but capex.yaml has no reline cost for kind {kind!r}",
+                        file=unit.file,
+                        location=f"units.{uid}.reline.fraction_of_new",
+                        allowed="fraction_of_new: 0..2, or a reline action under capex.kinds." + kind,
+                    )
+                share = bench_reline.fraction_of_new
+            line.reline_interval = rel.interval_years
+            line.reline_first = rel.first_after_years or rel.interval_years
+            line.reline_usd = share * new_usd
+            # the works loses this unit's share of its kind's output for the reline's duration
+            line.reline_output_loss = (
+                rel.duration_days / 365.0 * unit.capacity / (kind_capacity.get(kind) or unit.capacity)
             )
-            line.reline_output_loss = rec.output_loss
+        new_of[uid] = new_usd
         lines.append(line)
 
+    if plan.grid_connection is not None:
+        bench = benchmarks.kinds.get("grid_connection")
+        if bench is None:
+            raise InputError(
+                "capex.yaml has no grid_connection kind to price the option's grid connection",
+                file=benchmarks.file,
+                location="capex.kinds",
+                allowed="a kind grid_connection",
+            )
+        grid = WorksUnit("grid_connection", "grid connection", "grid_connection", "not_built", True, grid_mwh, "MWh/yr")
+        new_usd = _new_cost(grid, conv, benchmarks, bench.new, "grid_connection")
+        lines.append(
+            CapexLine(
+                "grid_connection",
+                "grid_connection",
+                "new",
+                0,
+                new_usd,
+                new_usd,
+                new_usd,
+                plan.grid_connection.year - start_year,
+                bench.new.duration_years,
+                np.asarray(bench.new.profile, dtype=float),
+                bench.new.life_years,
+                source=f"capex.yaml grid_connection at the works' grid purchase {grid_mwh:.0f} MWh/yr",
+            )
+        )
+        new_of["grid_connection"] = new_usd
+    if plan.infrastructure is not None:
+        infra = plan.infrastructure
+        direct_action = sum(line.bottom_up_usd or 0.0 for line in lines)
+        direct_new = sum(new_of.values())
+        max_end = max((line.start + line.duration for line in lines), default=1)
+        cost = infra.share_of_direct * direct_action
+        lines.append(
+            CapexLine(
+                "infrastructure",
+                "infrastructure",
+                "restore",
+                0,
+                cost,
+                cost,
+                infra.share_of_direct * direct_new,
+                0,
+                max_end,
+                np.full(max_end, 1.0 / max_end),
+                infra.life_years,
+                source=infra.source,
+            )
+        )
+
+    top_down_usd: float | None = None
+    includes_owner = includes_cont = False
+    if option.calibration is not None:
+        cal = option.calibration
+        top_down_usd = conv.cost(cal.total, where="option.calibration.total", file=file)
+        for line in lines:
+            line.epc_usd = cal.shares[line.uid] * top_down_usd
+            if line.replacement_usd == 0.0:
+                line.replacement_usd = line.epc_usd
+        includes_owner, includes_cont = cal.includes_owners_cost, cal.includes_contingency
+
     epc_total = sum(line.epc_usd for line in lines)
-    includes_owner = plan.top_down.includes_owners_cost if plan.top_down else False
-    includes_cont = plan.top_down.includes_contingency if plan.top_down else False
     owners = 0.0 if includes_owner else plan.owners_cost.share * epc_total
     contingency = 0.0 if includes_cont else plan.contingency.share * epc_total
     total = epc_total + owners + contingency
     comparisons = [(c.source, conv.cost(c, where="option.capex.comparisons", file=file)) for c in plan.comparisons]
     return CapexEstimate(
         option.id,
-        plan.basis,
+        option.basis,
         lines,
         epc_total,
         owners,
@@ -326,7 +479,7 @@ def schedule_capex(
             f"the construction schedule ends in {start_year + last - 1}, after the horizon "
             f"({start_year}-{start_year + n_years - 1}) leaves a year to operate",
             file=file,
-            location="option.units",
+            location="option.plan",
             allowed=f"commissioning by {start_year + n_years - 1} "
             "(shorten the durations/offsets or lengthen finance.horizon_years)",
         )

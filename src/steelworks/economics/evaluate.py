@@ -24,7 +24,7 @@ import yaml
 
 from steelworks.economics import cashflow as cf
 from steelworks.economics import finance as fin
-from steelworks.economics.capex import CapexEstimate, estimate_capex, reconcile, schedule_capex
+from steelworks.economics.capex import CapexEstimate, WorksUnit, estimate_capex, reconcile, schedule_capex, works_table
 from steelworks.economics.country import cbam_usd_per_t, fx_saved_per_year, jobs
 from steelworks.economics.opex import labour_cost, yearly_costs, yearly_costs_foreign
 from steelworks.economics.prices import Converter, PriceTable, resolve_prices
@@ -32,7 +32,6 @@ from steelworks.errors import InputError
 from steelworks.schema.economics import (
     ECON_DIR,
     CapexBenchmarks,
-    CapexItem,
     CountryParams,
     FinanceSettings,
     LabourData,
@@ -65,9 +64,9 @@ class PlantYear:
     lhv_gj_per_t: dict[str, float] = field(default_factory=dict)
     unit_output_t: dict[str, float] = field(default_factory=dict)
     unit_kind: dict[str, str] = field(default_factory=dict)
-    #: capital work the scenario implies: unit id -> (capex kind, action "restore"/"new", nameplate capacity,
-    #: capacity unit "t" or "MWh"), for options whose units come from the plant (``units_from_plant``)
-    unit_works: dict[str, tuple[str, str, float, str]] = field(default_factory=dict)
+    #: the works: every plant unit with its capex kind, condition, capacity, life, lead time and relines
+    #: (:func:`steelworks.economics.capex.works_table`); an option's plan is priced against it
+    works: dict[str, WorksUnit] = field(default_factory=dict)
     label: str = ""
 
     @classmethod
@@ -110,7 +109,7 @@ class PlantYear:
             lhv_gj_per_t={cid: float(lhv[c]) for c, cid in enumerate(res.carriers.ids) if lhv[c] > 0},
             unit_output_t=res.unit_output(sample),
             unit_kind=dict(zip(res.units.ids, res.units.kinds, strict=True)),
-            unit_works=_unit_works(result),
+            works=works_table(result.scenario, result.plant),
             label=label or res.scenario,
         )
 
@@ -123,54 +122,6 @@ class PlantYear:
         for cid, amount in self.products_t.items():
             out.setdefault(cid, amount)
         return out
-
-
-def _unit_works(result: Any) -> dict[str, tuple[str, str, float, str]]:
-    """Units the scenario restores (action ``restore``) or builds (``new``) that carry a ``capex_kind``."""
-    scenario, plant = result.scenario, result.plant
-    works: dict[str, tuple[str, str, float, str]] = {}
-    for action, ids in (("restore", scenario.restored), ("new", scenario.built)):
-        for uid in ids:
-            kind = scenario.plant.units[uid].capex_kind
-            if kind is None:
-                continue
-            u = plant.unit_ids.index(uid)
-            unit = "MWh" if plant.basis[u] == "power_plant" else "t"
-            works[uid] = (kind, action, float(plant.capacity[u]), unit)
-    return works
-
-
-def units_from_plant(option: OptionEconomics, plant: PlantYear, benchmarks: CapexBenchmarks) -> OptionEconomics:
-    """The option with a capital item for every unit the scenario restores or builds (its own units kept).
-
-    Each item is sized at the unit's nameplate and costed from capex.yaml (bottom-up); blast furnaces
-    get their relining campaigns (interval 15 years, the benchmark's reline fraction, 100 days of the
-    unit's output lost). Items the option lists under the same id win.
-    """
-    items: dict[str, CapexItem] = {}
-    for uid, (kind, action, capacity, unit) in plant.unit_works.items():
-        body: dict[str, Any] = {
-            "kind": kind,
-            "action": action,
-            "source": f"plant: the scenario {'restores' if action == 'restore' else 'builds'} {uid}",
-        }
-        if unit == "MWh":
-            body["capacity_mwh"] = f"{capacity} MWh/yr"
-        else:
-            body["capacity"] = f"{capacity} t/yr"
-        bench = benchmarks.kinds.get(kind)
-        if bench is not None and "reline" in bench.actions:
-            same_kind = sum(c for k, _, c, _ in plant.unit_works.values() if k == kind) or capacity
-            body["recurring"] = {
-                "interval_years": 15,
-                "fraction_of_new": bench.actions["reline"].fraction_of_new,
-                "output_loss": round(100 / 365 * capacity / same_kind, 6),
-                "source": "capex.yaml reline benchmark; 15-year campaigns (capex.yaml blast_furnace reline); "
-                "100 days of this unit's share of the output",
-            }
-        items[uid] = CapexItem.model_validate(body)
-    items.update(option.units)
-    return option.model_copy(update={"units": items})
 
 
 @dataclass
@@ -272,9 +223,8 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
     # --- capital -----------------------------------------------------------------------------
     ramp = option.ramp_up
     n_phases = len(ramp.phase_shares) if ramp is not None else 1
-    if option.units_from_plant:
-        option = units_from_plant(option, plant, inputs.benchmarks)
-    estimate = estimate_capex(option, conv, inputs.benchmarks, plant.unit_output_t)
+    grid_mwh = float(plant.purchased.get("electricity", 0.0)) if option.kind != "idle" else 0.0
+    estimate = estimate_capex(option, plant.works, conv, inputs.benchmarks, grid_mwh=grid_mwh)
     sched = schedule_capex(estimate, n_years, n_phases, start_year=start, file=option.file)
     idle = option.kind == "idle"
 
@@ -700,7 +650,9 @@ def _placeholders() -> dict[str, Any]:
 
 
 def placeholder_plant_year(option_id: str) -> PlantYear:
-    """A PLACEHOLDER full-output year for a bundled option (typical route figures, not a plant solve)."""
+    """A PLACEHOLDER full-output year for a bundled option (typical route figures, not a plant solve); its
+    ``works`` are the unit table of the bundled scenario named in the record, so the plan prices as in
+    ``evaluate``."""
     records = _placeholders()
     if option_id not in records:
         raise InputError(
@@ -711,5 +663,19 @@ def placeholder_plant_year(option_id: str) -> PlantYear:
         )
     record = dict(records[option_id])
     record.pop("source", None)
+    scenario = record.pop("scenario", None)
     record["label"] = f"placeholder:{option_id}"
-    return PlantYear.from_mapping(record)
+    plant_year = PlantYear.from_mapping(record)
+    if scenario is not None:
+        plant_year.works = dict(_bundled_works(str(scenario)))
+    return plant_year
+
+
+@lru_cache(maxsize=16)
+def _bundled_works(scenario: str) -> dict[str, WorksUnit]:
+    """The works table of a bundled scenario (its plant's unit table; the placeholder flows are not a solve)."""
+    from steelworks.plant.build import build_plant
+    from steelworks.schema.loader import load_scenario
+
+    resolved = load_scenario(scenario)
+    return works_table(resolved, build_plant(resolved))

@@ -9,7 +9,10 @@ year needs the deck's exchange rates and escalation index, which is the job of
 Files (``src/steelworks/data``):
 
 * ``prices/<deck>.yaml``           -> :class:`PriceDeck`
-* ``economics/options/<id>.yaml``  -> :class:`OptionEconomics` (economics part of a revival option)
+* ``economics/options/<id>.yaml``  -> :class:`OptionEconomics`: a revival option's ``plan`` on the plant's
+  unit ids (``{unit_id: {action, year}}``), an optional ``calibration`` to a published total, and what is
+  not of the works (labour, fixed costs, ramp-up, working capital, export); the works itself is the
+  plant file's unit table
 * ``economics/capex.yaml``         -> :class:`CapexBenchmarks` (cost per unit kind and action)
 * ``economics/finance.yaml``       -> :class:`FinanceSettings`
 * ``economics/labour.yaml``        -> :class:`LabourData` (wages and productivity norms)
@@ -37,6 +40,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -58,7 +62,11 @@ CURRENCIES: tuple[str, ...] = ("USD", "PKR", "EUR", "GBP", "AUD", "CNY", "INR", 
 #: categories of a priced carrier; they are the lines of the cost/revenue breakdown
 PRICE_CATEGORIES: tuple[str, ...] = ("raw_material", "energy", "consumable", "product", "byproduct")
 
-UNIT_ACTIONS: tuple[str, ...] = ("new", "rebuild", "restore", "reline", "reuse")
+#: capital actions a plan may take (which one a unit allows follows from its condition)
+UNIT_ACTIONS: tuple[str, ...] = ("new", "rebuild", "restore", "clear_and_reline")
+
+#: names a calibration may spread its total over besides plan unit ids
+SITE_ITEMS: tuple[str, ...] = ("infrastructure", "grid_connection")
 
 _MONEY_RE = re.compile(r"^\s*([-+]?(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z]{3})\s*(?:/\s*(.+?))?\s*$")
 
@@ -169,7 +177,11 @@ def parse_money(value: object) -> Money:
     return Money(float(number.replace("_", "")), currency, per)
 
 
-MoneyField = Annotated[Money, BeforeValidator(parse_money)]
+MoneyField = Annotated[
+    Money,
+    BeforeValidator(parse_money),
+    WithJsonSchema({"type": "string", "description": "money: '<number> <currency>[/<unit>]', e.g. '104.83 USD/t'"}),
+]
 
 
 def _quantity(kind: str) -> BeforeValidator:
@@ -353,7 +365,7 @@ class ActionCost(_Strict):
 class KindBenchmark(_Strict):
     description: str
     new: NewBuild
-    actions: dict[Literal["rebuild", "restore", "reline", "reuse"], ActionCost] = Field(default_factory=dict)
+    actions: dict[Literal["rebuild", "restore", "clear_and_reline", "reline"], ActionCost] = Field(default_factory=dict)
 
 
 class CapexBenchmarks(_Strict):
@@ -371,50 +383,43 @@ def _check_profile(profile: list[float], duration: int) -> None:
         )
 
 
-class Recurring(_Strict):
-    """A recurring capital event such as a blast-furnace reline."""
+class PlanStep(_Strict):
+    """One decision of a capital plan: what is done to a plant unit and in which year it starts.
 
-    interval_years: int = Field(ge=1, le=50)
-    first_after_years: int | None = Field(default=None, ge=1, le=80)
-    cost: CostAt | None = None
-    fraction_of_new: float | None = Field(default=None, ge=0.0, le=2.0)
-    output_loss: Fraction = 0.0
-    source: Source
+    Everything about the unit itself (capex kind, condition, capacity, life, lead time, relines, a cost
+    override) is in the plant's unit table; the action must be one the unit's condition allows
+    (``steelworks.schema.plant.ACTIONS_BY_CONDITION``).
+    """
 
-    @model_validator(mode="after")
-    def _one_cost(self) -> Recurring:
-        if (self.cost is None) == (self.fraction_of_new is None):
-            raise PydanticCustomError(
-                "recurring",
-                "give exactly one of cost or fraction_of_new",
-                {"allowed": "cost: {amount, year, source} or fraction_of_new: 0..2"},
-            )
-        return self
-
-
-class CapexItem(_Strict):
-    """One unit (or block) of an option's capital plan."""
-
-    kind: str
-    action: Literal["new", "rebuild", "restore", "reline", "reuse"]
-    capacity: MassPerYear | None = None
-    capacity_mwh: Annotated[float, _quantity("electricity_per_year")] | None = None
-    cost: CostAt | None = None
-    share: Fraction | None = None
-    share_of_direct: Annotated[float, Field(ge=0.0, le=2.0)] | None = None
-    start_offset_years: int = Field(default=0, ge=0, le=20)
-    duration_years: int | None = Field(default=None, ge=1, le=10)
-    profile: list[Annotated[float, Field(ge=0.0)]] | None = None
-    life_years: float | None = Field(default=None, gt=0.0, le=100.0)
-    recurring: Recurring | None = None
+    action: Literal["new", "rebuild", "restore", "clear_and_reline"]
+    year: int = Field(ge=2000, le=2100, description="calendar year the action starts (its first spending year)")
     phase: int = Field(default=0, ge=0, le=5, description="index into ramp_up.phase_shares")
-    description: str | None = None
+    source: Source | None = None
+
+
+class Calibration(_Strict):
+    """A published top-down total (the Russian offers) spread over the plan's unit ids.
+
+    The calibrated figure is the capital used; the bottom-up sum of the same plan (capex.yaml benchmarks
+    at the plant's capacities) is reported beside it by ``steelworks.economics.capex.reconcile``.
+    ``shares`` may also name the option's site items ``infrastructure`` and ``grid_connection``.
+    """
+
+    total: CostAt
+    includes_owners_cost: bool = False
+    includes_contingency: bool = False
+    shares: dict[str, Fraction]
     source: Source
 
     @model_validator(mode="after")
-    def _consistent(self) -> CapexItem:
-        if self.profile is not None:
-            _check_profile(self.profile, self.duration_years or len(self.profile))
+    def _shares_sum_to_one(self) -> Calibration:
+        total = sum(self.shares.values())
+        if abs(total - 1.0) > 1e-6:
+            raise PydanticCustomError(
+                "share",
+                "calibration shares sum to {total}, not 1",
+                {"total": round(total, 6), "allowed": "shares summing to 1"},
+            )
         return self
 
 
@@ -423,32 +428,35 @@ class Share(_Strict):
     source: Source
 
 
-class TopDown(_Strict):
-    total: CostAt
-    includes_owners_cost: bool = False
-    includes_contingency: bool = False
+class Infrastructure(_Strict):
+    """Site works that are no plant unit of their own (water, rail, buildings, and the service units without
+    a ``capex_kind``: berth, by-product plant, mixer, blowers, boilers), costed as a share of the direct cost."""
+
+    share_of_direct: Annotated[float, Field(ge=0.0, le=2.0)]
+    life_years: float = Field(gt=0.0, le=100.0)
+    source: Source
+
+
+class GridConnection(_Strict):
+    """A new connection to the public grid, sized at the works' grid purchase at full output (capex.yaml
+    ``grid_connection``)."""
+
+    year: int = Field(ge=2000, le=2100, description="calendar year its construction starts")
+    source: Source
 
 
 class CapexPlan(_Strict):
-    basis: Literal["bottom_up", "top_down"]
-    top_down: TopDown | None = None
+    """How the plan's capital is marked up and reported (the units and their costs are elsewhere)."""
+
     owners_cost: Share
     contingency: Share
     foreign_share: Share
     sustaining: Share = Field(description="sustaining capex per year, share of replacement value")
+    infrastructure: Infrastructure | None = None
+    grid_connection: GridConnection | None = None
     comparisons: list[CostAt] = Field(
         default_factory=list, description="published figures to show next to the estimate"
     )
-
-    @model_validator(mode="after")
-    def _top_down_total(self) -> CapexPlan:
-        if (self.basis == "top_down") != (self.top_down is not None):
-            raise PydanticCustomError(
-                "top_down",
-                "a top_down basis needs a top_down block (and only it)",
-                {"allowed": "basis: top_down with top_down: {total: ...}"},
-            )
-        return self
 
 
 class Schedule(_Strict):
@@ -549,22 +557,24 @@ class Export(_Strict):
 
 
 class OptionEconomics(_Strict):
-    """The economics half of a revival option; the plant half lives in the lead's plant files."""
+    """A revival option: a capital plan on the plant's unit ids and the economics that are not of the works.
+
+    The units themselves (condition, capex kind, capacity, life, lead time, relines, cost overrides)
+    are the plant file's unit table; ``steelworks.economics.capex.check_plan`` prices the plan against it.
+    """
 
     id: str
     name: str
     description: str
     kind: Literal["project", "idle"]
-    nameplate_crude_steel: MassPerYear
     source: Source
     schedule: Schedule
     ramp_up: RampUp | None = None
     capex: CapexPlan | None = None
-    units: dict[str, CapexItem] = Field(default_factory=dict)
-    units_from_plant: bool = Field(
-        default=False,
-        description="add a capital item for every unit the scenario restores or builds (plant capex_kind)",
+    plan: dict[str, PlanStep] = Field(
+        default_factory=dict, description="plant unit id -> the capital action taken on it and its start year"
     )
+    calibration: Calibration | None = None
     labour: Headcount
     fixed_costs: FixedCosts | None = None
     working_capital: WorkingCapital | None = None
@@ -573,46 +583,84 @@ class OptionEconomics(_Strict):
     export: Export | None = None
     file: str | None = Field(default=None, exclude=True)
 
+    @property
+    def basis(self) -> str:
+        """``top_down`` when a calibration sets the capital used, else ``bottom_up``."""
+        return "top_down" if self.calibration is not None else "bottom_up"
+
     @model_validator(mode="after")
     def _project_parts(self) -> OptionEconomics:
-        if self.kind == "project":
-            missing = [
-                name for name in ("ramp_up", "capex", "fixed_costs", "working_capital") if getattr(self, name) is None
-            ]
-            if missing or not (self.units or self.units_from_plant):
+        if self.kind == "idle":
+            if self.plan or self.calibration is not None:
                 raise PydanticCustomError(
-                    "option",
-                    "a project option needs {missing}",
+                    "option", "an idle option has no capital plan", {"allowed": "no plan or calibration"}
+                )
+            return self
+        missing = [
+            name for name in ("ramp_up", "capex", "fixed_costs", "working_capital", "plan") if not getattr(self, name)
+        ]
+        if missing:
+            raise PydanticCustomError(
+                "option",
+                "a project option needs {missing}",
+                {"missing": ", ".join(missing), "allowed": "ramp_up, capex, plan, fixed_costs, working_capital"},
+            )
+        assert self.ramp_up is not None and self.capex is not None
+        n_phases = len(self.ramp_up.phase_shares)
+        start = self.schedule.construction_start
+        for uid, step in self.plan.items():
+            if step.phase >= n_phases:
+                raise PydanticCustomError(
+                    "phase",
+                    "unit {uid} is in phase {phase} but ramp_up.phase_shares has {n} phase(s)",
                     {
-                        "missing": ", ".join(missing + ([] if self.units else ["units"])),
-                        "allowed": "ramp_up, capex, units, fixed_costs, working_capital",
+                        "uid": uid,
+                        "phase": step.phase,
+                        "n": n_phases,
+                        "allowed": f"0..{n_phases - 1}",
+                        "field": f"plan.{uid}.phase",
                     },
                 )
-            assert self.capex is not None
-            if self.capex.basis == "top_down":
-                shares = [item.share for item in self.units.values() if item.cost is None]
-                if any(s is None for s in shares):
-                    raise PydanticCustomError(
-                        "share",
-                        "every unit of a top-down plan needs a share (or a cost)",
-                        {"allowed": "share: 0..1 on each unit"},
-                    )
-                total = sum(s for s in shares if s is not None)
-                if abs(total - 1.0) > 1e-6:
-                    raise PydanticCustomError(
-                        "share",
-                        "top-down shares sum to {total}, not 1",
-                        {"total": round(total, 6), "allowed": "shares summing to 1"},
-                    )
-            assert self.ramp_up is not None
-            n_phases = len(self.ramp_up.phase_shares)
-            for uid, item in self.units.items():
-                if item.phase >= n_phases:
-                    raise PydanticCustomError(
-                        "phase",
-                        "unit {uid} is in phase {phase} but ramp_up.phase_shares has {n} phase(s)",
-                        {"uid": uid, "phase": item.phase, "n": n_phases, "allowed": f"0..{n_phases - 1}"},
-                    )
+            if step.year < start:
+                raise PydanticCustomError(
+                    "year",
+                    "unit {uid} starts in {year}, before the schedule's construction start {start}",
+                    {
+                        "uid": uid,
+                        "year": step.year,
+                        "start": start,
+                        "allowed": f">= {start}",
+                        "field": f"plan.{uid}.year",
+                    },
+                )
+        grid = self.capex.grid_connection
+        if grid is not None and grid.year < start:
+            raise PydanticCustomError(
+                "year",
+                "the grid connection starts in {year}, before the construction start {start}",
+                {"year": grid.year, "start": start, "allowed": f">= {start}", "field": "capex.grid_connection.year"},
+            )
+        if self.calibration is not None:
+            site = [name for name in SITE_ITEMS if getattr(self.capex, name) is not None]
+            names = [*self.plan, *site]
+            unknown = sorted(set(self.calibration.shares) - set(names))
+            if unknown:
+                raise PydanticCustomError(
+                    "calibration",
+                    "calibration shares name {unknown}, which the plan does not",
+                    {"unknown": ", ".join(unknown), "allowed": ", ".join(names), "field": "calibration.shares"},
+                )
+            unshared = [n for n in names if n not in self.calibration.shares]
+            if unshared:
+                raise PydanticCustomError(
+                    "calibration",
+                    "every unit of a calibrated plan needs a share; missing: {missing}",
+                    {
+                        "missing": ", ".join(unshared),
+                        "allowed": "shares: {" + ", ".join(names) + "}",
+                        "field": "calibration.shares",
+                    },
+                )
         return self
 
 

@@ -88,8 +88,9 @@ class ResolvedScenario:
     economics: dict[str, Any] | None
     tree: dict[str, Any]
     source: str = ""
-    restored: list[str] = field(default_factory=list)  # units brought back from repairable/derelict
+    restored: list[str] = field(default_factory=list)  # units brought back from repairable/frozen/derelict
     built: list[str] = field(default_factory=list)  # units that were not built
+    conditions: dict[str, str] = field(default_factory=dict)  # each unit's condition before restore/build
     origins: list[Origin] = field(default_factory=list)
     overridden: dict[str, Any] = field(default_factory=dict)
 
@@ -346,9 +347,10 @@ def resolve_scenario(
         restored=[
             u
             for u, c in original.items()
-            if c in ("repairable", "derelict") and plant_spec.units[u].condition == "operating"
+            if c in ("repairable", "frozen", "derelict") and plant_spec.units[u].condition == "operating"
         ],
         built=[u for u, c in original.items() if c == "not_built" and plant_spec.units[u].condition == "operating"],
+        conditions=dict(original),
         origins=origins,
         overridden=overridden,
     )

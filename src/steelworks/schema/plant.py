@@ -8,10 +8,30 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from steelworks.schema.economics import CostAt
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 QuantityText = str | float | int
+
+#: the state a unit is in today (before a scenario's ``restore``/``build`` lists)
+CONDITIONS: tuple[str, ...] = ("operating", "repairable", "frozen", "derelict", "not_built")
+
+#: the capital actions a plan may take on a unit, by the unit's condition; each is priced per capex
+#: kind in data/economics/capex.yaml (``new`` by the kind's ``new`` block, the others as a fraction of it).
+#: repairable -> restored in place; frozen (a furnace or mixer full of solidified charge) -> the
+#: salamander cleared and the lining renewed; derelict (a coke battery whose brickwork collapsed when it
+#: cooled) -> rebuilt on its foundations; not built -> built new. A repairable or frozen unit may also be
+#: rebuilt (replace rather than repair: the planner's choice).
+ACTIONS_BY_CONDITION: dict[str, tuple[str, ...]] = {
+    "operating": (),
+    "repairable": ("restore", "rebuild"),
+    "frozen": ("clear_and_reline", "rebuild"),
+    "derelict": ("rebuild",),
+    "not_built": ("new",),
+}
 
 
 class _Strict(BaseModel):
@@ -76,11 +96,33 @@ class ModelSpec(_Strict):
     params: dict[str, QuantityText] = {}
 
 
+class RelineSpec(_Strict):
+    """A unit's recurring relining campaign (blast furnaces): every ``interval_years`` after it enters
+    service (the first after ``first_after_years`` if given), down for ``duration_days``; it costs
+    ``fraction_of_new`` of the unit's new-build cost, by default capex.yaml's ``reline`` benchmark of its kind."""
+
+    interval_years: int = Field(ge=1, le=50)
+    duration_days: float = Field(ge=0.0, le=365.0)
+    first_after_years: int | None = Field(default=None, ge=1, le=80)
+    fraction_of_new: float | None = Field(default=None, ge=0.0, le=2.0)
+
+
+#: lifecycle fields of a unit that must each name their source in the unit's ``sources:`` mapping
+LIFECYCLE_FIELDS: tuple[str, ...] = ("life_years", "lead_time_years", "reline")
+
+
 class UnitSpec(_Strict):
     """One physical unit of the works.
 
     ``inputs``/``outputs`` are per tonne of ``product`` (the main product, +1 implied) with units,
     e.g. ``coke: 480 kg/t``, ``electricity: 110 kWh/t``, ``bf_gas: 1600 Nm3/t``.
+
+    Lifecycle (the one description of the works the economics and the planner read): ``condition``
+    decides which capital actions a plan may take (:data:`ACTIONS_BY_CONDITION`), ``capex_kind`` which
+    capex.yaml benchmark prices them; ``life_years`` (asset life after the action), ``lead_time_years``
+    (construction time of the action, spending spread evenly over it) and ``reline`` override the
+    benchmark's figures and each need a ``sources:`` entry; ``cost`` replaces the benchmark's cost of the
+    unit's action by a sourced amount.
     """
 
     name: str
@@ -89,7 +131,7 @@ class UnitSpec(_Strict):
     basis: Literal["output", "service", "power_plant"] = "output"
     capacity: QuantityText
     availability: Fraction = 1.0
-    condition: Literal["operating", "repairable", "derelict", "not_built"] = "operating"
+    condition: Literal["operating", "repairable", "frozen", "derelict", "not_built"] = "operating"
     commissioned: int | None = None
     inputs: dict[str, QuantityText] = {}
     outputs: dict[str, QuantityText] = {}
@@ -113,10 +155,36 @@ class UnitSpec(_Strict):
         description="share of the unit's energy use at capacity (electricity, steam, fuel heat) that is fixed "
         "while it operates: ovens, furnaces and machines kept hot and turning",
     )
+    life_years: float | None = Field(default=None, gt=0.0, le=100.0, description="asset life after the action, years")
+    lead_time_years: int | None = Field(
+        default=None, ge=1, le=10, description="years from the start of the action to service (spending spread evenly)"
+    )
+    reline: RelineSpec | None = None
+    cost: CostAt | None = Field(
+        default=None, description="sourced cost of the unit's capital action, in place of the capex.yaml benchmark"
+    )
     model: ModelSpec | None = None
     source: str
     sources: dict[str, str] = {}
     notes: str = ""
+
+    @model_validator(mode="after")
+    def _lifecycle_sourced(self) -> UnitSpec:
+        missing = [name for name in LIFECYCLE_FIELDS if getattr(self, name) is not None and name not in self.sources]
+        if missing:
+            hint = "sources: {" + ", ".join(f"{m}: '...'" for m in missing) + "}"
+            raise PydanticCustomError(
+                "source",
+                "lifecycle field(s) {missing} need a source in the unit's sources: mapping ({hint})",
+                {"missing": ", ".join(missing), "hint": hint, "allowed": hint},
+            )
+        if (self.reline is not None or self.cost is not None) and self.capex_kind is None:
+            raise PydanticCustomError(
+                "capex_kind",
+                "a unit with a reline or cost needs a capex_kind (a kind of data/economics/capex.yaml)",
+                {"allowed": "capex_kind: a kind of data/economics/capex.yaml"},
+            )
+        return self
 
 
 class SupplySpec(_Strict):

@@ -157,10 +157,12 @@ def validation_error(
     errors = exc.errors(include_url=False)
     err = errors[0]
     loc = tuple(str(p) for p in err.get("loc", ()) if not str(p).startswith("function-"))
+    ctx = err.get("ctx") or {}
+    if ctx.get("field"):  # a model-level check names the field it found wrong
+        loc = (*loc, *str(ctx["field"]).split("."))
     in_union = any(p in _UNION_TAGS for p in loc)
     path = prefix + tuple(p for p in loc if p not in _UNION_TAGS and p not in _NUMBER_TAGS)
     where_file, where = locate(path) if locate is not None else (file, ".".join(path))
-    ctx = err.get("ctx") or {}
     kind = err.get("type", "")
     message = str(err.get("msg", "invalid value"))
     allowed: str | None = ctx.get("allowed") or None
