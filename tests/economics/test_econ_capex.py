@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -299,15 +300,13 @@ def test_unknown_capex_kind_is_an_input_error(write_option: Callable[[dict], Pat
 def _mini_works(tmp_path: Path, change: Callable[[dict], None]) -> Path:
     import yaml
 
-    from steelworks.schema.economics import DATA_DIR
-
     examples = Path(__file__).resolve().parents[2] / "examples" / "mini-works"
-    plant = yaml.safe_load((examples / "plant.yaml").read_text())
-    plant["plant"]["carriers_file"] = str(DATA_DIR / "carriers.yaml")
+    target = tmp_path / "mini-works"
+    shutil.copytree(examples, target)  # self-contained: its paths are relative to its own files
+    plant = yaml.safe_load((target / "plant.yaml").read_text())
     change(plant["plant"]["units"])
-    (tmp_path / "plant.yaml").write_text(yaml.safe_dump(plant))
-    (tmp_path / "scenario.yaml").write_text((examples / "scenario.yaml").read_text())
-    return tmp_path / "scenario.yaml"
+    (target / "plant.yaml").write_text(yaml.safe_dump(plant))
+    return target / "scenario.yaml"
 
 
 def test_a_lifecycle_field_without_its_source(tmp_path: Path) -> None:
@@ -336,7 +335,9 @@ def test_frozen_is_a_condition_a_scenario_can_restore(tmp_path: Path) -> None:
         units["eaf"]["condition"] = "frozen"
 
     path = _mini_works(tmp_path, frozen)
-    text = path.read_text().replace("plant: plant.yaml", "plant: plant.yaml\n  restore: [eaf]")
+    text = path.read_text().replace(
+        "build: [eaf, billet_caster, bar_mill]", "build: [billet_caster, bar_mill]\n  restore: [eaf]"
+    )
     path.write_text(text)
     resolved = load_scenario(path)
     assert resolved.restored == ["eaf"] and resolved.conditions["eaf"] == "frozen"

@@ -11,7 +11,7 @@ import yaml
 
 from steelworks.economics import PlantYear, compare, evaluate, placeholder_plant_year
 from steelworks.errors import InputError
-from steelworks.schema.economics import DATA_DIR, list_options, load_option
+from steelworks.schema.economics import list_options, load_option
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -134,10 +134,8 @@ def test_a_bundled_plan_on_a_works_that_lacks_its_units(tmp_path: Path) -> None:
     """Issue 7 §4: the mini-works priced with psm-eaf's plan is refused, naming the missing unit."""
     from steelworks.api import run_evaluation
 
-    shutil.copy(EXAMPLES / "mini-works" / "scenario.yaml", tmp_path / "scenario.yaml")
-    plant = yaml.safe_load((EXAMPLES / "mini-works" / "plant.yaml").read_text())
-    plant["plant"]["carriers_file"] = str(DATA_DIR / "carriers.yaml")  # the example's path is relative to the repo
-    (tmp_path / "plant.yaml").write_text(yaml.safe_dump(plant))
+    tmp_path = tmp_path / "mini-works"
+    shutil.copytree(EXAMPLES / "mini-works", tmp_path)  # the example's paths are relative to its own files
     scenario = yaml.safe_load((tmp_path / "scenario.yaml").read_text())
     scenario["scenario"]["economics"] = {"option": "psm-eaf"}
     (tmp_path / "scenario.yaml").write_text(yaml.safe_dump(scenario))
