@@ -348,5 +348,5 @@ def test_frozen_is_a_condition_a_scenario_can_restore(tmp_path: Path) -> None:
         units["eaf"]["condition"] = "broken"
 
     with pytest.raises(InputError) as err:
-        load_scenario(_mini_works(tmp_path, broken))
+        load_scenario(_mini_works(tmp_path / "second", broken))
     assert "frozen" in (err.value.allowed or "") and "derelict" in (err.value.allowed or "")
