@@ -15,6 +15,7 @@ holds the prices, option and finance branches); overrides are written by its one
 from __future__ import annotations
 
 import copy
+import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -290,7 +291,7 @@ def resolve_scenario(
         uid: (body.get("condition", "operating") if isinstance(body, dict) else "operating")
         for uid, body in units_tree.items()
     }
-    _set_conditions(units_tree, spec, scenario_file, scenario_lines)
+    _set_conditions(units_tree, spec, scenario_file, scenario_lines, plant_file)
 
     overridden: dict[str, Any] = {}
     for key, value in spec.overrides.items():
@@ -356,12 +357,24 @@ def resolve_scenario(
     )
 
 
-def _set_conditions(units: dict[str, Any], spec: ScenarioSpec, file: Path, lines: LineMap) -> None:
+def _set_conditions(
+    units: dict[str, Any], spec: ScenarioSpec, file: Path, lines: LineMap, plant_file: Path | None = None
+) -> None:
     """Apply the scenario's ``restore`` (existing units) and ``build`` (units not yet built) lists."""
+
+    allowed = typing.get_args(UnitSpec.model_fields["condition"].annotation)
 
     def condition(unit_id: str) -> str:
         body = units.get(unit_id)
-        return str(body.get("condition", "operating")) if isinstance(body, dict) else "operating"
+        state = str(body.get("condition", "operating")) if isinstance(body, dict) else "operating"
+        if state not in allowed:  # before the lists act on it: a typo is the error, not its consequence
+            raise InputError(
+                f"unknown condition '{state}' of unit '{unit_id}'",
+                file=str(plant_file or file),
+                location=f"units.{unit_id}.condition",
+                allowed=", ".join(allowed),
+            )
+        return state
 
     restore = [u for u in units if condition(u) != "not_built"] if spec.restore == "all" else spec.restore
     for key, names in (("restore", restore), ("build", spec.build)):
