@@ -75,95 +75,25 @@ from collections.abc import Callable, Mapping
 import numpy as np
 from numpy.typing import NDArray
 
-from steelworks.errors import InputError
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
+from steelworks.physics.common import (
+    ASH_SPLIT,
+    DUST_CP,
+    fail,
+    ferrous_chemistry,
+    first_bad,
+    gas_atoms_per_nm3,
+    gas_formation_per_nm3,
+    gas_props,
+    get_carrier,
+    num,
+    shaped,
+)
 
 M = thermo.MOLAR_MASS
 VM = thermo.MOLAR_VOLUME_NM3_PER_KMOL
 HF = thermo.FORMATION_ENTHALPY_KJ_PER_MOL
-
-# --------------------------------------------------------------------------------------------
-# shared helpers (used by the other process models too)
-# --------------------------------------------------------------------------------------------
-
-
-def num(x: object) -> Array:
-    """``x`` as float: a numpy scalar when it is a single value (fast arithmetic), else an array."""
-    arr = np.asarray(x, dtype=float)
-    return arr[()] if arr.ndim == 0 else arr
-
-
-def shaped(value: object, shape: tuple[int, ...]) -> Array:
-    """A fresh float array of ``shape`` holding ``value`` (broadcast)."""
-    arr = np.asarray(value, dtype=float)
-    return arr.copy() if arr.shape == shape else np.broadcast_to(arr, shape).copy()
-
-
-def fail(where: str, name: str, message: str, allowed: str | None = None) -> InputError:
-    """An InputError located at ``<where>.<name>``."""
-    return InputError(message, location=f"{where}.{name}", allowed=allowed)
-
-
-def first_bad(value: object, bad: object) -> float:
-    """First offending sample of ``value`` (for messages)."""
-    mask = np.asarray(bad, dtype=bool)
-    arr = np.broadcast_to(num(value), mask.shape)
-    return float(arr[mask].ravel()[0]) if mask.ndim else float(arr)
-
-
-def get_carrier(carriers: Mapping[str, CarrierProps], cid: str, where: str) -> CarrierProps:
-    """The carrier ``cid`` or an InputError saying the model needs it."""
-    try:
-        return carriers[cid]
-    except KeyError:
-        raise InputError(
-            f"the model needs carrier {cid!r}, which is not defined",
-            location=f"{where}",
-            allowed="a carrier table that includes it (src/steelworks/data/carriers.yaml)",
-        ) from None
-
-
-def gas_props(props: CarrierProps) -> dict[str, Array]:
-    """Density, LHV and C content of a gas carrier from its volume fractions (or its own fields)."""
-    if props.volume_fractions:
-        return thermo.gas_properties(props.volume_fractions)
-    return {
-        "c_frac": num(props.c_frac),
-        "lhv_gj_per_t": num(props.lhv_gj_per_t),
-        "density_kg_per_nm3": num(np.nan),
-        "lhv_mj_per_nm3": num(np.nan),
-    }
-
-
-def gas_atoms_per_nm3(volume_fractions: Mapping[str, float | Array]) -> dict[str, Array]:
-    """kmol of C, H2 (molecules), O (atoms), N2 and Ar per Nm3 of a gas mixture."""
-    out = {k: num(0.0) for k in ("C", "H2", "O", "N2", "Ar")}
-    for species, frac in volume_fractions.items():
-        atoms = thermo.GAS_SPECIES[species]
-        kmol = num(frac) / VM
-        out["C"] = out["C"] + kmol * atoms.get("C", 0)
-        out["H2"] = out["H2"] + kmol * atoms.get("H", 0) / 2.0
-        out["O"] = out["O"] + kmol * atoms.get("O", 0)
-        out["N2"] = out["N2"] + kmol * atoms.get("N", 0) / 2.0
-        out["Ar"] = out["Ar"] + kmol * atoms.get("Ar", 0)
-    return out
-
-
-def gas_formation_per_nm3(volume_fractions: Mapping[str, float | Array]) -> Array:
-    """MJ per Nm3: sum of formation enthalpies of a gas mixture at 25 degC."""
-    total = num(0.0)
-    for species, frac in volume_fractions.items():
-        total = total + num(frac) / VM * HF[species]
-    return total
-
-
-#: Fe mass fraction of the iron oxides
-FE_IN = {
-    "Fe2O3": 2 * M["Fe"] / thermo.oxide_molar_mass("Fe2O3"),
-    "Fe3O4": 3 * M["Fe"] / thermo.oxide_molar_mass("Fe3O4"),
-    "FeO": M["Fe"] / thermo.oxide_molar_mass("FeO"),
-}
 
 #: sinter chemistry used when ``carriers["sinter"].analysis`` is empty (gangue only; iron oxides
 #: follow from fe_frac with 8 % FeO)
@@ -180,78 +110,6 @@ SINTER_DEFAULT_SOURCE = (
     "estimate: fluxed sinter, basicity CaO/SiO2 1.7, FeO 8 %, MgO 1.5 %, Al2O3 1.8 %; iron oxides from "
     "carriers.sinter.fe_frac; to be replaced by carriers.sinter.analysis when the plant data gives one"
 )
-
-GANGUE = ("SiO2", "Al2O3", "CaO", "MgO", "MnO", "P", "S")
-
-
-def ferrous_chemistry(
-    props: CarrierProps, cid: str, where: str, default_analysis: Mapping[str, float] | None = None
-) -> dict[str, Array]:
-    """Mass fractions of an iron-bearing carrier split for the element balances.
-
-    Returns Fe (= fe_frac), Fe2O3, Fe3O4, FeO, Fe_metallic (oxide masses), O (bound to Fe),
-    hf (MJ/t, formation enthalpy of the iron oxides), the gangue keys of :data:`GANGUE`, H2O
-    (LOI), C (= c_frac) and ``other`` = 1 - sum. Iron not listed as FeO, Fe3O4 or metal is
-    hematite. Raises InputError if a listed Fe2O3 disagrees with fe_frac by more than 0.01 or the
-    analysis does not sum to 0.97-1.01.
-    """
-    analysis = dict(default_analysis or {}) if not props.analysis else dict(props.analysis)
-    fe = num(props.fe_frac)
-    a = {k: num(v) for k, v in analysis.items()}
-    zero = np.zeros_like(fe)
-    feo = a.get("FeO", zero)
-    fe3o4 = a.get("Fe3O4", zero)
-    fe_met = a.get("Fe_metallic", zero)
-    fe_hem = fe - feo * FE_IN["FeO"] - fe3o4 * FE_IN["Fe3O4"] - fe_met
-    if np.any(fe_hem < -0.005):
-        raise fail(
-            where,
-            f"carriers.{cid}",
-            f"the analysis of {cid} lists more iron as FeO/Fe3O4/metal than "
-            f"fe_frac = {first_bad(fe, fe_hem < -0.005):.4f}",
-            "analysis consistent with fe_frac",
-        )
-    fe_hem = np.maximum(fe_hem, 0.0)
-    fe2o3 = fe_hem / FE_IN["Fe2O3"]
-    if "Fe2O3" in a and np.any(np.abs(a["Fe2O3"] - fe2o3) * FE_IN["Fe2O3"] > 0.01):
-        raise fail(
-            where,
-            f"carriers.{cid}",
-            f"the chemistry of {cid} does not sum: Fe2O3 in the analysis gives a different Fe than fe_frac",
-            "Fe2O3 x 0.6994 + FeO x 0.7773 + ... = fe_frac within 0.01",
-        )
-    oxygen = fe2o3 * (1 - FE_IN["Fe2O3"]) + fe3o4 * (1 - FE_IN["Fe3O4"]) + feo * (1 - FE_IN["FeO"])
-    hf = 1000.0 * (
-        fe2o3 / thermo.oxide_molar_mass("Fe2O3") * HF["Fe2O3"]
-        + fe3o4 / thermo.oxide_molar_mass("Fe3O4") * HF["Fe3O4"]
-        + feo / thermo.oxide_molar_mass("FeO") * HF["FeO"]
-    )
-    out: dict[str, Array] = {
-        "Fe": fe,
-        "Fe2O3": fe2o3,
-        "Fe3O4": fe3o4,
-        "FeO": feo,
-        "Fe_metallic": fe_met,
-        "O": oxygen,
-        "hf": hf,
-    }
-    for key in GANGUE:
-        out[key] = a.get(key, zero)
-    if "Mn" in a:
-        out["MnO"] = out["MnO"] + a["Mn"] * thermo.oxide_molar_mass("MnO") / M["Mn"]
-    out["H2O"] = a.get("LOI", zero) + a.get("H2O", zero)
-    out["C"] = num(props.c_frac)
-    total = fe + oxygen + out["H2O"] + out["C"] + sum(out[k] for k in GANGUE)
-    if np.any((total < 0.97) | (total > 1.01)):
-        bad = (total < 0.97) | (total > 1.01)
-        raise fail(
-            where,
-            f"carriers.{cid}",
-            f"the chemistry of {cid} does not sum: Fe + O + gangue + LOI = {first_bad(total, bad):.4f}",
-            "0.97 to 1.01 of the carrier mass",
-        )
-    out["other"] = 1.0 - total
-    return out
 
 
 class _Aff:
@@ -306,10 +164,6 @@ FEEDS = {
     "local_ore_share": "local_ore_fines",
 }
 
-#: coke and PCI ash split (mass fractions of ash), estimate: typical coal ash of coking coals
-#: (SiO2 45-55 %, Al2O3 25-35 %, Fe2O3/CaO/MgO/alkalis the rest); the Fe of the ash is not counted
-#: (carriers give coke and coal no iron)
-ASH_SPLIT = {"SiO2": 0.50, "Al2O3": 0.30, "CaO": 0.05, "MgO": 0.02, "other": 0.13}
 #: PCI coal elemental analysis besides C and ash (dry), estimate for a low-volatile coal
 #: (VM ~20 %: H 4.5 %, N 1.5 %, S 0.5 %, O = remainder)
 PCI_H, PCI_N, PCI_S = 0.045, 0.015, 0.005
@@ -320,8 +174,6 @@ SLAG_SUPERHEAT_K = 50.0
 ETA_W_H2 = 0.41
 #: O/Fe of wüstite at the W point (RIST)
 Y_WUSTITE = 1.05
-#: heat capacity of dust, GJ/(t K), estimate (oxide/coke mixture ~0.8 kJ/kg K)
-DUST_CP = 0.0008
 #: leanest burden the model accepts (estimate: below ~30 % Fe the slag volume stops a furnace)
 MIN_BURDEN_FE = 0.30
 #: coldest raceway flame the model accepts, degC (estimate: furnaces are run at RAFT 2,000-2,300

@@ -32,7 +32,7 @@ import numpy as np
 
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.blast_furnace import fail, first_bad, gas_atoms_per_nm3, gas_props, get_carrier, num, shaped
+from steelworks.physics.common import fail, first_bad, gas_atoms_per_nm3, gas_props, get_carrier, num, shaped
 
 #: GJ per t of extra coal moisture (estimate: evaporation 2.26 GJ/t + superheating the vapour to
 #: ~700 degC, at ~75 % heating efficiency)

@@ -47,16 +47,14 @@ import numpy as np
 
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.blast_furnace import fail, first_bad, get_carrier, num, shaped
+from steelworks.physics.common import DUST_CP, fail, first_bad, flux_props, get_carrier, num, shaped
 
 M = thermo.MOLAR_MASS
 VM = thermo.MOLAR_VOLUME_NM3_PER_KMOL
 HF = thermo.FORMATION_ENTHALPY_KJ_PER_MOL
 MO = thermo.oxide_molar_mass
-CO2_PER_C = thermo.CO2_PER_C
 #: kJ per mol SiO2 combined as 2CaO.SiO2 (basic slag), from RH95/JANAF formation enthalpies
 H_SILICATE = HF["Ca2SiO4"] - 2 * HF["CaO"] - HF["SiO2"]
-DUST_CP = 0.0008  # GJ/(t K), estimate as in blast_furnace
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
     ParameterSpec(
@@ -192,15 +190,6 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
 )
 
 
-def _flux_props(props: CarrierProps) -> dict[str, Array]:
-    a = props.analysis
-    sio2 = num(a.get("SiO2", 0.0))
-    mgo = num(a.get("MgO", 0.0))
-    co2 = num(props.c_frac) * CO2_PER_C
-    cao = 1.0 - sio2 - mgo - co2  # by difference: the flux mass closes exactly
-    return {"SiO2": sio2, "MgO": mgo, "CaO": cao, "CO2": co2, "C": num(props.c_frac)}
-
-
 def solve(
     params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
 ) -> PhysicsResult:
@@ -215,8 +204,8 @@ def solve(
     )
     fa = g(carriers, "ferroalloys", where)
     lime, dolo = (
-        _flux_props(g(carriers, "burnt_lime", where)),
-        _flux_props(g(carriers, "burnt_dolomite", where)),
+        flux_props(g(carriers, "burnt_lime", where)),
+        flux_props(g(carriers, "burnt_dolomite", where)),
     )
     fe_sl = num(g(carriers, "bof_slag", where).fe_frac)
     dust = g(carriers, "dust_sludge", where)

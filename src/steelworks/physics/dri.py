@@ -32,7 +32,7 @@ import numpy as np
 
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.blast_furnace import (
+from steelworks.physics.common import (
     fail,
     ferrous_chemistry,
     first_bad,

@@ -35,16 +35,17 @@ import numpy as np
 
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.blast_furnace import (
+from steelworks.physics.common import (
+    DUST_CP,
     fail,
     first_bad,
+    flux_props,
     gas_atoms_per_nm3,
     gas_props,
     get_carrier,
     num,
     shaped,
 )
-from steelworks.physics.converter import _flux_props
 
 M = thermo.MOLAR_MASS
 HF = thermo.FORMATION_ENTHALPY_KJ_PER_MOL
@@ -52,7 +53,6 @@ MO = thermo.oxide_molar_mass
 VM = thermo.MOLAR_VOLUME_NM3_PER_KMOL
 #: mean heat capacity of DRI, GJ/(t K) (estimate: iron/oxide mixture ~0.7 kJ/kg K)
 DRI_CP = 0.0007
-DUST_CP = 0.0008
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
     ParameterSpec(
@@ -249,7 +249,7 @@ def solve(
         )
     g = get_carrier
     sc, dri, hm, ls, fa = (g(carriers, c, where) for c in ("scrap", "dri", "hot_metal", "liquid_steel", "ferroalloys"))
-    lime = _flux_props(g(carriers, "burnt_lime", where))
+    lime = flux_props(g(carriers, "burnt_lime", where))
     ng, cb, el = (
         g(carriers, "natural_gas", where),
         g(carriers, "coke_breeze", where),

@@ -33,7 +33,7 @@ import numpy as np
 
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.blast_furnace import ASH_SPLIT, fail, ferrous_chemistry, first_bad, get_carrier, num, shaped
+from steelworks.physics.common import ASH_SPLIT, fail, ferrous_chemistry, first_bad, get_carrier, num, shaped
 
 M = thermo.MOLAR_MASS
 ORES = {"fines_share": "iron_ore_fines", "local_ore_share": "local_ore_fines"}
