@@ -80,13 +80,13 @@ from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, P
 from steelworks.physics.common import (
     ASH_SPLIT,
     DUST_CP,
-    fail,
     ferrous_chemistry,
     first_bad,
     gas_atoms_per_nm3,
     gas_formation_per_nm3,
     gas_props,
     get_carrier,
+    infeasible,
     num,
     shaped,
 )
@@ -416,13 +416,13 @@ def solve(
     p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
     shares = {k: p[k] for k in FEEDS}
     share_sum = sum(shares.values())
-    if np.any(np.abs(share_sum - 1.0) > 1e-6):
-        raise fail(
-            where,
-            "sinter_share",
-            f"burden shares sum to {first_bad(share_sum, np.abs(share_sum - 1) > 1e-6):.6f}",
-            "sinter_share + pellet_share + lump_share + local_ore_share = 1",
-        )
+    infeasible(
+        np.abs(share_sum - 1.0) > 1e-6,
+        where,
+        "sinter_share",
+        lambda bad: f"burden shares sum to {first_bad(share_sum, bad):.6f}",
+        "sinter_share + pellet_share + lump_share + local_ore_share = 1",
+    )
 
     # ---- feed chemistry ------------------------------------------------------------------
     chem = {
@@ -435,27 +435,26 @@ def solve(
         for k, cid in FEEDS.items()
     }
     burden = {key: sum(shares[k] * chem[k][key] for k in FEEDS) for key in chem["sinter_share"]}
-    if np.any(burden["Fe"] <= MIN_BURDEN_FE):
-        raise fail(
-            where,
-            "sinter_share",
-            "the burden carries (almost) no iron: "
-            f"{first_bad(burden['Fe'], burden['Fe'] <= MIN_BURDEN_FE):.3f} Fe on average",
-            f"a burden averaging more than {MIN_BURDEN_FE} Fe",
-        )
+    infeasible(
+        burden["Fe"] <= MIN_BURDEN_FE,
+        where,
+        "sinter_share",
+        lambda bad: f"the burden carries (almost) no iron: {first_bad(burden['Fe'], bad):.3f} Fe on average",
+        f"a burden averaging more than {MIN_BURDEN_FE} Fe",
+    )
 
     hm = get_carrier(carriers, "hot_metal", where)
     hm_a = {k: num(hm.analysis.get(k, 0.0)) for k in ("C", "Si", "Mn", "P", "S")}
     fe_hm = num(hm.fe_frac)
     c_hm = num(hm.c_frac)
     hm_other = 1.0 - fe_hm - c_hm - hm_a["Si"] - hm_a["Mn"] - hm_a["P"] - hm_a["S"]
-    if np.any(hm_other < -1e-6) or np.any(fe_hm < 0.85):
-        raise fail(
-            where,
-            "carriers.hot_metal",
-            "hot metal chemistry does not sum (Fe + C + Si + Mn + P + S > 1 or Fe < 0.85)",
-            "fe_frac + C + Si + Mn + P + S <= 1",
-        )
+    infeasible(
+        (hm_other < -1e-6) | (fe_hm < 0.85),
+        where,
+        "carriers.hot_metal",
+        "hot metal chemistry does not sum (Fe + C + Si + Mn + P + S > 1 or Fe < 0.85)",
+        "fe_frac + C + Si + Mn + P + S <= 1",
+    )
     hm_other = np.maximum(hm_other, 0.0)
 
     coke = get_carrier(carriers, "coke", where)
@@ -463,21 +462,26 @@ def solve(
     ash_k = _ash_fraction(coke, 0.115)
     s_k = num(coke.analysis.get("S", 0.0))
     rest_k = 1.0 - c_k - ash_k - s_k
-    if np.any(rest_k < -1e-9):
-        raise fail(where, "carriers.coke", "coke chemistry does not sum (C + ash + S > 1)", "C + ash + S <= 1")
+    infeasible(
+        rest_k < -1e-9,
+        where,
+        "carriers.coke",
+        "coke chemistry does not sum (C + ash + S > 1)",
+        "C + ash + S <= 1",
+    )
     hf_k = 1000.0 * num(coke.lhv_gj_per_t) + 1000.0 * c_k / M["C"] * HF["CO2"]  # MJ/t
 
     pci = get_carrier(carriers, "pci_coal", where)
     c_p = num(pci.c_frac)
     ash_p = _ash_fraction(pci, 0.09)
     o_p = 1.0 - c_p - ash_p - PCI_H - PCI_N - PCI_S
-    if np.any(o_p < 0):
-        raise fail(
-            where,
-            "carriers.pci_coal",
-            "PCI coal chemistry does not sum (C + ash + H + N + S > 1)",
-            "c_frac + ash <= 0.935",
-        )
+    infeasible(
+        o_p < 0,
+        where,
+        "carriers.pci_coal",
+        "PCI coal chemistry does not sum (C + ash + H + N + S > 1)",
+        "c_frac + ash <= 0.935",
+    )
     hf_p = 1000.0 * (num(pci.lhv_gj_per_t) + c_p / M["C"] * HF["CO2"] + PCI_H / (2 * M["H"]) * HF["H2O"])
 
     ng = get_carrier(carriers, "natural_gas", where)
@@ -508,13 +512,13 @@ def solve(
     c_d = num(dust_c.c_frac)
     o_d = fe_d * 1.5 * M["O"] / M["Fe"]
     gangue_d = 1.0 - fe_d - c_d - o_d
-    if np.any(gangue_d < 0):
-        raise fail(
-            where,
-            "carriers.dust_sludge",
-            "dust chemistry does not sum (Fe as Fe2O3 + C > 1)",
-            "fe_frac/0.6994 + c_frac <= 1",
-        )
+    infeasible(
+        gangue_d < 0,
+        where,
+        "carriers.dust_sludge",
+        "dust chemistry does not sum (Fe as Fe2O3 + C > 1)",
+        "fe_frac/0.6994 + c_frac <= 1",
+    )
 
     # ---- fixed quantities per t HM ---------------------------------------------------------
     T_b, T_hm, T_top = p["blast_temperature"], p["hot_metal_temperature"], p["top_gas_temperature"]
@@ -764,35 +768,31 @@ def solve(
         S_mass = eqs["slag"].at(K, V)
 
     # ---- checks ------------------------------------------------------------------------------
-    if np.any(~np.isfinite(K)) or np.any(K <= 0):
-        bad = ~np.isfinite(K) | (K <= 0)
-        name = (
-            "pci_rate"
-            if np.any(np.asarray(PCI)[bad] > 0)
-            else ("natural_gas_rate" if np.any(np.asarray(p["natural_gas_rate"])[bad] > 0) else "heat_losses")
-        )
-        raise fail(
-            where,
-            name,
-            f"no solution: the heat and oxygen balance gives a coke rate of {1000 * first_bad(K, bad):.0f} kg/tHM",
-            "injection rates and heat inputs that leave a positive coke rate",
-        )
-    if np.any(V <= 0):
-        raise fail(
-            where,
-            "oxygen_enrichment",
-            "no solution: the balance needs no air blast",
-            "a lower enrichment or injection",
-        )
+    infeasible(
+        ~np.isfinite(K) | (K <= 0),
+        where,
+        lambda bad: _culprit(bad, PCI, p["natural_gas_rate"], "heat_losses"),
+        lambda bad: (
+            f"no solution: the heat and oxygen balance gives a coke rate of {1000 * first_bad(K, bad):.0f} kg/tHM"
+        ),
+        "injection rates and heat inputs that leave a positive coke rate",
+    )
+    infeasible(
+        V <= 0,
+        where,
+        "oxygen_enrichment",
+        "no solution: the balance needs no air blast",
+        "a lower enrichment or injection",
+    )
     n_co = eqs["n_co"].at(K, V)
     n_co2 = eqs["n_co2"].at(K, V)
-    if np.any(n_co < 0) or np.any(n_co2 < 0):
-        raise fail(
-            where,
-            "shaft_efficiency",
-            "no solution: the top gas would need negative CO or CO2",
-            "a shaft efficiency and burden that keep 0 < eta_CO < 1",
-        )
+    infeasible(
+        (n_co < 0) | (n_co2 < 0),
+        where,
+        "shaft_efficiency",
+        "no solution: the top gas would need negative CO or CO2",
+        "a shaft efficiency and burden that keep 0 < eta_CO < 1",
+    )
 
     # ---- results -----------------------------------------------------------------------------
     L = eqs["L"].at(K, V)
@@ -847,19 +847,15 @@ def solve(
     direct = eqs["direct"].at(K, V)
     top_t = _top_temperature(eqs["top_sensible_rest"].at(K, V), n_co, n_co2, h2_top, h2o_top, N2, Ar, T_top)
     raft = _raft(V, n_o2_v, n_h2o_v, y_air, T_b, PCI, c_p, o_p, hf_p, p["natural_gas_rate"], ng_atoms, ng_hf)
-    if np.any(raft < MIN_RAFT_C):
-        bad = raft < MIN_RAFT_C
-        name = (
-            "pci_rate"
-            if np.any(np.asarray(PCI)[bad] > 0)
-            else ("natural_gas_rate" if np.any(np.asarray(p["natural_gas_rate"])[bad] > 0) else "blast_moisture")
-        )
-        raise fail(
-            where,
-            name,
-            f"no solution: the raceway flame would be {first_bad(raft, bad):.0f} degC, too cold for the injection",
-            f"injection, blast temperature and O2 giving a flame above {MIN_RAFT_C:.0f} degC",
-        )
+    infeasible(
+        raft < MIN_RAFT_C,
+        where,
+        lambda bad: _culprit(bad, PCI, p["natural_gas_rate"], "blast_moisture"),
+        lambda bad: (
+            f"no solution: the raceway flame would be {first_bad(raft, bad):.0f} degC, too cold for the injection"
+        ),
+        f"injection, blast temperature and O2 giving a flame above {MIN_RAFT_C:.0f} degC",
+    )
     diag: dict[str, Array] = {
         "coke_rate_kg_per_thm": 1000 * K,
         "fuel_rate_kg_per_thm": 1000 * (K + PCI + ng_mass),
@@ -911,6 +907,13 @@ def solve(
         **{k: gp[k] for k in ("c_frac", "lhv_gj_per_t", "density_kg_per_nm3", "lhv_mj_per_nm3")},
     }
     return PhysicsResult(recipe=recipe, gas_properties={"bf_gas": gas}, diagnostics=diag)  # type: ignore[dict-item]
+
+
+def _culprit(bad: NDArray[np.bool_], pci: Array, ng_rate: Array, otherwise: str) -> str:
+    """The parameter to blame for an infeasible furnace: the injection if any, else ``otherwise``."""
+    if np.any(np.asarray(pci)[bad] > 0):
+        return "pci_rate"
+    return "natural_gas_rate" if np.any(np.asarray(ng_rate)[bad] > 0) else otherwise
 
 
 def _top_temperature(
