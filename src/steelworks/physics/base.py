@@ -136,13 +136,7 @@ def check_parameters(
             if masking():  # a batch: mask the samples outside the range, carry on with the default there
                 outside = (~np.isfinite(value)) | (value < spec.low) | (value > spec.high)
                 infeasible(
-                    outside,
-                    where,
-                    spec.name,
-                    lambda bad, v=value, s=spec: (
-                        f"{s.name} = {v[bad].tolist()} {s.unit} is outside the range the model is valid for"
-                    ),
-                    f"{spec.low} to {spec.high} {spec.unit}",
+                    outside, where, spec.name, _range_message(spec, value), f"{spec.low} to {spec.high} {spec.unit}"
                 )
                 out[spec.name] = np.where(outside, spec.default, value)
                 continue
@@ -155,3 +149,12 @@ def check_parameters(
             )
         out[spec.name] = value
     return out
+
+
+def _range_message(spec: ParameterSpec, value: Array) -> Callable[[NDArray[np.bool_]], str]:
+    """The out-of-range message for the samples ``bad`` of ``value`` (as the one-run error words it)."""
+
+    def message(bad: NDArray[np.bool_]) -> str:
+        return f"{spec.name} = {value[bad].tolist()} {spec.unit} is outside the range the model is valid for"
+
+    return message
