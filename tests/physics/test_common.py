@@ -76,3 +76,35 @@ def test_infeasible_raises_outside_a_batch_and_masks_inside():
         common.infeasible(np.bool_(True), "m", "carriers.coke", "coke chemistry does not sum")
     ok, reason = record.final((3,))
     assert not ok.any() and set(reason) == {"m.carriers.coke: coke chemistry does not sum"}
+
+
+@pytest.mark.parametrize("kind", sorted(MODELS))
+def test_a_masked_batch_equals_one_run_per_sample_for_every_model(kind, carriers):
+    """Wide random draws (many infeasible): each feasible sample equals its own run exactly; each masked
+    sample is one whose own run raises, and its reason is that error's location and message."""
+    model = MODELS[kind]
+    rng = np.random.default_rng(sum(map(ord, kind)))
+    n = 30
+    draws = {
+        s.name: rng.uniform(s.low, s.high, n)
+        for s in model.PARAMETERS
+        if not s.name.endswith("_share") and s.name != "composition_from_blend"
+    }
+    first = next(iter(draws))
+    draws[first][4] = model.PARAMETERS[0].high + 1e6  # out of the model's range
+    batch = model.recipe(draws, carriers, mask_infeasible=True)
+    assert batch.feasible.shape == (n,) and not batch.feasible[4]
+    for i in range(n):
+        one = {k: float(v[i]) for k, v in draws.items()}
+        try:
+            alone = model.recipe(one, carriers)
+        except InputError as err:
+            assert not batch.feasible[i]
+            assert batch.infeasible_reason[i].startswith(f"{err.location}: {err.message}")
+            continue
+        assert batch.feasible[i], batch.infeasible_reason[i]
+        assert batch.infeasible_reason[i] == ""
+        for cid, coefficient in alone.recipe.items():
+            assert float(batch.recipe[cid][i]) == float(coefficient), (kind, i, cid)
+    # both kinds of sample occur (more than the one forced out of range): the comparison tests something
+    assert 10 <= batch.feasible.sum() <= n - 1

@@ -151,10 +151,11 @@ def check_parameters(
     return out
 
 
-def _range_message(spec: ParameterSpec, value: Array) -> Callable[[NDArray[np.bool_]], str]:
-    """The out-of-range message for the samples ``bad`` of ``value`` (as the one-run error words it)."""
+def _range_message(spec: ParameterSpec, value: Array) -> Callable[[Any], str]:
+    """The out-of-range message for one offending sample of ``value`` (as the one-run error words it)."""
+    from steelworks.physics.common import first_bad
 
-    def message(bad: NDArray[np.bool_]) -> str:
-        return f"{spec.name} = {value[bad].tolist()} {spec.unit} is outside the range the model is valid for"
+    def message(bad: Any) -> str:
+        return f"{spec.name} = {[first_bad(value, bad)]} {spec.unit} is outside the range the model is valid for"
 
     return message

@@ -81,6 +81,8 @@ from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, P
 from steelworks.physics.common import (
     ASH_SPLIT,
     DUST_CP,
+    Bad,
+    any_bad,
     ferrous_chemistry,
     first_bad,
     gas_atoms_per_nm3,
@@ -1412,11 +1414,11 @@ def _diagnostics(
     return {k: shaped(v, shape) for k, v in diag.items()}
 
 
-def _culprit(bad: NDArray[np.bool_], pci: Array, ng_rate: Array, otherwise: str) -> str:
+def _culprit(bad: Bad, pci: Array, ng_rate: Array, otherwise: str) -> str:
     """The parameter to blame for an infeasible furnace: the injection if any, else ``otherwise``."""
-    if np.any(np.asarray(pci)[bad] > 0):
+    if any_bad(np.asarray(pci) > 0, bad):
         return "pci_rate"
-    return "natural_gas_rate" if np.any(np.asarray(ng_rate)[bad] > 0) else otherwise
+    return "natural_gas_rate" if any_bad(np.asarray(ng_rate) > 0, bad) else otherwise
 
 
 def _top_temperature(

@@ -65,15 +65,37 @@ def fail(where: str, name: str, message: str, allowed: str | None = None) -> Inp
     return InputError(message, location=f"{where}.{name}", allowed=allowed)
 
 
+@dataclass(frozen=True)
+class OneSample:
+    """One offending sample of a batch (its index in the batch shape), as message functions receive it."""
+
+    shape: tuple[int, ...]
+    index: tuple[int, ...]
+
+
+#: what a message function receives: the mask of offending samples (one run) or one of them (a batch)
+Bad = NDArray[np.bool_] | OneSample
+
+
 def first_bad(value: object, bad: object) -> float:
-    """First offending sample of ``value`` (for messages)."""
+    """First offending sample of ``value`` (for messages); ``bad`` is a mask or a :class:`OneSample`."""
+    if isinstance(bad, OneSample):
+        return float(np.broadcast_to(num(value), bad.shape)[bad.index])
     mask = np.asarray(bad, dtype=bool)
     arr = np.broadcast_to(num(value), mask.shape)
     return float(arr[mask].ravel()[0]) if mask.ndim else float(arr)
 
 
-#: a message part: a fixed string, or a function of the mask of offending samples
-Text = str | Callable[[NDArray[np.bool_]], str]
+def any_bad(condition: object, bad: Bad) -> bool:
+    """Whether ``condition`` holds for any offending sample (a mask or a :class:`OneSample`)."""
+    if isinstance(bad, OneSample):
+        return bool(np.broadcast_to(np.asarray(condition, dtype=bool), bad.shape)[bad.index])
+    mask = np.asarray(bad, dtype=bool)
+    return bool(np.any(np.broadcast_to(np.asarray(condition, dtype=bool), mask.shape)[mask]))
+
+
+#: a message part: a fixed string, or a function of the offending samples (:data:`Bad`)
+Text = str | Callable[[Bad], str]
 
 
 @dataclass
@@ -95,8 +117,7 @@ class Feasibility:
             self.reason = np.broadcast_to(self.reason, shape).copy()
         new = np.broadcast_to(bad, shape) & self.ok
         for idx in zip(*np.nonzero(new), strict=True) if new.ndim else ([()] if new else []):
-            one = np.zeros(shape, dtype=bool)
-            one[idx] = True
+            one = OneSample(shape, tuple(int(i) for i in idx))
             text = f"{where}.{_text(name, one)}: {_text(message, one)}"
             if allowed is not None:
                 text += f" (allowed: {_text(allowed, one)})"
@@ -109,7 +130,7 @@ class Feasibility:
         return np.broadcast_to(self.ok, shape).copy(), np.broadcast_to(self.reason, shape).copy()
 
 
-def _text(part: Text, mask: NDArray[np.bool_]) -> str:
+def _text(part: Text, mask: Bad) -> str:
     return part(mask) if callable(part) else part
 
 
