@@ -69,6 +69,11 @@ class PhysicsResult:
     #: composition of the main product when the model computes it (``fe_frac``, ``c_frac``, ``analysis``);
     #: the plant then holds that composition for the carrier (one per scenario)
     product_composition: dict[str, Any] = field(default_factory=dict)
+    #: per sample: False where the model has no solution (only set by ``recipe(..., mask_infeasible=True)``;
+    #: the numbers of those samples are meaningless)
+    feasible: NDArray[np.bool_] | None = None
+    #: per sample: why it is infeasible (``"<location>: <message> (allowed: ...)"``), ``""`` where feasible
+    infeasible_reason: NDArray[np.object_] | None = None
 
 
 @dataclass(frozen=True)
@@ -81,9 +86,28 @@ class Model:
     solve: Callable[..., PhysicsResult]
 
     def recipe(
-        self, params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
+        self,
+        params: Mapping[str, float | Array],
+        carriers: Mapping[str, CarrierProps],
+        *,
+        where: str = "model",
+        mask_infeasible: bool = False,
     ) -> PhysicsResult:
-        return self.solve(params, carriers, where=where)
+        """The recipe for parameters given as floats or arrays over samples (shape ``(S,)``).
+
+        A sample without solution raises an InputError for the whole call, unless
+        ``mask_infeasible``: then the result's ``feasible`` and ``infeasible_reason`` say which
+        samples failed and why, and the other samples are exactly what they would be alone.
+        Unknown parameter names and missing carriers raise in either case.
+        """
+        if not mask_infeasible:
+            return self.solve(params, carriers, where=where)
+        from steelworks.physics.common import masked  # common builds on this module
+
+        with masked() as record:
+            result = self.solve(params, carriers, where=where)
+        result.feasible, result.infeasible_reason = record.final(np.shape(result.recipe[self.main_product]))
+        return result
 
 
 #: the interface the plant uses (kept as a name for readers of older code)
@@ -95,16 +119,27 @@ def check_parameters(
 ) -> dict[str, Array]:
     """Fill defaults, reject unknown names and values outside ``[low, high]`` with an InputError.
 
-    ``where`` is the location prefix used in messages, e.g. ``units.bf1.model``.
+    ``where`` is the location prefix used in messages, e.g. ``units.bf1.model``. In a batch
+    (inside :func:`steelworks.physics.common.masked`) a sample outside the range is masked
+    infeasible instead and computed on with the default value.
     """
     by_name = {spec.name: spec for spec in specs}
     unknown = sorted(set(params) - set(by_name))
     if unknown:
         raise InputError(f"unknown model parameter(s) {unknown}", location=where, allowed=", ".join(sorted(by_name)))
+    from steelworks.physics.common import infeasible, masking  # common builds on this module
+
     out: dict[str, Array] = {}
     for spec in specs:
         value = np.asarray(params.get(spec.name, spec.default), dtype=float)
         if not np.all(np.isfinite(value)) or np.any(value < spec.low) or np.any(value > spec.high):
+            if masking():  # a batch: mask the samples outside the range, carry on with the default there
+                outside = (~np.isfinite(value)) | (value < spec.low) | (value > spec.high)
+                infeasible(
+                    outside, where, spec.name, _range_message(spec, value), f"{spec.low} to {spec.high} {spec.unit}"
+                )
+                out[spec.name] = np.where(outside, spec.default, value)
+                continue
             bad = value[(~np.isfinite(value)) | (value < spec.low) | (value > spec.high)] if value.ndim else value
             raise InputError(
                 f"{spec.name} = {np.asarray(bad).ravel()[:3].tolist()} {spec.unit} is outside the range "
@@ -114,3 +149,13 @@ def check_parameters(
             )
         out[spec.name] = value
     return out
+
+
+def _range_message(spec: ParameterSpec, value: Array) -> Callable[[Any], str]:
+    """The out-of-range message for one offending sample of ``value`` (as the one-run error words it)."""
+    from steelworks.physics.common import first_bad
+
+    def message(bad: Any) -> str:
+        return f"{spec.name} = {[first_bad(value, bad)]} {spec.unit} is outside the range the model is valid for"
+
+    return message

@@ -71,99 +71,32 @@ dust is Fe2O3 + C + gangue at ``carriers["dust_sludge"]`` fractions.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from steelworks.errors import InputError
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
+from steelworks.physics.common import (
+    ASH_SPLIT,
+    DUST_CP,
+    Bad,
+    any_bad,
+    ferrous_chemistry,
+    first_bad,
+    gas_atoms_per_nm3,
+    gas_formation_per_nm3,
+    gas_props,
+    get_carrier,
+    infeasible,
+    num,
+    shaped,
+)
 
 M = thermo.MOLAR_MASS
 VM = thermo.MOLAR_VOLUME_NM3_PER_KMOL
 HF = thermo.FORMATION_ENTHALPY_KJ_PER_MOL
-
-# --------------------------------------------------------------------------------------------
-# shared helpers (used by the other process models too)
-# --------------------------------------------------------------------------------------------
-
-
-def num(x: object) -> Array:
-    """``x`` as float: a numpy scalar when it is a single value (fast arithmetic), else an array."""
-    arr = np.asarray(x, dtype=float)
-    return arr[()] if arr.ndim == 0 else arr
-
-
-def shaped(value: object, shape: tuple[int, ...]) -> Array:
-    """A fresh float array of ``shape`` holding ``value`` (broadcast)."""
-    arr = np.asarray(value, dtype=float)
-    return arr.copy() if arr.shape == shape else np.broadcast_to(arr, shape).copy()
-
-
-def fail(where: str, name: str, message: str, allowed: str | None = None) -> InputError:
-    """An InputError located at ``<where>.<name>``."""
-    return InputError(message, location=f"{where}.{name}", allowed=allowed)
-
-
-def first_bad(value: object, bad: object) -> float:
-    """First offending sample of ``value`` (for messages)."""
-    mask = np.asarray(bad, dtype=bool)
-    arr = np.broadcast_to(num(value), mask.shape)
-    return float(arr[mask].ravel()[0]) if mask.ndim else float(arr)
-
-
-def get_carrier(carriers: Mapping[str, CarrierProps], cid: str, where: str) -> CarrierProps:
-    """The carrier ``cid`` or an InputError saying the model needs it."""
-    try:
-        return carriers[cid]
-    except KeyError:
-        raise InputError(
-            f"the model needs carrier {cid!r}, which is not defined",
-            location=f"{where}",
-            allowed="a carrier table that includes it (src/steelworks/data/carriers.yaml)",
-        ) from None
-
-
-def gas_props(props: CarrierProps) -> dict[str, Array]:
-    """Density, LHV and C content of a gas carrier from its volume fractions (or its own fields)."""
-    if props.volume_fractions:
-        return thermo.gas_properties(props.volume_fractions)
-    return {
-        "c_frac": num(props.c_frac),
-        "lhv_gj_per_t": num(props.lhv_gj_per_t),
-        "density_kg_per_nm3": num(np.nan),
-        "lhv_mj_per_nm3": num(np.nan),
-    }
-
-
-def gas_atoms_per_nm3(volume_fractions: Mapping[str, float | Array]) -> dict[str, Array]:
-    """kmol of C, H2 (molecules), O (atoms), N2 and Ar per Nm3 of a gas mixture."""
-    out = {k: num(0.0) for k in ("C", "H2", "O", "N2", "Ar")}
-    for species, frac in volume_fractions.items():
-        atoms = thermo.GAS_SPECIES[species]
-        kmol = num(frac) / VM
-        out["C"] = out["C"] + kmol * atoms.get("C", 0)
-        out["H2"] = out["H2"] + kmol * atoms.get("H", 0) / 2.0
-        out["O"] = out["O"] + kmol * atoms.get("O", 0)
-        out["N2"] = out["N2"] + kmol * atoms.get("N", 0) / 2.0
-        out["Ar"] = out["Ar"] + kmol * atoms.get("Ar", 0)
-    return out
-
-
-def gas_formation_per_nm3(volume_fractions: Mapping[str, float | Array]) -> Array:
-    """MJ per Nm3: sum of formation enthalpies of a gas mixture at 25 degC."""
-    total = num(0.0)
-    for species, frac in volume_fractions.items():
-        total = total + num(frac) / VM * HF[species]
-    return total
-
-
-#: Fe mass fraction of the iron oxides
-FE_IN = {
-    "Fe2O3": 2 * M["Fe"] / thermo.oxide_molar_mass("Fe2O3"),
-    "Fe3O4": 3 * M["Fe"] / thermo.oxide_molar_mass("Fe3O4"),
-    "FeO": M["Fe"] / thermo.oxide_molar_mass("FeO"),
-}
 
 #: sinter chemistry used when ``carriers["sinter"].analysis`` is empty (gangue only; iron oxides
 #: follow from fe_frac with 8 % FeO)
@@ -180,78 +113,6 @@ SINTER_DEFAULT_SOURCE = (
     "estimate: fluxed sinter, basicity CaO/SiO2 1.7, FeO 8 %, MgO 1.5 %, Al2O3 1.8 %; iron oxides from "
     "carriers.sinter.fe_frac; to be replaced by carriers.sinter.analysis when the plant data gives one"
 )
-
-GANGUE = ("SiO2", "Al2O3", "CaO", "MgO", "MnO", "P", "S")
-
-
-def ferrous_chemistry(
-    props: CarrierProps, cid: str, where: str, default_analysis: Mapping[str, float] | None = None
-) -> dict[str, Array]:
-    """Mass fractions of an iron-bearing carrier split for the element balances.
-
-    Returns Fe (= fe_frac), Fe2O3, Fe3O4, FeO, Fe_metallic (oxide masses), O (bound to Fe),
-    hf (MJ/t, formation enthalpy of the iron oxides), the gangue keys of :data:`GANGUE`, H2O
-    (LOI), C (= c_frac) and ``other`` = 1 - sum. Iron not listed as FeO, Fe3O4 or metal is
-    hematite. Raises InputError if a listed Fe2O3 disagrees with fe_frac by more than 0.01 or the
-    analysis does not sum to 0.97-1.01.
-    """
-    analysis = dict(default_analysis or {}) if not props.analysis else dict(props.analysis)
-    fe = num(props.fe_frac)
-    a = {k: num(v) for k, v in analysis.items()}
-    zero = np.zeros_like(fe)
-    feo = a.get("FeO", zero)
-    fe3o4 = a.get("Fe3O4", zero)
-    fe_met = a.get("Fe_metallic", zero)
-    fe_hem = fe - feo * FE_IN["FeO"] - fe3o4 * FE_IN["Fe3O4"] - fe_met
-    if np.any(fe_hem < -0.005):
-        raise fail(
-            where,
-            f"carriers.{cid}",
-            f"the analysis of {cid} lists more iron as FeO/Fe3O4/metal than "
-            f"fe_frac = {first_bad(fe, fe_hem < -0.005):.4f}",
-            "analysis consistent with fe_frac",
-        )
-    fe_hem = np.maximum(fe_hem, 0.0)
-    fe2o3 = fe_hem / FE_IN["Fe2O3"]
-    if "Fe2O3" in a and np.any(np.abs(a["Fe2O3"] - fe2o3) * FE_IN["Fe2O3"] > 0.01):
-        raise fail(
-            where,
-            f"carriers.{cid}",
-            f"the chemistry of {cid} does not sum: Fe2O3 in the analysis gives a different Fe than fe_frac",
-            "Fe2O3 x 0.6994 + FeO x 0.7773 + ... = fe_frac within 0.01",
-        )
-    oxygen = fe2o3 * (1 - FE_IN["Fe2O3"]) + fe3o4 * (1 - FE_IN["Fe3O4"]) + feo * (1 - FE_IN["FeO"])
-    hf = 1000.0 * (
-        fe2o3 / thermo.oxide_molar_mass("Fe2O3") * HF["Fe2O3"]
-        + fe3o4 / thermo.oxide_molar_mass("Fe3O4") * HF["Fe3O4"]
-        + feo / thermo.oxide_molar_mass("FeO") * HF["FeO"]
-    )
-    out: dict[str, Array] = {
-        "Fe": fe,
-        "Fe2O3": fe2o3,
-        "Fe3O4": fe3o4,
-        "FeO": feo,
-        "Fe_metallic": fe_met,
-        "O": oxygen,
-        "hf": hf,
-    }
-    for key in GANGUE:
-        out[key] = a.get(key, zero)
-    if "Mn" in a:
-        out["MnO"] = out["MnO"] + a["Mn"] * thermo.oxide_molar_mass("MnO") / M["Mn"]
-    out["H2O"] = a.get("LOI", zero) + a.get("H2O", zero)
-    out["C"] = num(props.c_frac)
-    total = fe + oxygen + out["H2O"] + out["C"] + sum(out[k] for k in GANGUE)
-    if np.any((total < 0.97) | (total > 1.01)):
-        bad = (total < 0.97) | (total > 1.01)
-        raise fail(
-            where,
-            f"carriers.{cid}",
-            f"the chemistry of {cid} does not sum: Fe + O + gangue + LOI = {first_bad(total, bad):.4f}",
-            "0.97 to 1.01 of the carrier mass",
-        )
-    out["other"] = 1.0 - total
-    return out
 
 
 class _Aff:
@@ -306,10 +167,6 @@ FEEDS = {
     "local_ore_share": "local_ore_fines",
 }
 
-#: coke and PCI ash split (mass fractions of ash), estimate: typical coal ash of coking coals
-#: (SiO2 45-55 %, Al2O3 25-35 %, Fe2O3/CaO/MgO/alkalis the rest); the Fe of the ash is not counted
-#: (carriers give coke and coal no iron)
-ASH_SPLIT = {"SiO2": 0.50, "Al2O3": 0.30, "CaO": 0.05, "MgO": 0.02, "other": 0.13}
 #: PCI coal elemental analysis besides C and ash (dry), estimate for a low-volatile coal
 #: (VM ~20 %: H 4.5 %, N 1.5 %, S 0.5 %, O = remainder)
 PCI_H, PCI_N, PCI_S = 0.045, 0.015, 0.005
@@ -320,8 +177,6 @@ SLAG_SUPERHEAT_K = 50.0
 ETA_W_H2 = 0.41
 #: O/Fe of wüstite at the W point (RIST)
 Y_WUSTITE = 1.05
-#: heat capacity of dust, GJ/(t K), estimate (oxide/coke mixture ~0.8 kJ/kg K)
-DUST_CP = 0.0008
 #: leanest burden the model accepts (estimate: below ~30 % Fe the slag volume stops a furnace)
 MIN_BURDEN_FE = 0.30
 #: coldest raceway flame the model accepts, degC (estimate: furnaces are run at RAFT 2,000-2,300
@@ -555,24 +410,94 @@ def _ash_fraction(props: CarrierProps, default: float) -> Array:
     return num(props.analysis.get("ash", default))
 
 
+#: quantities per t hot metal that the stages hand on (keys as in each stage's symbol table)
+Quantities = dict[str, Any]
+
+
 def solve(
     params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
 ) -> PhysicsResult:
-    """Solve the furnace for a batch of parameter samples (see module docstring)."""
+    """Solve the furnace for a batch of parameter samples (see module docstring).
+
+    The stages, each a function below with its equation: feed chemistry (:func:`_burden_chemistry`,
+    :func:`_hot_metal`, :func:`_fuels`, :func:`_flux_slag_dust`), blast (:func:`_blast`), element
+    inputs (:func:`_element_inputs`), reference enthalpies (:func:`_enthalpies`), then per pass of
+    the slag fixed point the burden need (:func:`_burden_need`) and the conditions affine in
+    (K, V) — slag (:func:`_slag`), top gas (:func:`_top_gas`), global and lower-zone heat balance
+    (:func:`_heat_balance`, :func:`_lower_zone_heat`), Rist W point (:func:`_w_point`) — solved by
+    :func:`_solve_kv` in the limestone regime :func:`_flux_regime` picks; last the checks
+    (:func:`_check_solution`), top gas and recipe (:func:`_recipe`), raceway flame (:func:`_raft`)
+    and diagnostics with the Rist line (:func:`_diagnostics`).
+    """
     p = check_parameters(PARAMETERS, params, where=where)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
     p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
+    q: Quantities = {"shape": shape}
+    q.update(_burden_chemistry(p, carriers, where))
+    q.update(_hot_metal(carriers, where))
+    q.update(_fuels(p, carriers, where))
+    q.update(_flux_slag_dust(carriers, where))
+    q.update(_blast(p, carriers, where))
+    q.update(_element_inputs(p, q))
+    q.update(_enthalpies(p, q))
+    K, V, neg_direct, eqs, last = _fixed_point(p, q)
+    n_co, n_co2 = _check_solution(K, V, eqs, p, q, where)
+    recipe, gas, out = _recipe(K, V, eqs, n_co, n_co2, p, q)
+    raft = _raft(
+        V,
+        q["n_o2_v"],
+        q["n_h2o_v"],
+        q["y_air"],
+        p["blast_temperature"],
+        p["pci_rate"],
+        q["c_p"],
+        q["o_p"],
+        q["hf_p"],
+        p["natural_gas_rate"],
+        q["ng_atoms"],
+        q["ng_hf"],
+    )
+    infeasible(
+        raft < MIN_RAFT_C,
+        where,
+        lambda bad: _culprit(bad, p["pci_rate"], p["natural_gas_rate"], "blast_moisture"),
+        lambda bad: (
+            f"no solution: the raceway flame would be {first_bad(raft, bad):.0f} degC, too cold for the injection"
+        ),
+        f"injection, blast temperature and O2 giving a flame above {MIN_RAFT_C:.0f} degC",
+    )
+    diag = _diagnostics(K, V, neg_direct, eqs, last, out, raft, p, q)
+    return PhysicsResult(recipe=recipe, gas_properties={"bf_gas": gas}, diagnostics=diag)  # type: ignore[dict-item]
+
+
+# ---- feed chemistry --------------------------------------------------------------------------
+
+
+def _burden_chemistry(p: Mapping[str, Array], carriers: Mapping[str, CarrierProps], where: str) -> Quantities:
+    r"""The iron-bearing burden: share-weighted chemistry of its feeds (per t burden)::
+
+        x_burden = sum_k s_k x_k,        sum_k s_k = 1,        Fe_burden > MIN_BURDEN_FE
+
+    =========  ==================================================  ======
+    symbol     meaning                                             unit
+    =========  ==================================================  ======
+    s_k        share of feed k: params ``sinter_share`` ...        t/t
+    x_k        Fe, O, Fe2O3, ..., SiO2, CaO, H2O of feed k         t/t
+               (:func:`~steelworks.physics.common.ferrous_chemistry`)
+    hf         formation enthalpy of the burden's iron oxides      MJ/t
+    =========  ==================================================  ======
+
+    Returns ``shares`` and ``burden`` (the dict of x_burden).
+    """
     shares = {k: p[k] for k in FEEDS}
     share_sum = sum(shares.values())
-    if np.any(np.abs(share_sum - 1.0) > 1e-6):
-        raise fail(
-            where,
-            "sinter_share",
-            f"burden shares sum to {first_bad(share_sum, np.abs(share_sum - 1) > 1e-6):.6f}",
-            "sinter_share + pellet_share + lump_share + local_ore_share = 1",
-        )
-
-    # ---- feed chemistry ------------------------------------------------------------------
+    infeasible(
+        np.abs(share_sum - 1.0) > 1e-6,
+        where,
+        "sinter_share",
+        lambda bad: f"burden shares sum to {first_bad(share_sum, bad):.6f}",
+        "sinter_share + pellet_share + lump_share + local_ore_share = 1",
+    )
     chem = {
         k: ferrous_chemistry(
             get_carrier(carriers, cid, where),
@@ -583,49 +508,93 @@ def solve(
         for k, cid in FEEDS.items()
     }
     burden = {key: sum(shares[k] * chem[k][key] for k in FEEDS) for key in chem["sinter_share"]}
-    if np.any(burden["Fe"] <= MIN_BURDEN_FE):
-        raise fail(
-            where,
-            "sinter_share",
-            "the burden carries (almost) no iron: "
-            f"{first_bad(burden['Fe'], burden['Fe'] <= MIN_BURDEN_FE):.3f} Fe on average",
-            f"a burden averaging more than {MIN_BURDEN_FE} Fe",
-        )
+    infeasible(
+        burden["Fe"] <= MIN_BURDEN_FE,
+        where,
+        "sinter_share",
+        lambda bad: f"the burden carries (almost) no iron: {first_bad(burden['Fe'], bad):.3f} Fe on average",
+        f"a burden averaging more than {MIN_BURDEN_FE} Fe",
+    )
+    return {"shares": shares, "burden": burden}
 
+
+def _hot_metal(carriers: Mapping[str, CarrierProps], where: str) -> Quantities:
+    r"""Hot metal chemistry from the ``hot_metal`` carrier::
+
+        other = 1 - Fe - C - Si - Mn - P - S >= 0,        Fe >= 0.85
+
+    =========  ===========================================  ======
+    symbol     meaning                                      unit
+    =========  ===========================================  ======
+    fe_hm      Fe of hot metal (``fe_frac``)                t/t
+    c_hm       C of hot metal (``c_frac``)                  t/t
+    hm_a       Si, Mn, P, S (``analysis``)                  t/t
+    hm_other   residual elements (clipped at 0)             t/t
+    =========  ===========================================  ======
+    """
     hm = get_carrier(carriers, "hot_metal", where)
     hm_a = {k: num(hm.analysis.get(k, 0.0)) for k in ("C", "Si", "Mn", "P", "S")}
     fe_hm = num(hm.fe_frac)
     c_hm = num(hm.c_frac)
     hm_other = 1.0 - fe_hm - c_hm - hm_a["Si"] - hm_a["Mn"] - hm_a["P"] - hm_a["S"]
-    if np.any(hm_other < -1e-6) or np.any(fe_hm < 0.85):
-        raise fail(
-            where,
-            "carriers.hot_metal",
-            "hot metal chemistry does not sum (Fe + C + Si + Mn + P + S > 1 or Fe < 0.85)",
-            "fe_frac + C + Si + Mn + P + S <= 1",
-        )
+    infeasible(
+        (hm_other < -1e-6) | (fe_hm < 0.85),
+        where,
+        "carriers.hot_metal",
+        "hot metal chemistry does not sum (Fe + C + Si + Mn + P + S > 1 or Fe < 0.85)",
+        "fe_frac + C + Si + Mn + P + S <= 1",
+    )
     hm_other = np.maximum(hm_other, 0.0)
+    return {"hm_a": hm_a, "fe_hm": fe_hm, "c_hm": c_hm, "hm_other": hm_other}
 
+
+def _fuels(p: Mapping[str, Array], carriers: Mapping[str, CarrierProps], where: str) -> Quantities:
+    r"""Coke, PCI coal and natural gas: composition and formation enthalpy (Hess, from the LHV)::
+
+        hf_coke = 1000 LHV_k + 1000 c_k / M_C dHf(CO2)                              MJ/t
+        hf_PCI  = 1000 (LHV_p + c_p / M_C dHf(CO2) + h_p / (2 M_H) dHf(H2O))       MJ/t
+        o_p     = 1 - c_p - ash_p - h_p - n_p - s_p >= 0
+
+    =========  =============================================  ========
+    symbol     meaning                                        unit
+    =========  =============================================  ========
+    c_k        carbon of coke (``coke.c_frac``)               t/t
+    ash_k      ash of coke (``analysis.ash``, else 0.115)     t/t
+    s_k        sulphur of coke                                t/t
+    rest_k     volatiles of coke, 1 - c - ash - S (lost)      t/t
+    c_p        carbon of PCI coal; h_p, n_p, s_p: PCI_H ...   t/t
+    ash_p      ash of PCI coal (else 0.09)                    t/t
+    o_p        oxygen of PCI coal, by difference              t/t
+    ng_atoms   kmol C, H2, O, N2 per Nm3 natural gas          kmol/Nm3
+    ng_hf      formation enthalpy of natural gas              MJ/Nm3
+    ng_mass    natural gas injected                           t/tHM
+    =========  =============================================  ========
+    """
     coke = get_carrier(carriers, "coke", where)
     c_k = num(coke.c_frac)
     ash_k = _ash_fraction(coke, 0.115)
     s_k = num(coke.analysis.get("S", 0.0))
     rest_k = 1.0 - c_k - ash_k - s_k
-    if np.any(rest_k < -1e-9):
-        raise fail(where, "carriers.coke", "coke chemistry does not sum (C + ash + S > 1)", "C + ash + S <= 1")
+    infeasible(
+        rest_k < -1e-9,
+        where,
+        "carriers.coke",
+        "coke chemistry does not sum (C + ash + S > 1)",
+        "C + ash + S <= 1",
+    )
     hf_k = 1000.0 * num(coke.lhv_gj_per_t) + 1000.0 * c_k / M["C"] * HF["CO2"]  # MJ/t
 
     pci = get_carrier(carriers, "pci_coal", where)
     c_p = num(pci.c_frac)
     ash_p = _ash_fraction(pci, 0.09)
     o_p = 1.0 - c_p - ash_p - PCI_H - PCI_N - PCI_S
-    if np.any(o_p < 0):
-        raise fail(
-            where,
-            "carriers.pci_coal",
-            "PCI coal chemistry does not sum (C + ash + H + N + S > 1)",
-            "c_frac + ash <= 0.935",
-        )
+    infeasible(
+        o_p < 0,
+        where,
+        "carriers.pci_coal",
+        "PCI coal chemistry does not sum (C + ash + H + N + S > 1)",
+        "c_frac + ash <= 0.935",
+    )
     hf_p = 1000.0 * (num(pci.lhv_gj_per_t) + c_p / M["C"] * HF["CO2"] + PCI_H / (2 * M["H"]) * HF["H2O"])
 
     ng = get_carrier(carriers, "natural_gas", where)
@@ -633,20 +602,48 @@ def solve(
     ng_atoms = gas_atoms_per_nm3(ng.volume_fractions)
     ng_hf = gas_formation_per_nm3(ng.volume_fractions)
     ng_mass = p["natural_gas_rate"] * ng_gp["density_kg_per_nm3"] / 1000.0  # t/tHM
+    return {
+        "c_k": c_k,
+        "ash_k": ash_k,
+        "s_k": s_k,
+        "rest_k": rest_k,
+        "hf_k": hf_k,
+        "c_p": c_p,
+        "ash_p": ash_p,
+        "o_p": o_p,
+        "hf_p": hf_p,
+        "ng_gp": ng_gp,
+        "ng_atoms": ng_atoms,
+        "ng_hf": ng_hf,
+        "ng_mass": ng_mass,
+    }
 
+
+def _flux_slag_dust(carriers: Mapping[str, CarrierProps], where: str) -> Quantities:
+    r"""Limestone, slag iron and dust chemistry::
+
+        CaO_l = 1 - SiO2_l - MgO_l - c_l (M_C + 2 M_O) / M_C          (limestone closes exactly)
+        k     = fe_s M_FeO / M_Fe                                        (FeO per t slag)
+        O_d   = 1.5 fe_d M_O / M_Fe,   gangue_d = 1 - fe_d - c_d - O_d >= 0   (dust: Fe2O3 + C + gangue)
+
+    ===============  ===========================================  ======
+    symbol           meaning                                      unit
+    ===============  ===========================================  ======
+    c_l              carbon (as CaCO3) of limestone               t/t
+    sio2_l, mgo_l    SiO2, MgO of limestone                       t/t
+    cao_l            CaO of limestone, by difference              t/t
+    fe_s             Fe of slag (``bf_slag.fe_frac``)             t/t
+    feo_per_slag     k, FeO of slag                               t/t
+    fe_d, c_d        Fe, C of dust (``dust_sludge``)              t/t
+    o_d, gangue_d    oxygen bound to the dust Fe, dust gangue     t/t
+    ===============  ===========================================  ======
+    """
     lime = get_carrier(carriers, "limestone", where)
     c_l = num(lime.c_frac)
     sio2_l = num(lime.analysis.get("SiO2", 0.0))
     mgo_l = num(lime.analysis.get("MgO", 0.0))
     co2_l = c_l * (M["C"] + 2 * M["O"]) / M["C"]
     cao_l = 1.0 - sio2_l - mgo_l - co2_l  # by difference, so limestone mass closes exactly
-
-    blast = get_carrier(carriers, "cold_blast", where)
-    ba = blast.analysis or {"O2": 0.2314, "N2": 0.7552, "Ar": 0.0129}
-    kmol_per_kg = {s: float(ba.get(s, 0.0)) / thermo.species_molar_mass(s) for s in ("O2", "N2", "Ar")}
-    tot = sum(kmol_per_kg.values())
-    y_air = {s: v / tot for s, v in kmol_per_kg.items()}
-    air_kg_per_nm3 = sum(y_air[s] * thermo.species_molar_mass(s) for s in y_air) / VM
 
     slag_c = get_carrier(carriers, "bf_slag", where)
     fe_s = num(slag_c.fe_frac)
@@ -656,316 +653,632 @@ def solve(
     c_d = num(dust_c.c_frac)
     o_d = fe_d * 1.5 * M["O"] / M["Fe"]
     gangue_d = 1.0 - fe_d - c_d - o_d
-    if np.any(gangue_d < 0):
-        raise fail(
-            where,
-            "carriers.dust_sludge",
-            "dust chemistry does not sum (Fe as Fe2O3 + C > 1)",
-            "fe_frac/0.6994 + c_frac <= 1",
-        )
+    infeasible(
+        gangue_d < 0,
+        where,
+        "carriers.dust_sludge",
+        "dust chemistry does not sum (Fe as Fe2O3 + C > 1)",
+        "fe_frac/0.6994 + c_frac <= 1",
+    )
+    return {
+        "c_l": c_l,
+        "sio2_l": sio2_l,
+        "mgo_l": mgo_l,
+        "cao_l": cao_l,
+        "fe_s": fe_s,
+        "feo_per_slag": feo_per_slag,
+        "fe_d": fe_d,
+        "c_d": c_d,
+        "o_d": o_d,
+        "gangue_d": gangue_d,
+    }
 
-    # ---- fixed quantities per t HM ---------------------------------------------------------
-    T_b, T_hm, T_top = p["blast_temperature"], p["hot_metal_temperature"], p["top_gas_temperature"]
-    T_slag = T_hm + SLAG_SUPERHEAT_K
-    omega, eta_w = p["shaft_efficiency"], p["w_point_co_utilisation"]
-    D = p["dust_rate"]
-    PCI = p["pci_rate"]
-    n_fe = 1000.0 * fe_hm / M["Fe"]
-    n_si, n_mn, n_p = (1000.0 * hm_a[e] / M[e] for e in ("Si", "Mn", "P"))
-    O_f = 2 * n_si + n_mn + 2.5 * n_p
-    C_fixed = 1000.0 * (PCI * c_p + ng_mass * num(ng_gp["c_frac"]) - c_hm - D * c_d) / M["C"]
-    C_g = _Aff(C_fixed, 1000.0 * c_k / M["C"], 0.0)  # kmol C gasified by fuels
-    H2_fixed = 1000.0 * PCI * PCI_H / (2 * M["H"]) + p["natural_gas_rate"] * ng_atoms["H2"]
-    O_inj = 1000.0 * PCI * o_p / M["O"] + p["natural_gas_rate"] * ng_atoms["O"]
-    N2_inj = 1000.0 * PCI * PCI_N / (2 * M["N"]) + p["natural_gas_rate"] * ng_atoms["N2"]
+
+# ---- blast and element inputs ----------------------------------------------------------------
+
+
+def _blast(p: Mapping[str, Array], carriers: Mapping[str, CarrierProps], where: str) -> Quantities:
+    r"""The hot blast per Nm3 of dry air: enrichment, moisture and sensible heat::
+
+        r_e    = e / (1 - y_O2 - e)                             Nm3 O2 per Nm3 air
+        n_O2   = (y_O2 + r_e) / V_m                             kmol/Nm3
+        n_H2O  = w (1 + r_e) / M_H2O                            kmol/Nm3
+        h_b    = n_O2 h_O2(T_b) + y_N2/V_m h_N2(T_b) + y_Ar/V_m h_Ar(T_b) + n_H2O h_H2O(T_b)   MJ/Nm3
+
+    ===============  ================================================  ==========
+    symbol           meaning                                           unit
+    ===============  ================================================  ==========
+    y_air            O2, N2, Ar mole fractions of dry air              -
+    air_kg_per_nm3   density of dry air                                kg/Nm3
+    e                ``oxygen_enrichment`` (points above air)          -
+    w                ``blast_moisture``                                kg/Nm3
+    T_b              ``blast_temperature``                             degC
+    V_m              molar volume 22.414                               Nm3/kmol
+    r_e, n_o2_v, n_h2o_v, blast_h                                      as above
+    ===============  ================================================  ==========
+    """
+    blast = get_carrier(carriers, "cold_blast", where)
+    ba = blast.analysis or {"O2": 0.2314, "N2": 0.7552, "Ar": 0.0129}
+    kmol_per_kg = {s: float(ba.get(s, 0.0)) / thermo.species_molar_mass(s) for s in ("O2", "N2", "Ar")}
+    tot = sum(kmol_per_kg.values())
+    y_air = {s: v / tot for s, v in kmol_per_kg.items()}
+    air_kg_per_nm3 = sum(y_air[s] * thermo.species_molar_mass(s) for s in y_air) / VM
+    T_b = p["blast_temperature"]
     e = p["oxygen_enrichment"]
     r_e = e / (1.0 - y_air["O2"] - e)  # Nm3 O2 per Nm3 dry air
     n_o2_v = (y_air["O2"] + r_e) / VM  # kmol O2 per Nm3 air
     n_h2o_v = p["blast_moisture"] * (1.0 + r_e) / (M["H"] * 2 + M["O"])  # kmol H2O per Nm3 air
-    O_b = _Aff(0.0, 0.0, 2 * n_o2_v + n_h2o_v)
-    H2_tot = _Aff(H2_fixed, 0.0, n_h2o_v)
-    n_N2 = _Aff(N2_inj, 0.0, y_air["N2"] / VM)
-    n_Ar = _Aff(0.0, 0.0, y_air["Ar"] / VM)
     blast_h = (
         n_o2_v * thermo.gas_sensible_enthalpy("O2", T_b)
         + y_air["N2"] / VM * thermo.gas_sensible_enthalpy("N2", T_b)
         + y_air["Ar"] / VM * thermo.gas_sensible_enthalpy("Ar", T_b)
         + n_h2o_v * thermo.gas_sensible_enthalpy("H2O", T_b)
     )  # MJ per Nm3 air
-    h_co = thermo.gas_enthalpy("CO", T_top)
-    h_co2 = thermo.gas_enthalpy("CO2", T_top)
-    h_h2 = thermo.gas_enthalpy("H2", T_top)
-    h_h2o = thermo.gas_enthalpy("H2O", T_top)
-    h_n2 = thermo.gas_enthalpy("N2", T_top)
-    h_ar = thermo.gas_enthalpy("Ar", T_top)
+    return {
+        "y_air": y_air,
+        "air_kg_per_nm3": air_kg_per_nm3,
+        "r_e": r_e,
+        "n_o2_v": n_o2_v,
+        "n_h2o_v": n_h2o_v,
+        "blast_h": blast_h,
+    }
+
+
+def _element_inputs(p: Mapping[str, Array], q: Quantities) -> Quantities:
+    r"""Moles per t hot metal entering the gas, as affine forms in coke K (t/tHM) and air V (Nm3/tHM)::
+
+        n_Fe = 1000 fe_hm / M_Fe;   n_Si, n_Mn, n_P likewise;   O_f = 2 n_Si + n_Mn + 2.5 n_P
+        C_g  = 1000 (K c_k + PCI c_p + m_NG c_NG - c_hm - D c_d) / M_C
+        H2   = 1000 PCI h_p / (2 M_H) + NG x_H2 + V n_H2O
+        O_b  = V (2 n_O2 + n_H2O),   O_inj = 1000 PCI o_p / M_O + NG x_O
+        N2   = 1000 PCI n_p / (2 M_N) + NG x_N2 + V y_N2 / V_m,   Ar = V y_Ar / V_m
+        eta_WH2 = omega ETA_W_H2      (H2 utilisation reached at the W point)
+
+    =========  ====================================================  ==========
+    symbol     meaning                                               unit
+    =========  ====================================================  ==========
+    n_fe       Fe in hot metal                                       kmol/tHM
+    O_f        O of the SiO2, MnO, P2O5 reduced into the metal       kmol/tHM
+    C_g        carbon gasified by the fuels (affine in K)            kmol/tHM
+    H2_tot     all hydrogen (blast moisture, PCI, NG)                kmol/tHM
+    O_b        blast oxygen (O2 and H2O, affine in V)                kmol/tHM
+    O_inj      oxygen of the injectants                              kmol/tHM
+    n_N2, n_Ar nitrogen and argon of blast and injectants            kmol/tHM
+    PCI, NG    ``pci_rate`` t/tHM, ``natural_gas_rate`` Nm3/tHM
+    D          ``dust_rate``                                         t/tHM
+    eta_wh     H2O/(H2 + H2O) at the W point                         -
+    =========  ====================================================  ==========
+    """
+    hm_a, fe_hm, c_hm = q["hm_a"], q["fe_hm"], q["c_hm"]
+    ng_gp, ng_atoms, ng_mass = q["ng_gp"], q["ng_atoms"], q["ng_mass"]
+    y_air, n_o2_v, n_h2o_v = q["y_air"], q["n_o2_v"], q["n_h2o_v"]
+    D = p["dust_rate"]
+    PCI = p["pci_rate"]
+    n_fe = 1000.0 * fe_hm / M["Fe"]
+    n_si, n_mn, n_p = (1000.0 * hm_a[e] / M[e] for e in ("Si", "Mn", "P"))
+    O_f = 2 * n_si + n_mn + 2.5 * n_p
+    C_fixed = 1000.0 * (PCI * q["c_p"] + ng_mass * num(ng_gp["c_frac"]) - c_hm - D * q["c_d"]) / M["C"]
+    C_g = _Aff(C_fixed, 1000.0 * q["c_k"] / M["C"], 0.0)  # kmol C gasified by fuels
+    H2_fixed = 1000.0 * PCI * PCI_H / (2 * M["H"]) + p["natural_gas_rate"] * ng_atoms["H2"]
+    O_inj = 1000.0 * PCI * q["o_p"] / M["O"] + p["natural_gas_rate"] * ng_atoms["O"]
+    N2_inj = 1000.0 * PCI * PCI_N / (2 * M["N"]) + p["natural_gas_rate"] * ng_atoms["N2"]
+    return {
+        "n_fe": n_fe,
+        "n_si": n_si,
+        "n_mn": n_mn,
+        "n_p": n_p,
+        "O_f": O_f,
+        "C_g": C_g,
+        "O_inj": O_inj,
+        "O_b": _Aff(0.0, 0.0, 2 * n_o2_v + n_h2o_v),
+        "H2_tot": _Aff(H2_fixed, 0.0, n_h2o_v),
+        "n_N2": _Aff(N2_inj, 0.0, y_air["N2"] / VM),
+        "n_Ar": _Aff(0.0, 0.0, y_air["Ar"] / VM),
+        "eta_wh": p["shaft_efficiency"] * ETA_W_H2,
+    }
+
+
+def _enthalpies(p: Mapping[str, Array], q: Quantities) -> Quantities:
+    r"""Enthalpies (formation + sensible above 25 degC) of the products at their temperatures::
+
+        H_HM   = 1000 h_metal(composition, T_HM)          MJ/tHM
+        h_slag = 1000 h_slag(T_HM + SLAG_SUPERHEAT_K)     MJ/t slag
+        h_X    = dHf_X + h_X(T_top)    for the top gas X = CO, CO2, H2, H2O, N2, Ar    MJ/kmol
+        h_X_r  = dHf_X + h_X(T_R)      the same at the thermal reserve zone             MJ/kmol
+        h_c_r, h_wus_r  sensible heat of coke carbon and FeO at T_R                    MJ/kmol
+
+    =========  =====================================  ======
+    symbol     meaning                                unit
+    =========  =====================================  ======
+    T_HM       ``hot_metal_temperature``              degC
+    T_top      ``top_gas_temperature`` (minimum)      degC
+    T_R        ``reserve_zone_temperature``           degC
+    =========  =====================================  ======
+    """
+    hm_a = q["hm_a"]
+    T_hm, T_top, T_R = p["hot_metal_temperature"], p["top_gas_temperature"], p["reserve_zone_temperature"]
+    T_slag = T_hm + SLAG_SUPERHEAT_K
     hm_comp = {
-        "Fe": fe_hm,
-        "C": c_hm,
+        "Fe": q["fe_hm"],
+        "C": q["c_hm"],
         "Si": hm_a["Si"],
         "Mn": hm_a["Mn"],
         "P": hm_a["P"],
         "S": hm_a["S"],
-        "other": hm_other,
+        "other": q["hm_other"],
     }
-    H_hm = 1000.0 * thermo.metal_enthalpy_gj_per_t(hm_comp, T_hm)
-    h_slag = 1000.0 * thermo.slag_enthalpy_gj_per_t(T_slag)
-    eta_wh = omega * ETA_W_H2
-    T_R = p["reserve_zone_temperature"]
-    h_c_r = thermo.graphite_sensible_enthalpy(T_R)
-    h_co_r, h_co2_r, h_h2_r, h_h2o_r, h_n2_r, h_ar_r = (
-        thermo.gas_enthalpy(sp, T_R) for sp in ("CO", "CO2", "H2", "H2O", "N2", "Ar")
-    )
-    h_wus_r = thermo.sensible_enthalpy("FeO", T_R)
+    out: Quantities = {
+        "h_co": thermo.gas_enthalpy("CO", T_top),
+        "h_co2": thermo.gas_enthalpy("CO2", T_top),
+        "h_h2": thermo.gas_enthalpy("H2", T_top),
+        "h_h2o": thermo.gas_enthalpy("H2O", T_top),
+        "h_n2": thermo.gas_enthalpy("N2", T_top),
+        "h_ar": thermo.gas_enthalpy("Ar", T_top),
+        "H_hm": 1000.0 * thermo.metal_enthalpy_gj_per_t(hm_comp, T_hm),
+        "h_slag": 1000.0 * thermo.slag_enthalpy_gj_per_t(T_slag),
+        "h_c_r": thermo.graphite_sensible_enthalpy(T_R),
+        "h_wus_r": thermo.sensible_enthalpy("FeO", T_R),
+    }
+    for sp in ("CO", "CO2", "H2", "H2O", "N2", "Ar"):
+        out[f"h_{sp.lower()}_r"] = thermo.gas_enthalpy(sp, T_R)
+    return out
 
-    S_mass = np.full(shape, 0.30)
+
+# ---- the slag fixed point and the conditions affine in (K, V) ----------------------------------
+
+
+def _fixed_point(p: Mapping[str, Array], q: Quantities) -> tuple[Array, Array, Array, dict[str, _Aff], Quantities]:
+    r"""Solve (K, V) with the slag iron coupled to the burden mass (three passes from S = 0.30 t/tHM)::
+
+        S_(n+1) = slag(K_n, V_n)      (contraction ~1e-3 per pass)
+
+    Returns K, V, the samples where direct reduction would be negative (``O_direct = 0`` binds
+    instead of the W point), the equations of the last pass and its burden quantities.
+    """
+    S_mass = np.full(q["shape"], 0.30)
     all_self_fluxing = False
     for _ in range(3):
-        fe_need = fe_hm + fe_s * S_mass + fe_d * D
-        B = fe_need / burden["Fe"]
-        # oxygen removed from the iron oxides into the gas
-        O_red = 1000.0 * (B * burden["O"] - D * o_d - fe_s * S_mass * M["O"] / M["Fe"]) / M["O"]
-        y_A = O_red / n_fe
-        y_W = np.minimum(Y_WUSTITE, y_A)
-        hf_wus = HF["FeO"] + (y_W - 1.0) * (HF["Fe2O3"] / 2 - HF["FeO"]) / 0.5  # kJ/mol Fe of FeO_yW
-        n_fe_slag = 1000.0 * fe_s * S_mass / M["Fe"]
-        n_loi = 1000.0 * B * burden["H2O"] / (2 * M["H"] + M["O"])
-        # Mn, P supply; shortfall taken as oxides from the unspecified gangue
-        mn_supply = 1000.0 * B * burden["MnO"] / thermo.oxide_molar_mass("MnO")
-        mno_slag = np.maximum(mn_supply - n_mn, 0.0) * thermo.oxide_molar_mass("MnO") / 1000.0
-        mn_short = np.maximum(n_mn - mn_supply, 0.0)
-        p_supply = 1000.0 * B * burden["P"] / M["P"]
-        p_excess = np.maximum(p_supply - n_p, 0.0) * M["P"] / 1000.0
-        p_short = np.maximum(n_p - p_supply, 0.0)
-        deduct = (
-            mn_short * thermo.oxide_molar_mass("MnO") + p_short * M["P"] + n_p * 2.5 * M["O"]
-        ) / 1000.0 + hm_other  # t taken from the 'minor' slag pool
-        # slag components that do not depend on K (t/tHM), before flux
-        sio2_0 = B * burden["SiO2"] + PCI * ash_p * ASH_SPLIT["SiO2"] - n_si * thermo.oxide_molar_mass("SiO2") / 1000.0
-        al_0 = B * burden["Al2O3"] + PCI * ash_p * ASH_SPLIT["Al2O3"]
-        oth_0 = B * burden["other"] + PCI * ash_p * ASH_SPLIT["other"] + p_excess
-        # dust gangue removed from SiO2 / Al2O3 / other in proportion
-        pool = np.maximum(sio2_0 + al_0 + oth_0, 1e-12)
-        dg = D * gangue_d
-        sio2_0, al_0, oth_0 = sio2_0 - dg * sio2_0 / pool, al_0 - dg * al_0 / pool, oth_0 - dg * oth_0 / pool
-        cao_0 = B * burden["CaO"] + PCI * ash_p * ASH_SPLIT["CaO"]
-        mgo_0 = B * burden["MgO"] + PCI * ash_p * ASH_SPLIT["MgO"]
-        s_slag = B * burden["S"] + PCI * PCI_S - hm_a["S"]  # + coke S below
-        beta = p["slag_basicity"]
-        # limestone affine in K: CaO = beta SiO2
-        den = cao_l - beta * sio2_l
-        L_aff = _Aff(
-            (beta * sio2_0 - cao_0) / den,
-            (beta * ash_k * ASH_SPLIT["SiO2"] - ash_k * ASH_SPLIT["CaO"]) / den,
-            0.0,
-        )
-
-        def build(
-            L: _Aff,
-            B: Array = B,
-            O_red: Array = O_red,
-            y_W: Array = y_W,
-            n_loi: Array = n_loi,
-            sio2_0: Array = sio2_0,
-            al_0: Array = al_0,
-            oth_0: Array = oth_0,
-            cao_0: Array = cao_0,
-            mgo_0: Array = mgo_0,
-            s_slag: Array = s_slag,
-            mno_slag: Array = mno_slag,
-            deduct: Array = deduct,
-            hf_wus: Array = hf_wus,
-            n_fe_slag: Array = n_fe_slag,
-        ) -> dict[str, _Aff]:
-            K1 = _Aff(0.0, 1.0, 0.0)
-            sio2 = sio2_0 + K1 * (ash_k * ASH_SPLIT["SiO2"]) + L * sio2_l
-            cao = cao_0 + K1 * (ash_k * ASH_SPLIT["CaO"]) + L * cao_l
-            mgo = mgo_0 + K1 * (ash_k * ASH_SPLIT["MgO"]) + L * mgo_l
-            minor = al_0 + oth_0 + K1 * (ash_k * (ASH_SPLIT["Al2O3"] + ASH_SPLIT["other"])) - deduct
-            sulf = s_slag + K1 * s_k
-            nonfeo = sio2 + cao + mgo + minor + sulf + mno_slag
-            slag = nonfeo / (1.0 - feo_per_slag)
-            n_cal = L * (1000.0 * c_l / M["C"])  # kmol CO2 from limestone
-            c_gas = C_g + n_cal
-            h2o_top = H2_tot * eta_wh + n_loi
-            o_gas = O_b + O_inj + O_f + O_red + n_cal * 2.0 + n_loi
-            o_c = o_gas - h2o_top
-            n_co2 = o_c - c_gas
-            n_co = c_gas * 2.0 - o_c
-            h2_top = H2_tot * (1.0 - eta_wh)
-            # heat balance H_in - H_out - Q = 0 (MJ/tHM)
-            h_in = (
-                K1 * hf_k
-                + PCI * hf_p
-                + p["natural_gas_rate"] * ng_hf
-                + B * burden["hf"]
-                + n_si * HF["SiO2"]
-                + n_mn * HF["MnO"]
-                + n_p * HF["P2O5"] / 2
-                + n_cal * HF["CaCO3"]
-                + n_loi * HF["H2O_l"]
-                + _Aff(0.0, 0.0, blast_h + n_h2o_v * HF["H2O"])
-            )
-            h_out = (
-                H_hm
-                + slag * h_slag
-                + slag * (feo_per_slag * 1000.0 / thermo.oxide_molar_mass("FeO") * HF["FeO"])
-                + n_cal * HF["CaO"]
-                + D * (1000.0 * fe_d / (2 * M["Fe"]) * HF["Fe2O3"] + 1000.0 * DUST_CP * (T_top - 25.0))
-                + n_co * h_co
-                + n_co2 * h_co2
-                + h2_top * h_h2
-                + h2o_top * h_h2o
-                + n_N2 * h_n2
-                + n_Ar * h_ar
-                + 1000.0 * p["heat_losses"]
-            )
-            # lower zone: below the thermal reserve zone
-            o_w = O_b + O_inj + O_f + y_W * n_fe
-            h2o_w = H2_tot * eta_wh
-            co2_w = o_w - h2o_w - C_g
-            co_w = C_g * 2.0 - (o_w - h2o_w)
-            h_in_low = (
-                K1 * (hf_k + 1000.0 * c_k / M["C"] * h_c_r + 1000.0 * ash_k * SOLID_CP * (T_R - 25.0))
-                + PCI * hf_p
-                + p["natural_gas_rate"] * ng_hf
-                + (n_fe + n_fe_slag) * (hf_wus + h_wus_r)
-                + n_si * HF["SiO2"]
-                + n_mn * HF["MnO"]
-                + n_p * HF["P2O5"] / 2
-                + (nonfeo - K1 * ash_k) * (1000.0 * SOLID_CP * (T_R - 25.0))
-                + _Aff(0.0, 0.0, blast_h + n_h2o_v * HF["H2O"])
-            )
-            h_out_low = (
-                H_hm
-                + slag * h_slag
-                + slag * (feo_per_slag * 1000.0 / thermo.oxide_molar_mass("FeO") * HF["FeO"])
-                + co_w * h_co_r
-                + co2_w * h_co2_r
-                + (H2_tot - h2o_w) * h_h2_r
-                + h2o_w * h_h2o_r
-                + n_N2 * h_n2_r
-                + n_Ar * h_ar_r
-                + 1000.0 * p["heat_losses"] * p["lower_zone_loss_share"]
-            )
-            w_eq = C_g * (1.0 + omega * eta_w) + H2_tot * eta_wh - O_b - O_inj - O_f - y_W * n_fe
-            direct = C_g - O_b - O_inj - O_f
-            return {
-                "heat": h_in - h_out,
-                "heat_low": h_in_low - h_out_low,
-                "w": w_eq,
-                "top_sensible_rest": h_in
-                - h_out
-                + n_co * (h_co - HF["CO"])
-                + n_co2 * (h_co2 - HF["CO2"])
-                + h2_top * h_h2
-                + h2o_top * (h_h2o - HF["H2O"])
-                + n_N2 * h_n2
-                + n_Ar * h_ar,
-                "direct": direct,
-                "slag": slag,
-                "sio2": sio2,
-                "cao": cao,
-                "mgo": mgo,
-                "minor": minor,
-                "sulf": sulf,
-                "n_co": n_co,
-                "n_co2": n_co2,
-                "h2_top": h2_top,
-                "h2o_top": h2o_top,
-                "L": L,
-                "n_cal": n_cal,
-            }
-
-        def solve2(eqs: dict[str, _Aff]) -> tuple[Array, Array, Array]:
-            results = []
-            for key in ("heat_low", "heat"):
-                heat = eqs[key]
-                chem_eq = eqs["w"]
-                K0, V0 = _cramer(heat, chem_eq)
-                neg_direct = eqs["direct"].at(K0, V0) < 0
-                chem_eq = chem_eq.where(~neg_direct, eqs["direct"])
-                K, V = _cramer(heat, chem_eq)
-                results.append((K, V, neg_direct))
-            (Kl, Vl, ndl), (Kg, Vg, ndg) = results
-            low_binds = Kl >= Kg
-            return np.where(low_binds, Kl, Kg), np.where(low_binds, Vl, Vg), np.where(low_binds, ndl, ndg)
-
-        zero = _Aff(0.0, 0.0, 0.0)
-        if all_self_fluxing:  # last pass needed no limestone anywhere: try that first
-            eqs = build(zero)
-            K, V, neg_direct = solve2(eqs)
-            all_self_fluxing = bool(np.all(L_aff.at(K, V) < 0))
-        if not all_self_fluxing:
-            eqs = build(L_aff)
-            K, V, neg_direct = solve2(eqs)
-            no_flux = L_aff.at(K, V) < 0
-            if np.any(no_flux):  # self-fluxing burden: no limestone for these samples
-                eqs_0 = build(zero)
-                K0, V0, nd0 = solve2(eqs_0)
-                all_self_fluxing = bool(np.all(no_flux))
-                if all_self_fluxing:
-                    K, V, neg_direct, eqs = K0, V0, nd0, eqs_0
-                else:
-                    K, V = np.where(no_flux, K0, K), np.where(no_flux, V0, V)
-                    neg_direct = np.where(no_flux, nd0, neg_direct)
-                    eqs = {key: eqs[key].where(~no_flux, eqs_0[key]) for key in eqs}
+        r = _burden_need(S_mass, p, q)
+        K, V, neg_direct, eqs, all_self_fluxing = _flux_regime(p, q, r, all_self_fluxing)
         S_mass = eqs["slag"].at(K, V)
+    return K, V, neg_direct, eqs, r
 
-    # ---- checks ------------------------------------------------------------------------------
-    if np.any(~np.isfinite(K)) or np.any(K <= 0):
-        bad = ~np.isfinite(K) | (K <= 0)
-        name = (
-            "pci_rate"
-            if np.any(np.asarray(PCI)[bad] > 0)
-            else ("natural_gas_rate" if np.any(np.asarray(p["natural_gas_rate"])[bad] > 0) else "heat_losses")
-        )
-        raise fail(
-            where,
-            name,
-            f"no solution: the heat and oxygen balance gives a coke rate of {1000 * first_bad(K, bad):.0f} kg/tHM",
-            "injection rates and heat inputs that leave a positive coke rate",
-        )
-    if np.any(V <= 0):
-        raise fail(
-            where,
-            "oxygen_enrichment",
-            "no solution: the balance needs no air blast",
-            "a lower enrichment or injection",
-        )
+
+def _burden_need(S_mass: Array, p: Mapping[str, Array], q: Quantities) -> Quantities:
+    r"""Burden, reduction oxygen and slag formers before flux, for a slag mass ``S`` (per t HM)::
+
+        B       = (fe_hm + fe_s S + fe_d D) / Fe_burden                     t burden/tHM
+        O_red   = 1000 (B O_burden - D o_d - fe_s S M_O / M_Fe) / M_O       kmol O to the gas
+        y_A     = O_red / n_Fe,   y_W = min(1.05, y_A)                      O/Fe of burden, wüstite
+        dHf(FeO_yW) = dHf(FeO) + (y_W - 1) (dHf(Fe2O3)/2 - dHf(FeO)) / 0.5  kJ/mol Fe
+        X_0     = B X_burden + PCI ash_p a_X - (reduced to metal) - dust gangue share     X = SiO2, ...
+        L       = (B_s SiO2_0 - CaO_0 + K ash_k (B_s a_SiO2 - a_CaO)) / (CaO_l - B_s SiO2_l)   (limestone)
+
+    Mn and P the hot metal needs beyond the burden's are taken, as oxides, from the unspecified
+    gangue (``deduct``, t/tHM); surplus MnO and P go to the slag.
+
+    ===========  ====================================================  =========
+    symbol       meaning                                               unit
+    ===========  ====================================================  =========
+    B            iron-bearing burden                                   t/tHM
+    O_red        oxygen removed from the iron oxides                   kmol/tHM
+    y_W          O/Fe of the wüstite at the W point                    -
+    hf_wus       formation enthalpy of FeO_yW                          kJ/mol Fe
+    n_fe_slag    Fe to slag                                            kmol/tHM
+    n_loi        water of the burden's LOI                             kmol/tHM
+    *_0          slag formers besides coke ash and flux                t/tHM
+    B_s          ``slag_basicity`` CaO/SiO2                            -
+    a_X          ASH_SPLIT, mass share of X in the ash                 -
+    L_aff        limestone, affine in K                                t/tHM
+    ===========  ====================================================  =========
+    """
+    burden = q["burden"]
+    fe_s, fe_d, o_d = q["fe_s"], q["fe_d"], q["o_d"]
+    n_fe, n_mn, n_p, n_si = q["n_fe"], q["n_mn"], q["n_p"], q["n_si"]
+    ash_p, ash_k = q["ash_p"], q["ash_k"]
+    D = p["dust_rate"]
+    PCI = p["pci_rate"]
+    fe_need = q["fe_hm"] + fe_s * S_mass + fe_d * D
+    B = fe_need / burden["Fe"]
+    # oxygen removed from the iron oxides into the gas
+    O_red = 1000.0 * (B * burden["O"] - D * o_d - fe_s * S_mass * M["O"] / M["Fe"]) / M["O"]
+    y_A = O_red / n_fe
+    y_W = np.minimum(Y_WUSTITE, y_A)
+    hf_wus = HF["FeO"] + (y_W - 1.0) * (HF["Fe2O3"] / 2 - HF["FeO"]) / 0.5  # kJ/mol Fe of FeO_yW
+    n_fe_slag = 1000.0 * fe_s * S_mass / M["Fe"]
+    n_loi = 1000.0 * B * burden["H2O"] / (2 * M["H"] + M["O"])
+    # Mn, P supply; shortfall taken as oxides from the unspecified gangue
+    mn_supply = 1000.0 * B * burden["MnO"] / thermo.oxide_molar_mass("MnO")
+    mno_slag = np.maximum(mn_supply - n_mn, 0.0) * thermo.oxide_molar_mass("MnO") / 1000.0
+    mn_short = np.maximum(n_mn - mn_supply, 0.0)
+    p_supply = 1000.0 * B * burden["P"] / M["P"]
+    p_excess = np.maximum(p_supply - n_p, 0.0) * M["P"] / 1000.0
+    p_short = np.maximum(n_p - p_supply, 0.0)
+    deduct = (mn_short * thermo.oxide_molar_mass("MnO") + p_short * M["P"] + n_p * 2.5 * M["O"]) / 1000.0 + q[
+        "hm_other"
+    ]  # t taken from the 'minor' slag pool
+    # slag components that do not depend on K (t/tHM), before flux
+    sio2_0 = B * burden["SiO2"] + PCI * ash_p * ASH_SPLIT["SiO2"] - n_si * thermo.oxide_molar_mass("SiO2") / 1000.0
+    al_0 = B * burden["Al2O3"] + PCI * ash_p * ASH_SPLIT["Al2O3"]
+    oth_0 = B * burden["other"] + PCI * ash_p * ASH_SPLIT["other"] + p_excess
+    # dust gangue removed from SiO2 / Al2O3 / other in proportion
+    pool = np.maximum(sio2_0 + al_0 + oth_0, 1e-12)
+    dg = D * q["gangue_d"]
+    sio2_0, al_0, oth_0 = sio2_0 - dg * sio2_0 / pool, al_0 - dg * al_0 / pool, oth_0 - dg * oth_0 / pool
+    cao_0 = B * burden["CaO"] + PCI * ash_p * ASH_SPLIT["CaO"]
+    mgo_0 = B * burden["MgO"] + PCI * ash_p * ASH_SPLIT["MgO"]
+    s_slag = B * burden["S"] + PCI * PCI_S - q["hm_a"]["S"]  # + coke S below
+    beta = p["slag_basicity"]
+    # limestone affine in K: CaO = beta SiO2
+    den = q["cao_l"] - beta * q["sio2_l"]
+    L_aff = _Aff(
+        (beta * sio2_0 - cao_0) / den,
+        (beta * ash_k * ASH_SPLIT["SiO2"] - ash_k * ASH_SPLIT["CaO"]) / den,
+        0.0,
+    )
+    return {
+        "B": B,
+        "O_red": O_red,
+        "y_W": y_W,
+        "n_loi": n_loi,
+        "sio2_0": sio2_0,
+        "al_0": al_0,
+        "oth_0": oth_0,
+        "cao_0": cao_0,
+        "mgo_0": mgo_0,
+        "s_slag": s_slag,
+        "mno_slag": mno_slag,
+        "deduct": deduct,
+        "hf_wus": hf_wus,
+        "n_fe_slag": n_fe_slag,
+        "L_aff": L_aff,
+    }
+
+
+def _slag(L: _Aff, q: Quantities, r: Quantities) -> dict[str, _Aff]:
+    r"""Slag mass and oxides, affine in (K, V), for limestone ``L``::
+
+        SiO2 = SiO2_0 + K ash_k a_SiO2 + L SiO2_l;   CaO, MgO likewise
+        minor = Al2O3_0 + other_0 + K ash_k (a_Al2O3 + a_other) - deduct;   S_el = S_0 + K s_k
+        S (1 - k) = SiO2 + CaO + MgO + minor + S_el + MnO                      (k = FeO per t slag)
+
+    =========  ============================================  ======
+    symbol     meaning                                       unit
+    =========  ============================================  ======
+    S          slag (``slag``)                               t/tHM
+    nonfeo     slag without its FeO                          t/tHM
+    =========  ============================================  ======
+    """
+    ash_k = q["ash_k"]
+    K1 = _Aff(0.0, 1.0, 0.0)
+    sio2 = r["sio2_0"] + K1 * (ash_k * ASH_SPLIT["SiO2"]) + L * q["sio2_l"]
+    cao = r["cao_0"] + K1 * (ash_k * ASH_SPLIT["CaO"]) + L * q["cao_l"]
+    mgo = r["mgo_0"] + K1 * (ash_k * ASH_SPLIT["MgO"]) + L * q["mgo_l"]
+    minor = r["al_0"] + r["oth_0"] + K1 * (ash_k * (ASH_SPLIT["Al2O3"] + ASH_SPLIT["other"])) - r["deduct"]
+    sulf = r["s_slag"] + K1 * q["s_k"]
+    nonfeo = sio2 + cao + mgo + minor + sulf + r["mno_slag"]
+    slag = nonfeo / (1.0 - q["feo_per_slag"])
+    return {"sio2": sio2, "cao": cao, "mgo": mgo, "minor": minor, "sulf": sulf, "nonfeo": nonfeo, "slag": slag}
+
+
+def _top_gas(L: _Aff, q: Quantities, r: Quantities) -> dict[str, _Aff]:
+    r"""Top gas from the C, H and O counts (kmol/tHM), affine in (K, V)::
+
+    C_gas = C_g + n_cal,    n_cal = 1000 L c_l / M_C                       (limestone CO2)
+    H2O   = H2 eta_WH2 + n_LOI,   H2_top = H2 (1 - eta_WH2)                (H2 keeps its W-point use)
+    O_C   = O_b + O_inj + O_f + O_red + 2 n_cal + n_LOI - H2O              (oxygen left for carbon)
+    n_CO2 = O_C - C_gas,    n_CO = 2 C_gas - O_C
+    """
+    n_cal = L * (1000.0 * q["c_l"] / M["C"])  # kmol CO2 from limestone
+    c_gas = q["C_g"] + n_cal
+    h2o_top = q["H2_tot"] * q["eta_wh"] + r["n_loi"]
+    o_gas = q["O_b"] + q["O_inj"] + q["O_f"] + r["O_red"] + n_cal * 2.0 + r["n_loi"]
+    o_c = o_gas - h2o_top
+    return {
+        "n_cal": n_cal,
+        "h2o_top": h2o_top,
+        "n_co2": o_c - c_gas,
+        "n_co": c_gas * 2.0 - o_c,
+        "h2_top": q["H2_tot"] * (1.0 - q["eta_wh"]),
+    }
+
+
+def _heat_balance(p: Mapping[str, Array], q: Quantities, r: Quantities, s: dict[str, _Aff], g: dict[str, _Aff]) -> _Aff:
+    r"""Global heat balance H_in - H_out - Q_loss (MJ/tHM, 25 degC reference, Hess), affine in (K, V)::
+
+        H_in  = K hf_k + PCI hf_PCI + NG hf_NG + B hf_burden + n_Si dHf(SiO2) + n_Mn dHf(MnO)
+                + n_P dHf(P2O5)/2 + n_cal dHf(CaCO3) + n_LOI dHf(H2O,l) + V (h_b + n_H2O dHf(H2O))
+        H_out = H_HM + S h_slag + S k dHf(FeO)/M_FeO + n_cal dHf(CaO)
+                + D (fe_d dHf(Fe2O3)/(2 M_Fe) + c_p,dust (T_top - 25))
+                + sum_X n_X h_X(T_top) + 1000 Q_loss
+
+    =========  ==========================================  ======
+    symbol     meaning                                     unit
+    =========  ==========================================  ======
+    Q_loss     ``heat_losses``                             GJ/tHM
+    c_p,dust   DUST_CP                                     GJ/(t K)
+    X          CO, CO2, H2, H2O, N2, Ar of the top gas     kmol
+    =========  ==========================================  ======
+    """
+    K1 = _Aff(0.0, 1.0, 0.0)
+    PCI = p["pci_rate"]
+    n_cal, slag = g["n_cal"], s["slag"]
+    h_in = (
+        K1 * q["hf_k"]
+        + PCI * q["hf_p"]
+        + p["natural_gas_rate"] * q["ng_hf"]
+        + r["B"] * q["burden"]["hf"]
+        + q["n_si"] * HF["SiO2"]
+        + q["n_mn"] * HF["MnO"]
+        + q["n_p"] * HF["P2O5"] / 2
+        + n_cal * HF["CaCO3"]
+        + r["n_loi"] * HF["H2O_l"]
+        + _Aff(0.0, 0.0, q["blast_h"] + q["n_h2o_v"] * HF["H2O"])
+    )
+    h_out = (
+        q["H_hm"]
+        + slag * q["h_slag"]
+        + slag * (q["feo_per_slag"] * 1000.0 / thermo.oxide_molar_mass("FeO") * HF["FeO"])
+        + n_cal * HF["CaO"]
+        + p["dust_rate"]
+        * (1000.0 * q["fe_d"] / (2 * M["Fe"]) * HF["Fe2O3"] + 1000.0 * DUST_CP * (p["top_gas_temperature"] - 25.0))
+        + g["n_co"] * q["h_co"]
+        + g["n_co2"] * q["h_co2"]
+        + g["h2_top"] * q["h_h2"]
+        + g["h2o_top"] * q["h_h2o"]
+        + q["n_N2"] * q["h_n2"]
+        + q["n_Ar"] * q["h_ar"]
+        + 1000.0 * p["heat_losses"]
+    )
+    return h_in - h_out
+
+
+def _lower_zone_heat(p: Mapping[str, Array], q: Quantities, r: Quantities, s: dict[str, _Aff]) -> _Aff:
+    r"""Rist's thermal condition: the heat balance below the thermal reserve zone (MJ/tHM)::
+
+        H_in,low  = K (hf_k + c_k h_C(T_R) + ash_k c_p,s (T_R - 25)) + PCI hf_PCI + NG hf_NG
+                    + (n_Fe + n_Fe,slag) (dHf(FeO_yW) + h_FeO(T_R)) + n_Si dHf(SiO2) + ...
+                    + (nonfeo - K ash_k) c_p,s (T_R - 25) + V (h_b + n_H2O dHf(H2O))
+        H_out,low = H_HM + S h_slag + S k dHf(FeO)/M_FeO + sum_X n_X,W h_X(T_R)
+                    + 1000 Q_loss s_L
+
+    with the W-point gas ``n_X,W`` (CO, CO2 from the O count at y_W, H2O = H2 eta_WH2).
+
+    =========  ================================================  ======
+    symbol     meaning                                           unit
+    =========  ================================================  ======
+    T_R        ``reserve_zone_temperature``                      degC
+    s_L        ``lower_zone_loss_share``                         -
+    c_p,s      SOLID_CP of gangue and ash                        GJ/(t K)
+    =========  ================================================  ======
+    """
+    K1 = _Aff(0.0, 1.0, 0.0)
+    PCI = p["pci_rate"]
+    T_R = p["reserve_zone_temperature"]
+    ash_k, H2_tot, C_g = q["ash_k"], q["H2_tot"], q["C_g"]
+    slag = s["slag"]
+    o_w = q["O_b"] + q["O_inj"] + q["O_f"] + r["y_W"] * q["n_fe"]
+    h2o_w = H2_tot * q["eta_wh"]
+    co2_w = o_w - h2o_w - C_g
+    co_w = C_g * 2.0 - (o_w - h2o_w)
+    h_in_low = (
+        K1 * (q["hf_k"] + 1000.0 * q["c_k"] / M["C"] * q["h_c_r"] + 1000.0 * ash_k * SOLID_CP * (T_R - 25.0))
+        + PCI * q["hf_p"]
+        + p["natural_gas_rate"] * q["ng_hf"]
+        + (q["n_fe"] + r["n_fe_slag"]) * (r["hf_wus"] + q["h_wus_r"])
+        + q["n_si"] * HF["SiO2"]
+        + q["n_mn"] * HF["MnO"]
+        + q["n_p"] * HF["P2O5"] / 2
+        + (s["nonfeo"] - K1 * ash_k) * (1000.0 * SOLID_CP * (T_R - 25.0))
+        + _Aff(0.0, 0.0, q["blast_h"] + q["n_h2o_v"] * HF["H2O"])
+    )
+    h_out_low = (
+        q["H_hm"]
+        + slag * q["h_slag"]
+        + slag * (q["feo_per_slag"] * 1000.0 / thermo.oxide_molar_mass("FeO") * HF["FeO"])
+        + co_w * q["h_co_r"]
+        + co2_w * q["h_co2_r"]
+        + (H2_tot - h2o_w) * q["h_h2_r"]
+        + h2o_w * q["h_h2o_r"]
+        + q["n_N2"] * q["h_n2_r"]
+        + q["n_Ar"] * q["h_ar_r"]
+        + 1000.0 * p["heat_losses"] * p["lower_zone_loss_share"]
+    )
+    return h_in_low - h_out_low
+
+
+def _w_point(p: Mapping[str, Array], q: Quantities, r: Quantities) -> dict[str, _Aff]:
+    r"""Rist's chemical condition (W point) and the direct-reduction oxygen (kmol/tHM)::
+
+        w      = C_g (1 + omega eta_WCO) + H2 eta_WH2 - O_b - O_inj - O_f - y_W n_Fe = 0      (W)
+        direct = C_g - O_b - O_inj - O_f                          (O removed by carbon, >= 0)
+
+    =========  ===============================================  ======
+    symbol     meaning                                          unit
+    =========  ===============================================  ======
+    omega      ``shaft_efficiency``                             -
+    eta_WCO    ``w_point_co_utilisation``                       -
+    =========  ===============================================  ======
+    """
+    C_g, O_b, O_inj, O_f = q["C_g"], q["O_b"], q["O_inj"], q["O_f"]
+    omega, eta_w = p["shaft_efficiency"], p["w_point_co_utilisation"]
+    w_eq = C_g * (1.0 + omega * eta_w) + q["H2_tot"] * q["eta_wh"] - O_b - O_inj - O_f - r["y_W"] * q["n_fe"]
+    return {"w": w_eq, "direct": C_g - O_b - O_inj - O_f}
+
+
+def _equations(L: _Aff, p: Mapping[str, Array], q: Quantities, r: Quantities) -> dict[str, _Aff]:
+    """All conditions and the quantities the results read, affine in (K, V), for limestone ``L``.
+
+    ``top_sensible_rest`` is the heat the top gas carries above 25 degC: the global balance's
+    surplus plus the top gas's sensible heat at ``top_gas_temperature`` (for the actual top-gas
+    temperature, :func:`_top_temperature`).
+    """
+    s = _slag(L, q, r)
+    g = _top_gas(L, q, r)
+    heat = _heat_balance(p, q, r, s, g)
+    w = _w_point(p, q, r)
+    return {
+        "heat": heat,
+        "heat_low": _lower_zone_heat(p, q, r, s),
+        "w": w["w"],
+        "top_sensible_rest": heat
+        + g["n_co"] * (q["h_co"] - HF["CO"])
+        + g["n_co2"] * (q["h_co2"] - HF["CO2"])
+        + g["h2_top"] * q["h_h2"]
+        + g["h2o_top"] * (q["h_h2o"] - HF["H2O"])
+        + q["n_N2"] * q["h_n2"]
+        + q["n_Ar"] * q["h_ar"],
+        "direct": w["direct"],
+        "slag": s["slag"],
+        "sio2": s["sio2"],
+        "cao": s["cao"],
+        "mgo": s["mgo"],
+        "minor": s["minor"],
+        "sulf": s["sulf"],
+        "n_co": g["n_co"],
+        "n_co2": g["n_co2"],
+        "h2_top": g["h2_top"],
+        "h2o_top": g["h2o_top"],
+        "L": L,
+        "n_cal": g["n_cal"],
+    }
+
+
+def _solve_kv(eqs: dict[str, _Aff]) -> tuple[Array, Array, Array]:
+    r"""(K, V) from a heat condition and the W point, exactly (2x2 linear system per sample)::
+
+        heat_low(K, V) = 0 and w(K, V) = 0      ->  (K_l, V_l)     (lower zone, Rist P point)
+        heat(K, V)     = 0 and w(K, V) = 0      ->  (K_g, V_g)     (global balance at T_top)
+        K = max(K_l, K_g)                      (the furnace needs the larger coke rate)
+
+    Where the W point would make direct reduction negative, ``direct(K, V) = 0`` replaces it.
+    Returns K, V and that mask.
+    """
+    results = []
+    for key in ("heat_low", "heat"):
+        heat = eqs[key]
+        chem_eq = eqs["w"]
+        K0, V0 = _cramer(heat, chem_eq)
+        neg_direct = eqs["direct"].at(K0, V0) < 0
+        chem_eq = chem_eq.where(~neg_direct, eqs["direct"])
+        K, V = _cramer(heat, chem_eq)
+        results.append((K, V, neg_direct))
+    (Kl, Vl, ndl), (Kg, Vg, ndg) = results
+    low_binds = Kl >= Kg
+    return np.where(low_binds, Kl, Kg), np.where(low_binds, Vl, Vg), np.where(low_binds, ndl, ndg)
+
+
+def _flux_regime(
+    p: Mapping[str, Array], q: Quantities, r: Quantities, all_self_fluxing: bool
+) -> tuple[Array, Array, Array, dict[str, _Aff], bool]:
+    r"""Solve with limestone at the basicity target, or none where the burden is self-fluxing::
+
+        L = L_aff(K)   if L_aff(K, V) >= 0,   else L = 0
+
+    ``all_self_fluxing`` (from the previous pass) tries L = 0 first. Returns K, V, the
+    negative-direct mask, the equations of the regime each sample is in, and whether every
+    sample needed no limestone.
+    """
+    L_aff = r["L_aff"]
+    zero = _Aff(0.0, 0.0, 0.0)
+    if all_self_fluxing:  # last pass needed no limestone anywhere: try that first
+        eqs = _equations(zero, p, q, r)
+        K, V, neg_direct = _solve_kv(eqs)
+        all_self_fluxing = bool(np.all(L_aff.at(K, V) < 0))
+    if not all_self_fluxing:
+        eqs = _equations(L_aff, p, q, r)
+        K, V, neg_direct = _solve_kv(eqs)
+        no_flux = L_aff.at(K, V) < 0
+        if np.any(no_flux):  # self-fluxing burden: no limestone for these samples
+            eqs_0 = _equations(zero, p, q, r)
+            K0, V0, nd0 = _solve_kv(eqs_0)
+            all_self_fluxing = bool(np.all(no_flux))
+            if all_self_fluxing:
+                K, V, neg_direct, eqs = K0, V0, nd0, eqs_0
+            else:
+                K, V = np.where(no_flux, K0, K), np.where(no_flux, V0, V)
+                neg_direct = np.where(no_flux, nd0, neg_direct)
+                eqs = {key: eqs[key].where(~no_flux, eqs_0[key]) for key in eqs}
+    return K, V, neg_direct, eqs, all_self_fluxing
+
+
+# ---- results ---------------------------------------------------------------------------------
+
+
+def _check_solution(
+    K: Array, V: Array, eqs: dict[str, _Aff], p: Mapping[str, Array], q: Quantities, where: str
+) -> tuple[Array, Array]:
+    r"""The solution is physical: K > 0 (finite), V > 0, n_CO >= 0 and n_CO2 >= 0. Returns (n_CO, n_CO2)."""
+    infeasible(
+        ~np.isfinite(K) | (K <= 0),
+        where,
+        lambda bad: _culprit(bad, p["pci_rate"], p["natural_gas_rate"], "heat_losses"),
+        lambda bad: (
+            f"no solution: the heat and oxygen balance gives a coke rate of {1000 * first_bad(K, bad):.0f} kg/tHM"
+        ),
+        "injection rates and heat inputs that leave a positive coke rate",
+    )
+    infeasible(
+        V <= 0,
+        where,
+        "oxygen_enrichment",
+        "no solution: the balance needs no air blast",
+        "a lower enrichment or injection",
+    )
     n_co = eqs["n_co"].at(K, V)
     n_co2 = eqs["n_co2"].at(K, V)
-    if np.any(n_co < 0) or np.any(n_co2 < 0):
-        raise fail(
-            where,
-            "shaft_efficiency",
-            "no solution: the top gas would need negative CO or CO2",
-            "a shaft efficiency and burden that keep 0 < eta_CO < 1",
-        )
+    infeasible(
+        (n_co < 0) | (n_co2 < 0),
+        where,
+        "shaft_efficiency",
+        "no solution: the top gas would need negative CO or CO2",
+        "a shaft efficiency and burden that keep 0 < eta_CO < 1",
+    )
+    return n_co, n_co2
 
-    # ---- results -----------------------------------------------------------------------------
+
+def _recipe(
+    K: Array, V: Array, eqs: dict[str, _Aff], n_co: Array, n_co2: Array, p: Mapping[str, Array], q: Quantities
+) -> tuple[dict[str, Array], dict[str, object], Quantities]:
+    r"""The recipe per t hot metal and the top gas it makes::
+
+        burden feed k = -s_k B;   coke = -K;   limestone = -L;   slag = S;   dust = D
+        cold_blast = -(V rho_air + V n_H2O M_H2O) / 1000;   oxygen = -V r_e M_O2 / V_m / 1000      t
+        fuel_heat = -V h_b / 1000 / eta_stove                                                  GJ
+        electricity = -(aux + e_blower V (1 + r_e) / 1000)                                     MWh
+        bf_gas = n_dry V_m rho_gas / 1000,   y_X = n_X / n_dry,   n_dry = CO + CO2 + H2 + N2 + Ar   t
+
+    Returns the recipe, the gas properties of ``bf_gas`` and the quantities the diagnostics read.
+    """
+    shape = q["shape"]
+    burden = q["burden"]
+    PCI = p["pci_rate"]
+    D = p["dust_rate"]
+    r_e, n_h2o_v = q["r_e"], q["n_h2o_v"]
     L = eqs["L"].at(K, V)
     slag = eqs["slag"].at(K, V)
-    fe_need = fe_hm + fe_s * S_mass + fe_d * D
+    S_mass = slag
+    fe_need = q["fe_hm"] + q["fe_s"] * S_mass + q["fe_d"] * D
     B = fe_need / burden["Fe"]
     h2_top = eqs["h2_top"].at(K, V)
     h2o_top = eqs["h2o_top"].at(K, V)
-    N2 = n_N2.at(K, V)
-    Ar = n_Ar.at(K, V)
+    N2 = q["n_N2"].at(K, V)
+    Ar = q["n_Ar"].at(K, V)
     dry = n_co + n_co2 + h2_top + N2 + Ar
     vf = {"CO": n_co / dry, "CO2": n_co2 / dry, "H2": h2_top / dry, "N2": N2 / dry, "Ar": Ar / dry}
     gp = thermo.gas_properties(vf)
     gas_t = dry * VM * gp["density_kg_per_nm3"] / 1000.0
-    air_t = V * air_kg_per_nm3 / 1000.0
+    air_t = V * q["air_kg_per_nm3"] / 1000.0
     moisture_t = V * n_h2o_v * (2 * M["H"] + M["O"]) / 1000.0
     o2_t = V * r_e * thermo.species_molar_mass("O2") / VM / 1000.0
-    blast_heat = V * blast_h / 1000.0  # GJ
+    blast_heat = V * q["blast_h"] / 1000.0  # GJ
     elec = p["auxiliary_electricity"] + p["blower_kwh_per_nm3"] * V * (1.0 + r_e) / 1000.0
-    recipe: dict[str, Array] = {cid: -shares[k] * B for k, cid in FEEDS.items()}
+    recipe: dict[str, Array] = {cid: -q["shares"][k] * B for k, cid in FEEDS.items()}
     recipe.update(
         {
             "coke": -K,
             "pci_coal": -PCI + 0.0 * K,
-            "natural_gas": -ng_mass + 0.0 * K,
+            "natural_gas": -q["ng_mass"] + 0.0 * K,
             "limestone": -L,
             "cold_blast": -(air_t + moisture_t),
             "oxygen": -o2_t,
@@ -978,39 +1291,84 @@ def solve(
         }
     )
     recipe = {k: shaped(v, shape) for k, v in recipe.items()}
+    gas = {
+        "volume_fractions": vf,
+        **{k: gp[k] for k in ("c_frac", "lhv_gj_per_t", "density_kg_per_nm3", "lhv_mj_per_nm3")},
+    }
+    out = {
+        "L": L,
+        "slag": slag,
+        "S_mass": S_mass,
+        "B": B,
+        "h2_top": h2_top,
+        "h2o_top": h2o_top,
+        "N2": N2,
+        "Ar": Ar,
+        "dry": dry,
+        "vf": vf,
+        "gp": gp,
+        "blast_heat": blast_heat,
+        "n_co": n_co,
+        "n_co2": n_co2,
+    }
+    return recipe, gas, out
+
+
+def _diagnostics(
+    K: Array,
+    V: Array,
+    neg_direct: Array,
+    eqs: dict[str, _Aff],
+    last: Quantities,
+    out: Quantities,
+    raft: Array,
+    p: Mapping[str, Array],
+    q: Quantities,
+) -> dict[str, Array]:
+    r"""Operating figures and the Rist line (per mol Fe in hot metal)::
+
+        y = mu x - (y_b + y_f),   mu = (C_g + H2) / n_Fe,   y_b = (O_b + O_inj) / n_Fe,   y_f = O_f / n_Fe
+        x_top = (y_b + y_f + y_A) / mu,   x_W' = (y_b + y_f + y_W) / mu
+        x_W,eq = (C_g (1 + eta_WCO) + H2 ETA_W_H2) / (C_g + H2)        (the ideal W point, omega = 1)
+        eta_CO = n_CO2 / (n_CO + n_CO2),   r_d = direct / (y_W n_Fe)
+
+    =========  ===========================================  ======
+    symbol     meaning                                      unit
+    =========  ===========================================  ======
+    mu         slope of the Rist line                       -
+    y_A        O/Fe of the burden's oxides                  -
+    r_d        degree of direct reduction                   -
+    =========  ===========================================  ======
+    """
+    shape = q["shape"]
+    burden, n_fe = q["burden"], q["n_fe"]
+    PCI, D = p["pci_rate"], p["dust_rate"]
+    r_e, n_h2o_v = q["r_e"], q["n_h2o_v"]
+    n_co, n_co2, slag, L, B = out["n_co"], out["n_co2"], out["slag"], out["L"], out["B"]
+    h2o_top, dry, vf, S_mass = out["h2o_top"], out["dry"], out["vf"], out["S_mass"]
+    T_top = p["top_gas_temperature"]
+    eta_w = p["w_point_co_utilisation"]
     sio2, cao, mgo = (eqs[k].at(K, V) for k in ("sio2", "cao", "mgo"))
-    feo = slag * feo_per_slag
-    mass_loss = (h2o_top * (2 * M["H"] + M["O"]) / 1000.0) + K * rest_k
-    O_c = C_g.at(K, V)
-    H2v = H2_tot.at(K, V)
-    O_bv = O_b.at(K, V)
+    feo = slag * q["feo_per_slag"]
+    mass_loss = (h2o_top * (2 * M["H"] + M["O"]) / 1000.0) + K * q["rest_k"]
+    O_c = q["C_g"].at(K, V)
+    H2v = q["H2_tot"].at(K, V)
+    O_bv = q["O_b"].at(K, V)
     mu = (O_c + H2v) / n_fe
-    y_b = (O_bv + O_inj) / n_fe
-    y_f = O_f / n_fe
-    y_A = (1000.0 * (B * burden["O"] - D * o_d - fe_s * S_mass * M["O"] / M["Fe"]) / M["O"]) / n_fe
+    y_b = (O_bv + q["O_inj"]) / n_fe
+    y_f = q["O_f"] / n_fe
+    y_A = (1000.0 * (B * burden["O"] - D * q["o_d"] - q["fe_s"] * S_mass * M["O"] / M["Fe"]) / M["O"]) / n_fe
     y_W = np.minimum(Y_WUSTITE, y_A)
     x_top = (y_b + y_f + y_A) / mu
     x_w = (y_b + y_f + y_W) / mu
     x_w_eq = (O_c * (1 + eta_w) + H2v * ETA_W_H2) / (O_c + H2v)
     direct = eqs["direct"].at(K, V)
-    top_t = _top_temperature(eqs["top_sensible_rest"].at(K, V), n_co, n_co2, h2_top, h2o_top, N2, Ar, T_top)
-    raft = _raft(V, n_o2_v, n_h2o_v, y_air, T_b, PCI, c_p, o_p, hf_p, p["natural_gas_rate"], ng_atoms, ng_hf)
-    if np.any(raft < MIN_RAFT_C):
-        bad = raft < MIN_RAFT_C
-        name = (
-            "pci_rate"
-            if np.any(np.asarray(PCI)[bad] > 0)
-            else ("natural_gas_rate" if np.any(np.asarray(p["natural_gas_rate"])[bad] > 0) else "blast_moisture")
-        )
-        raise fail(
-            where,
-            name,
-            f"no solution: the raceway flame would be {first_bad(raft, bad):.0f} degC, too cold for the injection",
-            f"injection, blast temperature and O2 giving a flame above {MIN_RAFT_C:.0f} degC",
-        )
+    top_t = _top_temperature(
+        eqs["top_sensible_rest"].at(K, V), n_co, n_co2, out["h2_top"], h2o_top, out["N2"], out["Ar"], T_top
+    )
     diag: dict[str, Array] = {
         "coke_rate_kg_per_thm": 1000 * K,
-        "fuel_rate_kg_per_thm": 1000 * (K + PCI + ng_mass),
+        "fuel_rate_kg_per_thm": 1000 * (K + PCI + q["ng_mass"]),
         "burden_t_per_thm": B,
         "limestone_kg_per_thm": 1000 * L,
         "air_nm3_per_thm": V,
@@ -1022,9 +1380,9 @@ def solve(
         "top_gas_co2": vf["CO2"],
         "top_gas_h2": vf["H2"],
         "top_gas_n2": vf["N2"],
-        "top_gas_lhv_mj_per_nm3": gp["lhv_mj_per_nm3"],
+        "top_gas_lhv_mj_per_nm3": out["gp"]["lhv_mj_per_nm3"],
         "eta_co": n_co2 / (n_co + n_co2),
-        "eta_h2": np.broadcast_to(eta_wh, shape),
+        "eta_h2": np.broadcast_to(q["eta_wh"], shape),
         "direct_reduction_degree": direct / (y_W * n_fe),
         "w_point_binding": np.logical_not(neg_direct).astype(float),
         "slag_kg_per_thm": 1000 * slag,
@@ -1035,9 +1393,9 @@ def solve(
         "slag_feo": feo / slag,
         "slag_basicity": cao / sio2,
         "minor_oxides_unsourced_kg_per_thm": np.broadcast_to(
-            1000.0 * (deduct - hm_other - n_p * 2.5 * M["O"] / 1000.0), shape
+            1000.0 * (last["deduct"] - q["hm_other"] - q["n_p"] * 2.5 * M["O"] / 1000.0), shape
         ),
-        "blast_heat_gj_per_thm": blast_heat,
+        "blast_heat_gj_per_thm": out["blast_heat"],
         "raft_c": raft,
         "top_gas_temperature_c": top_t,
         "lower_zone_binding": (top_t > T_top + 1e-6).astype(float),
@@ -1051,14 +1409,16 @@ def solve(
         "rist_x_w": x_w,
         "rist_x_w_eq": x_w_eq,
         "rist_y_d": direct / n_fe,
-        "rist_omega": omega,
+        "rist_omega": p["shaft_efficiency"],
     }
-    diag = {k: shaped(v, shape) for k, v in diag.items()}
-    gas = {
-        "volume_fractions": vf,
-        **{k: gp[k] for k in ("c_frac", "lhv_gj_per_t", "density_kg_per_nm3", "lhv_mj_per_nm3")},
-    }
-    return PhysicsResult(recipe=recipe, gas_properties={"bf_gas": gas}, diagnostics=diag)  # type: ignore[dict-item]
+    return {k: shaped(v, shape) for k, v in diag.items()}
+
+
+def _culprit(bad: Bad, pci: Array, ng_rate: Array, otherwise: str) -> str:
+    """The parameter to blame for an infeasible furnace: the injection if any, else ``otherwise``."""
+    if any_bad(np.asarray(pci) > 0, bad):
+        return "pci_rate"
+    return "natural_gas_rate" if any_bad(np.asarray(ng_rate) > 0, bad) else otherwise
 
 
 def _top_temperature(

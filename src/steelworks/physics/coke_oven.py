@@ -32,7 +32,15 @@ import numpy as np
 
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.blast_furnace import fail, first_bad, gas_atoms_per_nm3, gas_props, get_carrier, num, shaped
+from steelworks.physics.common import (
+    first_bad,
+    gas_atoms_per_nm3,
+    gas_props,
+    get_carrier,
+    infeasible,
+    num,
+    shaped,
+)
 
 #: GJ per t of extra coal moisture (estimate: evaporation 2.26 GJ/t + superheating the vapour to
 #: ~700 degC, at ~75 % heating efficiency)
@@ -137,13 +145,13 @@ def solve(
     vm_coal = num(coal.analysis.get("volatile_matter", 0.25))
     vm_coke = num(coke.analysis.get("volatile_matter", 0.01))
     ash_coal = num(coal.analysis.get("ash", 0.09))
-    if np.any((vm_coal <= 0.05) | (vm_coal >= 0.45)):
-        raise fail(
-            where,
-            "carriers.coking_coal",
-            "coal volatile matter outside the range of coking coals",
-            "0.05 to 0.45",
-        )
+    infeasible(
+        (vm_coal <= 0.05) | (vm_coal >= 0.45),
+        where,
+        "carriers.coking_coal",
+        "coal volatile matter outside the range of coking coals",
+        "0.05 to 0.45",
+    )
     y_tot = (1.0 - vm_coal) / (1.0 - vm_coke)
     y_coke = y_tot * (1.0 - p["breeze_share"])
     y_breeze = y_tot * p["breeze_share"]
@@ -151,26 +159,28 @@ def solve(
     c_solid = y_coke * num(coke.c_frac) + y_breeze * num(breeze.c_frac)
     c_liquid = p["tar_yield"] * num(tar.c_frac) + p["benzol_yield"] * num(benzol.c_frac)
     c_gas = c_coal - c_solid - c_liquid  # t C per t dry coal into COG
-    if np.any(c_gas <= 0):
-        raise fail(
-            where,
-            "carriers.coking_coal",
-            f"the coal carbon {first_bad(c_coal, c_gas <= 0):.3f} does not cover the "
-            "carbon of coke, breeze, tar and benzol: the chemistry does not sum",
-            "coking_coal c_frac above coke yield x coke c_frac + by-products",
-        )
+    infeasible(
+        c_gas <= 0,
+        where,
+        "carriers.coking_coal",
+        lambda bad: (
+            f"the coal carbon {first_bad(c_coal, bad):.3f} does not cover the "
+            "carbon of coke, breeze, tar and benzol: the chemistry does not sum"
+        ),
+        "coking_coal c_frac above coke yield x coke c_frac + by-products",
+    )
     atoms = gas_atoms_per_nm3(cog.volume_fractions)
     gp = gas_props(cog)
     v_cog = c_gas * 1000.0 / (atoms["C"] * thermo.MOLAR_MASS["C"])  # Nm3 per t dry coal
     m_cog = v_cog * gp["density_kg_per_nm3"] / 1000.0
     loss = 1.0 - y_tot - p["tar_yield"] - p["benzol_yield"] - p["ammonium_sulphate_yield"] - m_cog
-    if np.any(loss < 0):
-        raise fail(
-            where,
-            "tar_yield",
-            "the products weigh more than the coal (by-product yields too high for this coal's volatile matter)",
-            "lower tar/benzol/ammonium sulphate yields",
-        )
+    infeasible(
+        loss < 0,
+        where,
+        "tar_yield",
+        "the products weigh more than the coal (by-product yields too high for this coal's volatile matter)",
+        "lower tar/benzol/ammonium sulphate yields",
+    )
     per = 1.0 / y_coke  # dry coal per t coke
     w = p["coal_moisture"]
     water = per * (w / (1.0 - w) - REFERENCE_MOISTURE / (1.0 - REFERENCE_MOISTURE))

@@ -47,16 +47,14 @@ import numpy as np
 
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.blast_furnace import fail, first_bad, get_carrier, num, shaped
+from steelworks.physics.common import DUST_CP, first_bad, flux_props, get_carrier, infeasible, num, shaped
 
 M = thermo.MOLAR_MASS
 VM = thermo.MOLAR_VOLUME_NM3_PER_KMOL
 HF = thermo.FORMATION_ENTHALPY_KJ_PER_MOL
 MO = thermo.oxide_molar_mass
-CO2_PER_C = thermo.CO2_PER_C
 #: kJ per mol SiO2 combined as 2CaO.SiO2 (basic slag), from RH95/JANAF formation enthalpies
 H_SILICATE = HF["Ca2SiO4"] - 2 * HF["CaO"] - HF["SiO2"]
-DUST_CP = 0.0008  # GJ/(t K), estimate as in blast_furnace
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
     ParameterSpec(
@@ -192,15 +190,6 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
 )
 
 
-def _flux_props(props: CarrierProps) -> dict[str, Array]:
-    a = props.analysis
-    sio2 = num(a.get("SiO2", 0.0))
-    mgo = num(a.get("MgO", 0.0))
-    co2 = num(props.c_frac) * CO2_PER_C
-    cao = 1.0 - sio2 - mgo - co2  # by difference: the flux mass closes exactly
-    return {"SiO2": sio2, "MgO": mgo, "CaO": cao, "CO2": co2, "C": num(props.c_frac)}
-
-
 def solve(
     params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
 ) -> PhysicsResult:
@@ -215,8 +204,8 @@ def solve(
     )
     fa = g(carriers, "ferroalloys", where)
     lime, dolo = (
-        _flux_props(g(carriers, "burnt_lime", where)),
-        _flux_props(g(carriers, "burnt_dolomite", where)),
+        flux_props(g(carriers, "burnt_lime", where)),
+        flux_props(g(carriers, "burnt_dolomite", where)),
     )
     fe_sl = num(g(carriers, "bof_slag", where).fe_frac)
     dust = g(carriers, "dust_sludge", where)
@@ -237,20 +226,20 @@ def solve(
         ("liquid_steel", other_ls),
         ("dust_sludge", other_d),
     ):
-        if np.any(val < -1e-9):
-            raise fail(
-                where,
-                f"carriers.{name}",
-                f"{name} chemistry does not sum (Fe + C + ... > 1)",
-                "fractions summing to <= 1",
-            )
-    if np.any(c_hm <= c_ls):
-        raise fail(
+        infeasible(
+            val < -1e-9,
             where,
-            "carriers.hot_metal",
-            "hot metal carries no more carbon than the steel",
-            "hot_metal c_frac > liquid_steel c_frac",
+            f"carriers.{name}",
+            f"{name} chemistry does not sum (Fe + C + ... > 1)",
+            "fractions summing to <= 1",
         )
+    infeasible(
+        c_hm <= c_ls,
+        where,
+        "carriers.hot_metal",
+        "hot metal carries no more carbon than the steel",
+        "hot_metal c_frac > liquid_steel c_frac",
+    )
     k_feo = fe_sl * MO("FeO") / M["Fe"]
     air = g(carriers, "air", where).analysis or {"O2": 0.2314, "N2": 0.7552, "Ar": 0.0129}
     air_kmol = {s: float(air.get(s, 0.0)) / thermo.species_molar_mass(s) for s in ("O2", "N2", "Ar")}
@@ -374,27 +363,30 @@ def solve(
         fx = state["surplus"]
         x, x_prev, f_prev = x - fx * (x - x_prev) / (fx - f_prev), x, fx
     x_max = x
-    if np.any(x_max < 0):
-        raise fail(
-            where,
-            "hot_metal_temperature",
+    infeasible(
+        x_max < 0,
+        where,
+        "hot_metal_temperature",
+        lambda bad: (
             "no solution: the heat balance leaves no heat to melt scrap "
-            f"(coolant-free limit {first_bad(x_max, x_max < 0):.3f} t scrap/tHM); "
-            "hot metal too cold or too lean",
-            "a hotter hot metal, more Si, lower tap temperature or heat losses",
-        )
+            f"(coolant-free limit {first_bad(x_max, bad):.3f} t scrap/tHM); "
+            "hot metal too cold or too lean"
+        ),
+        "a hotter hot metal, more Si, lower tap temperature or heat losses",
+    )
     share_max = x_max / (1.0 + x_max)
     fixed = p["scrap_from_heat_balance"] < 0.5
     x_fixed = p["scrap_share"] / (1.0 - p["scrap_share"])
-    if np.any(fixed & (x_fixed > x_max + 1e-9)):
-        bad = fixed & (x_fixed > x_max + 1e-9)
-        raise fail(
-            where,
-            "scrap_share",
+    infeasible(
+        fixed & (x_fixed > x_max + 1e-9),
+        where,
+        "scrap_share",
+        lambda bad: (
             f"scrap_share {first_bad(p['scrap_share'], bad):.3f} is above what the heat "
-            f"balance allows ({first_bad(share_max, bad):.3f})",
-            f"0 to {first_bad(share_max, bad):.3f}",
-        )
+            f"balance allows ({first_bad(share_max, bad):.3f})"
+        ),
+        lambda bad: f"0 to {first_bad(share_max, bad):.3f}",
+    )
     x = np.where(fixed, x_fixed, x_max)
     f = flows(x, state, 12)
     W = f["W"]
@@ -406,13 +398,13 @@ def solve(
     air_nm3 = p["air_ingress"] * rec * v_vessel
     o2_in = air_nm3 * y_air["O2"] / VM
     co_r = rec * n_co_v - 2.0 * o2_in
-    if np.any(co_r < 0):
-        raise fail(
-            where,
-            "air_ingress",
-            "the air drawn in would burn all CO of the recovered gas",
-            "a lower air_ingress",
-        )
+    infeasible(
+        co_r < 0,
+        where,
+        "air_ingress",
+        "the air drawn in would burn all CO of the recovered gas",
+        "a lower air_ingress",
+    )
     co2_r = rec * n_co2_v + 2.0 * o2_in
     n2_r, ar_r = air_nm3 * y_air["N2"] / VM, air_nm3 * y_air["Ar"] / VM
     tot_r = co_r + co2_r + n2_r + ar_r

@@ -32,13 +32,13 @@ import numpy as np
 
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.blast_furnace import (
-    fail,
+from steelworks.physics.common import (
     ferrous_chemistry,
     first_bad,
     gas_atoms_per_nm3,
     gas_props,
     get_carrier,
+    infeasible,
     num,
     shaped,
 )
@@ -121,19 +121,34 @@ def solve(
     fe_dri, c_dri = num(dri.fe_frac), num(dri.c_frac)
     feo_dri = num(dri.analysis.get("FeO", 0.0))
     fe_met = num(dri.analysis.get("Fe_metallic", fe_dri - feo_dri * M["Fe"] / thermo.oxide_molar_mass("FeO")))
-    if np.any(pel["Fe"] <= 0.3):
-        raise fail(where, "carriers.dr_pellets", "the DR pellets carry (almost) no iron", "fe_frac > 0.3")
+    infeasible(
+        pel["Fe"] <= 0.3,
+        where,
+        "carriers.dr_pellets",
+        "the DR pellets carry (almost) no iron",
+        "fe_frac > 0.3",
+    )
     pellets = fe_dri / pel["Fe"]
     o_rem = pellets * pel["O"] - feo_dri * M["O"] / thermo.oxide_molar_mass("FeO")
-    if np.any(o_rem <= 0):
-        raise fail(where, "carriers.dri", "the DRI holds more oxygen than the pellets", "a metallised DRI")
+    infeasible(
+        o_rem <= 0,
+        where,
+        "carriers.dri",
+        "the DRI holds more oxygen than the pellets",
+        "a metallised DRI",
+    )
     ng_gp, h2_gp = gas_props(ng), gas_props(h2)
     c_ng = num(ng_gp["c_frac"])
     lhv_ng = num(ng_gp["lhv_gj_per_t"])
     h = p["hydrogen_share"]
     ng_full = p["natural_gas_energy"] / lhv_ng  # t NG per t DRI, NG plant
-    if np.any(ng_full * c_ng < c_dri):
-        raise fail(where, "natural_gas_energy", "the natural gas does not carry the carbon of the DRI", "more gas")
+    infeasible(
+        ng_full * c_ng < c_dri,
+        where,
+        "natural_gas_energy",
+        "the natural gas does not carry the carbon of the DRI",
+        "more gas",
+    )
     ng_carb = c_dri / c_ng  # t NG to carburise in a H2 plant
     ng_t = (1.0 - h) * ng_full + h * ng_carb
     atoms = gas_atoms_per_nm3(ng.volume_fractions)
@@ -166,13 +181,13 @@ def solve(
         "mass_loss_t": m_in - 1.0,
     }
     diag = {k: shaped(v, shape) for k, v in diag.items()}
-    if np.any(diag["mass_loss_t"] < 0):
-        raise fail(
-            where,
-            "hydrogen_share",
-            f"inputs weigh less than the DRI ({first_bad(m_in, m_in < 1):.3f} t)",
-            "consistent pellet and DRI carriers",
-        )
+    infeasible(
+        diag["mass_loss_t"] < 0,
+        where,
+        "hydrogen_share",
+        lambda bad: f"inputs weigh less than the DRI ({first_bad(m_in, bad):.3f} t)",
+        "consistent pellet and DRI carriers",
+    )
     return PhysicsResult(recipe=recipe, diagnostics=diag)
 
 

@@ -35,16 +35,17 @@ import numpy as np
 
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.blast_furnace import (
-    fail,
+from steelworks.physics.common import (
+    DUST_CP,
     first_bad,
+    flux_props,
     gas_atoms_per_nm3,
     gas_props,
     get_carrier,
+    infeasible,
     num,
     shaped,
 )
-from steelworks.physics.converter import _flux_props
 
 M = thermo.MOLAR_MASS
 HF = thermo.FORMATION_ENTHALPY_KJ_PER_MOL
@@ -52,7 +53,6 @@ MO = thermo.oxide_molar_mass
 VM = thermo.MOLAR_VOLUME_NM3_PER_KMOL
 #: mean heat capacity of DRI, GJ/(t K) (estimate: iron/oxide mixture ~0.7 kJ/kg K)
 DRI_CP = 0.0007
-DUST_CP = 0.0008
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
     ParameterSpec(
@@ -240,16 +240,16 @@ def solve(
     p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
     s_sh, d_sh, h_sh = p["scrap_share"], p["dri_share"], p["hot_metal_share"]
     tot = s_sh + d_sh + h_sh
-    if np.any(np.abs(tot - 1.0) > 1e-6):
-        raise fail(
-            where,
-            "scrap_share",
-            f"charge shares sum to {first_bad(tot, np.abs(tot - 1) > 1e-6):.6f}",
-            "scrap_share + dri_share + hot_metal_share = 1",
-        )
+    infeasible(
+        np.abs(tot - 1.0) > 1e-6,
+        where,
+        "scrap_share",
+        lambda bad: f"charge shares sum to {first_bad(tot, bad):.6f}",
+        "scrap_share + dri_share + hot_metal_share = 1",
+    )
     g = get_carrier
     sc, dri, hm, ls, fa = (g(carriers, c, where) for c in ("scrap", "dri", "hot_metal", "liquid_steel", "ferroalloys"))
-    lime = _flux_props(g(carriers, "burnt_lime", where))
+    lime = flux_props(g(carriers, "burnt_lime", where))
     ng, cb, el = (
         g(carriers, "natural_gas", where),
         g(carriers, "coke_breeze", where),
@@ -268,13 +268,13 @@ def solve(
     fe_in_feo = da["FeO"] * M["Fe"] / MO("FeO")
     fe_met = num(dri.analysis.get("Fe_metallic", fe_dri - fe_in_feo))
     oth_dri = 1.0 - fe_met - da["FeO"] - c_dri - da["SiO2"] - da["Al2O3"] - da["CaO"] - da["MgO"]
-    if np.any(np.abs(fe_met + fe_in_feo - fe_dri) > 0.01) or np.any(oth_dri < -0.01):
-        raise fail(
-            where,
-            "carriers.dri",
-            "DRI chemistry does not sum (Fe_metallic + Fe in FeO != fe_frac)",
-            "analysis consistent with fe_frac within 0.01",
-        )
+    infeasible(
+        (np.abs(fe_met + fe_in_feo - fe_dri) > 0.01) | (oth_dri < -0.01),
+        where,
+        "carriers.dri",
+        "DRI chemistry does not sum (Fe_metallic + Fe in FeO != fe_frac)",
+        "analysis consistent with fe_frac within 0.01",
+    )
     ha = {kk: num(hm.analysis.get(kk, 0.0)) for kk in ("Si", "Mn", "P", "S")}
     fe_hm, c_hm = num(hm.fe_frac), num(hm.c_frac)
     oth_hm = 1.0 - fe_hm - c_hm - sum(ha.values())
@@ -328,13 +328,13 @@ def solve(
         - c_ls
         - dust_t * c_d
     )
-    if np.any(c_bath < 0):
-        raise fail(
-            where,
-            "charge_carbon",
-            "the charge carries less carbon than the steel and dust",
-            "more charge carbon",
-        )
+    infeasible(
+        c_bath < 0,
+        where,
+        "charge_carbon",
+        "the charge carries less carbon than the steel and dust",
+        "more charge carbon",
+    )
     n_c = 1000.0 * c_bath / M["C"]
     pcr = p["post_combustion"]
     o_dri = 1000.0 * Mc * d_sh * da["FeO"] / MO("FeO")
@@ -349,8 +349,13 @@ def solve(
         - o_dri
         + o_burn
     )
-    if np.any(o_need <= 0):
-        raise fail(where, "charge_carbon", "too little carbon to reduce the FeO of the DRI", "more charge carbon")
+    infeasible(
+        o_need <= 0,
+        where,
+        "charge_carbon",
+        "too little carbon to reduce the FeO of the DRI",
+        "more charge carbon",
+    )
     o2_t = o_need / 2.0 * thermo.species_molar_mass("O2") / 1000.0 / p["oxygen_yield"]
     # heat balance (MJ per t steel)
     T_gas = p["offgas_temperature"]

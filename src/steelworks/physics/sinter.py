@@ -33,7 +33,15 @@ import numpy as np
 
 from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.blast_furnace import ASH_SPLIT, fail, ferrous_chemistry, first_bad, get_carrier, num, shaped
+from steelworks.physics.common import (
+    ASH_SPLIT,
+    ferrous_chemistry,
+    first_bad,
+    get_carrier,
+    infeasible,
+    num,
+    shaped,
+)
 
 M = thermo.MOLAR_MASS
 ORES = {"fines_share": "iron_ore_fines", "local_ore_share": "local_ore_fines"}
@@ -189,17 +197,22 @@ def solve(
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
     p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
     total = p["fines_share"] + p["local_ore_share"]
-    if np.any(np.abs(total - 1.0) > 1e-6):
-        raise fail(
-            where,
-            "fines_share",
-            f"ore shares sum to {first_bad(total, np.abs(total - 1) > 1e-6):.6f}",
-            "fines_share + local_ore_share = 1",
-        )
+    infeasible(
+        np.abs(total - 1.0) > 1e-6,
+        where,
+        "fines_share",
+        lambda bad: f"ore shares sum to {first_bad(total, bad):.6f}",
+        "fines_share + local_ore_share = 1",
+    )
     chem = {k: ferrous_chemistry(get_carrier(carriers, cid, where), cid, where) for k, cid in ORES.items()}
     blend: dict[str, Array] = {key: num(sum(p[k] * chem[k][key] for k in ORES)) for key in chem["fines_share"]}
-    if np.any(blend["Fe"] <= 0.2):
-        raise fail(where, "fines_share", "the ore blend carries (almost) no iron", "ores with fe_frac > 0.2")
+    infeasible(
+        blend["Fe"] <= 0.2,
+        where,
+        "fines_share",
+        "the ore blend carries (almost) no iron",
+        "ores with fe_frac > 0.2",
+    )
     sinter = get_carrier(carriers, "sinter", where)
     dust, scale = get_carrier(carriers, "dust_sludge", where), get_carrier(carriers, "mill_scale", where)
     breeze = get_carrier(carriers, "coke_breeze", where)
@@ -226,28 +239,29 @@ def solve(
         ore = np.where(p["composition_from_blend"] > 0.5, from_blend, fitted)
     else:
         ore = (num(sinter.fe_frac) - recycled_fe) / blend["Fe"]
-    if np.any(ore <= 0):
-        raise fail(
-            where,
-            "dust_recycle",
-            "recycled dust and scale bring more iron than the sinter holds",
-            "less recycle",
-        )
+    infeasible(
+        ore <= 0,
+        where,
+        "dust_recycle",
+        "recycled dust and scale bring more iron than the sinter holds",
+        "less recycle",
+    )
     q = make(ore)
     fe_s, s_ox, L, D, b_t = q["fe_s"], q["s_ox"], q["L"], q["D"], q["b_t"]
     sio2, cao, mgo = q["sio2"], q["cao"], q["mgo"]
     derived = p["composition_from_blend"] > 0.5
     bad = (np.abs(s_ox - 1.0) > MASS_TOLERANCE) & ~derived
-    if np.any(bad):
-        implied = fe_s / s_ox
-        raise fail(
-            where,
-            "fines_share",
+    implied = fe_s / s_ox
+    infeasible(
+        bad,
+        where,
+        "fines_share",
+        lambda bad: (
             f"this blend makes sinter with {first_bad(implied, bad):.3f} Fe, not the "
-            f"sinter carrier's {float(np.ravel(fe_s)[0]):.3f}",
-            f"a blend (or carriers.sinter.fe_frac) that agree within {MASS_TOLERANCE:.0%}, "
-            "or composition_from_blend = 1",
-        )
+            f"sinter carrier's {first_bad(fe_s, bad):.3f}"
+        ),
+        f"a blend (or carriers.sinter.fe_frac) that agree within {MASS_TOLERANCE:.0%}, or composition_from_blend = 1",
+    )
     recipe = {
         "iron_ore_fines": -p["fines_share"] * ore,
         "local_ore_fines": -p["local_ore_share"] * ore,

@@ -14,6 +14,7 @@ All functions accept numpy arrays and broadcast, so that physics models stay vec
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -210,9 +211,13 @@ _SHOMATE: dict[str, tuple[tuple[float, tuple[float, ...]], ...]] = {
 T_REF_K = 298.15
 
 
-def _shomate(coeffs: tuple[float, ...], t: NDArray[np.float64]) -> NDArray[np.float64]:
+def _shomate(
+    coeffs: tuple[float, ...], t: NDArray[np.float64], powers: tuple[Any, Any, Any] | None = None
+) -> NDArray[np.float64]:
+    """Shomate H(T) - H(298.15) in kJ/mol for t = T/1000; ``powers`` = (t**2, t**3, t**4) if already computed."""
     a, b, c, d, e, f, h = coeffs
-    return np.asarray(a * t + b * t**2 / 2 + c * t**3 / 3 + d * t**4 / 4 - e / t + f - h, dtype=float)
+    t2, t3, t4 = powers if powers is not None else (t**2, t**3, t**4)
+    return np.asarray(a * t + b * t2 / 2 + c * t3 / 3 + d * t4 / 4 - e / t + f - h, dtype=float)
 
 
 def gas_sensible_enthalpy(species: str, temperature_c: ArrayLike) -> NDArray[np.float64]:
@@ -233,9 +238,10 @@ def gas_sensible_enthalpy(species: str, temperature_c: ArrayLike) -> NDArray[np.
             return np.asarray(0.0)
         coeffs = next(c for upper, c in ranges if tk <= upper)
         return _shomate(coeffs, t)
-    result = _shomate(ranges[-1][1], t)
+    powers = (t**2, t**3, t**4)  # once for all ranges (the powers dominate the cost over large batches)
+    result = _shomate(ranges[-1][1], t, powers)
     for upper, coeffs in reversed(ranges[:-1]):
-        result = np.where(temp_k <= upper, _shomate(coeffs, t), result)
+        result = np.where(temp_k <= upper, _shomate(coeffs, t, powers), result)
     return np.asarray(np.where(np.abs(temp_k - T_REF_K) < 1e-9, 0.0, result), dtype=float)
 
 
