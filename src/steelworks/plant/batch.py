@@ -10,10 +10,10 @@ the same fixed point as :func:`~steelworks.plant.build.build_plant`, now with on
 sample: the batch carries per-sample ``fe_frac``/``c_frac`` of the carriers, ``(S, C)``.
 
 A sample is *masked*, not fatal to the batch: a value outside the parameter's domain, or a model
-that finds a sample physically infeasible, records the sample's reason in ``faults`` and the sample
-is computed with the defaults so that the arrays stay whole (the results mark it infeasible). A
-model that rejects a batch is re-run on halves of it until the failing samples are isolated, which
-costs ``O(k log S)`` calls for ``k`` failing samples.
+that finds a sample physically infeasible (``recipe(..., mask_infeasible=True)``), records the
+sample's reason in ``faults`` and the sample is computed again with the unit's own values so that
+the arrays stay whole and finite (the results mark it infeasible and show NaN). A check that a
+model still raises for a whole batch is isolated by bisecting the batch.
 """
 
 from __future__ import annotations
@@ -177,7 +177,8 @@ def _isolate_failures(
     idx: NDArray[np.int_],
     faults: dict[int, str],
 ) -> None:
-    """Bisect a rejected batch until each failing sample is alone; record its reason."""
+    """Bisect a batch a model rejects as a whole until each failing sample is alone; record its reason
+    (``O(k log S)`` model calls for ``k`` failing samples)."""
     try:
         _run_models(plant, scenario, _take(params, idx), int(idx.size))
     except InputError as exc:
@@ -187,6 +188,17 @@ def _isolate_failures(
         half = idx.size // 2
         _isolate_failures(plant, scenario, params, idx[:half], faults)
         _isolate_failures(plant, scenario, params, idx[half:], faults)
+
+
+def _model_faults(results: dict[int, PhysicsResult]) -> dict[int, str]:
+    """Samples a model found infeasible, with its reason (``recipe(..., mask_infeasible=True)``)."""
+    faults: dict[int, str] = {}
+    for result in results.values():
+        if result.feasible is None:
+            continue
+        for s in map(int, np.flatnonzero(~result.feasible)):  # only the failing samples
+            faults.setdefault(s, str(result.infeasible_reason[s]) if result.infeasible_reason is not None else "")
+    return faults
 
 
 def _defaults_where(
@@ -216,8 +228,15 @@ def sampled_recipes(plant: Plant, scenario: ResolvedScenario, samples: Mapping[s
     _defaults_where(params, bad, plant, scenario)
     try:
         results, composed = _run_models(plant, scenario, params, S)
-    except InputError:
-        _isolate_failures(plant, scenario, params, np.arange(S), faults)
+        infeasible = _model_faults(results)
+    except InputError:  # a check the models raise for the whole batch (e.g. burden shares not summing to 1)
+        infeasible = {}
+        _isolate_failures(plant, scenario, params, np.arange(S), infeasible)
+        if not infeasible:  # no single sample fails alone: the batch itself is wrong
+            raise
+    if infeasible:  # again with the unit's own values in the masked samples, so every number is finite
+        for s, reason in infeasible.items():
+            faults.setdefault(s, reason)
         bad[list(faults)] = True
         _defaults_where(params, bad, plant, scenario)
         results, composed = _run_models(plant, scenario, params, S)
