@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from steelworks.carbon import account
-from steelworks.plant.batch import parse_samples, sampled_recipes
+from steelworks.plant.batch import SampledWorks, parse_samples, sampled_recipes
 from steelworks.plant.build import build_plant
 from steelworks.plant.solve import solve
 from steelworks.results import WorksResults, works_results
@@ -50,7 +50,9 @@ def _chunk(samples: Mapping[str, Array], start: int, stop: int) -> dict[str, Arr
     return {k: v[start:stop] for k, v in samples.items()}
 
 
-def solve_samples(resolved: ResolvedScenario, samples: Mapping[str, ArrayLike], plant: Any = None) -> WorksResults:
+def solve_samples(
+    resolved: ResolvedScenario, samples: Mapping[str, ArrayLike], plant: Any = None
+) -> tuple[WorksResults, SampledWorks]:
     """Physics -> solve -> CO2 -> results contract for every sample (masked samples are NaN)."""
     plant = plant if plant is not None else build_plant(resolved)
     works = sampled_recipes(plant, resolved, samples)
@@ -66,7 +68,7 @@ def solve_samples(resolved: ResolvedScenario, samples: Mapping[str, ArrayLike], 
     if not ok.all():
         for values in (*res.data.values(), *res.kpi.values()):
             values[~ok] = np.nan
-    return res
+    return res, works
 
 
 def run_batch(
@@ -94,7 +96,7 @@ def run_batch(
     faults: dict[int, str] = {}
     last: WorksResults | None = None
     for start in range(0, S, chunk):  # chunks bound the memory; each chunk is one vectorised pass
-        res = solve_samples(resolved, _chunk(arrays, start, start + chunk), plant)
+        res, works = solve_samples(resolved, _chunk(arrays, start, start + chunk), plant)
         for name, values in res.kpi.items():
             kpis.setdefault(name, []).append(values)
         feasible.append(res.feasible)
@@ -102,7 +104,7 @@ def run_batch(
         if economics:
             from steelworks.economics.batch import evaluate_samples
 
-            for name, values in evaluate_samples(res, resolved, econ_overrides).items():
+            for name, values in evaluate_samples(res, resolved, econ_overrides, plant=plant, works=works).items():
                 econ.setdefault(name, []).append(values)
         last = res if keep == "all" else None
     return BatchResult(

@@ -21,6 +21,7 @@ from steelworks.economics.capex import works_table
 from steelworks.economics.country import cbam_usd_per_t
 from steelworks.economics.evaluate import Inputs, PlantYear, build_model, load_inputs
 from steelworks.economics.prices import Converter
+from steelworks.economics.yearly import output_fractions, solve_at_output, year_states
 from steelworks.errors import InputError
 from steelworks.results import WorksResults
 from steelworks.schema.economics import EconomicsChoice
@@ -107,24 +108,40 @@ def evaluate_samples(
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     *,
     plant: Any = None,
+    works: Any = None,
     inputs: Inputs | None = None,
 ) -> dict[str, Array]:
-    """Per-sample business-case KPIs ``(S,)`` of a batch of plant results (masked samples NaN)."""
+    """Per-sample business-case KPIs ``(S,)`` of a batch of plant results (masked samples NaN).
+
+    ``works`` (:class:`steelworks.plant.batch.SampledWorks`) are the batch's sampled recipes: each
+    sample's works is solved again at each year's output (:mod:`steelworks.economics.yearly`), as the
+    one-run evaluation does; without it the unsampled works' years are used for every sample.
+    """
     inputs = inputs or economics_inputs(scenario, overrides)
-    ok = res.feasible
     S = res.n_samples
+    if plant is None:
+        from steelworks.plant.build import build_plant
+
+        plant = build_plant(scenario)
+    ok = res.feasible.copy()
+    ref = int(np.argmax(ok)) if ok.any() else 0
+    first = _base_year(res, scenario, plant, np.zeros((2, len(res.carriers.ids)), dtype=bool), ref)
+    if first.crude_steel_t <= 0:
+        first = PlantYear.idle()
+    schedule, _ = build_model(first, inputs)  # the production path only depends on the option
+    fractions, state_index = output_fractions(schedule.production)
+    states = _states(plant, works, fractions, S) if fractions.size and first.crude_steel_t > 0 else None
+    if states is not None:
+        ok &= states.feasible.reshape(fractions.size, -1).all(axis=0)  # a sample must run in every year
     ref = int(np.argmax(ok)) if ok.any() else 0
     # masked samples are priced as the reference sample (so no 0/0 on the way) and set to NaN after
     take = np.where(ok, np.arange(S), ref)
     bought, sold = res["bought"][take], res["sold"][take]
     traded = np.stack([(bought[ok] > 0).any(axis=0), (sold[ok] > 0).any(axis=0)])
-    if plant is None:
-        from steelworks.plant.build import build_plant
-
-        plant = build_plant(scenario)
-    year = _base_year(res, scenario, plant, traded, ref)
-    if year.crude_steel_t <= 0:
-        year = PlantYear.idle()
+    if states is not None:
+        traded[0] |= (np.nan_to_num(states["bought"]) > 0).any(axis=0)
+        traded[1] |= (np.nan_to_num(states["sold"]) > 0).any(axis=0)
+    year = _base_year(res, scenario, plant, traded, ref) if first.crude_steel_t > 0 else first
     model, _ctx = build_model(year, inputs)
     index = [res.carriers.ids.index(c) for c in model.carriers]
     products = res.carriers.tags.get("product", np.zeros(len(res.carriers.ids), dtype=bool))
@@ -136,6 +153,12 @@ def evaluate_samples(
         products_t=products_t,
         carbon_usd_per_t=_cbam(res.kpi["co2_direct_t"][take], inputs, model, products_t),
     )
+    if states is not None:
+        n_state = states.n_samples // fractions.size
+        yearly = year_states(states, state_index, model.carriers, n_state)
+        if n_state > 1:
+            yearly = cf.YearStates(*(np.asarray(v)[take] for v in vars(yearly).values()))
+        samples.states = yearly
     if not model.carriers:  # an idle works trades nothing
         samples.q_buy = samples.q_sell = None
     out = cf.run(model, samples)
@@ -145,6 +168,15 @@ def evaluate_samples(
         values[~ok] = np.nan
     assert all(v.shape == (S,) for v in kpis.values())
     return kpis
+
+
+def _states(plant: Any, works: Any, fractions: Array, S: int) -> WorksResults:
+    """Every sample's works solved at each output fraction (fraction-major), or the unsampled works'."""
+    if works is None:
+        return solve_at_output(plant, fractions)
+    return solve_at_output(
+        works.plant, fractions, recipe=works.recipe, out_c_frac=works.out_c_frac, out_lhv=works.out_lhv
+    )
 
 
 def _cbam(direct: Array, inputs: Inputs, model: cf.CashFlowModel, products_t: Array) -> Array | None:

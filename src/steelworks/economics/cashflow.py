@@ -30,6 +30,19 @@ COST_CATEGORIES = ("raw_material", "energy", "consumable")
 
 
 @dataclass
+class YearStates:
+    """The works solved at each year's output: a ramp-up or reline year is a plant state of its own,
+    not the full-output year scaled (fixed energy of units kept hot, gas allocation and purchases are
+    not linear in output). Amounts are those of the year, in the model's carrier order; a leading
+    sample axis is allowed (``(S, T, C)`` and ``(S, T)``)."""
+
+    q_buy: Array  # (T, C)
+    q_sell: Array  # (T, C)
+    crude_steel_t: Array  # (T,)
+    products_t: Array  # (T,)
+
+
+@dataclass
 class CashFlowModel:
     """The sample-independent inputs of the cash flow, in cost-year USD (see the module docstring)."""
 
@@ -84,6 +97,8 @@ class CashFlowModel:
     terminal_method: str
     terminal_growth: float
     extras: dict[str, object] = field(default_factory=dict)
+    #: the plant state of each year; None: each year is the full-output year x ``production``
+    states: YearStates | None = None
 
     @property
     def n_years(self) -> int:
@@ -115,9 +130,13 @@ class Samples:
     crude_steel_t: Array | None = None
     products_t: Array | None = None
     carbon_usd_per_t: Array | None = None
+    #: each sample's plant state per year (a batch of the works solved at each year's output)
+    states: YearStates | None = None
 
     def size(self) -> int:
-        sizes = {np.asarray(v).shape[0] for v in vars(self).values() if v is not None}
+        sizes = {np.asarray(v).shape[0] for k, v in vars(self).items() if v is not None and k != "states"}
+        if self.states is not None and np.ndim(self.states.crude_steel_t) == 2:
+            sizes.add(np.shape(self.states.crude_steel_t)[0])
         if len(sizes) > 1:
             raise ValueError(f"sample arrays have different lengths {sorted(sizes)}")
         return sizes.pop() if sizes else 1
@@ -149,6 +168,7 @@ class _Pieces:
     super_thresholds: Array  # super-tax brackets, USD of the super-tax year (see _tax)
     capex_factor: Array
     products_t: Array  # (S,) t of products sold in the full-output year
+    products_year: Array  # (S, T) t of products sold in each year
 
 
 def _pieces(model: CashFlowModel, samples: Samples, n: int) -> _Pieces:
@@ -170,18 +190,30 @@ def _pieces(model: CashFlowModel, samples: Samples, n: int) -> _Pieces:
     products = _col(samples.products_t, model.products_t, n)
     carbon = model.carbon_usd_per_t[None, :] if samples.carbon_usd_per_t is None else samples.carbon_usd_per_t
     sales = ps * q_sell  # (S, C) full-year
-    rev_products_full = sales[:, model.is_product].sum(axis=1)
-    rev_other_full = sales[:, ~model.is_product].sum(axis=1)
-    buys = pb * q_buy
+    states = samples.states if samples.states is not None else model.states
     cost_lines: dict[str, Array] = {}
-    purchases_full = np.zeros(n)
-    for cat in COST_CATEGORIES:
-        mask = np.array([c == cat for c in model.buy_category], dtype=bool)
-        full = buys[:, mask].sum(axis=1)
-        purchases_full = purchases_full + full
-        cost_lines[cat] = full[:, None] * scale
-    cost_lines["consumable"] = cost_lines["consumable"] + (model.consumables_usd_per_t * crude)[:, None] * scale
-    cost_lines["carbon"] = products[:, None] * carbon * scale
+    masks = {cat: np.array([c == cat for c in model.buy_category], dtype=bool) for cat in COST_CATEGORIES}
+    if states is None:  # each year is the full-output year scaled by its production
+        rev_products = sales[:, model.is_product].sum(axis=1)[:, None] * scale
+        rev_other = sales[:, ~model.is_product].sum(axis=1)[:, None] * scale
+        buys = pb * q_buy
+        for cat in COST_CATEGORIES:
+            cost_lines[cat] = buys[:, masks[cat]].sum(axis=1)[:, None] * scale
+        crude_year = crude[:, None] * prod
+        products_year = products[:, None] * prod
+    else:  # each year is its own plant state
+        year_scale = prod_factor[:, None] * infl[None, :]
+        sales_year = ps[:, None, :] * np.asarray(states.q_sell, dtype=float)  # (S, T, C)
+        buys_year = pb[:, None, :] * np.asarray(states.q_buy, dtype=float)
+        rev_products = sales_year[..., model.is_product].sum(axis=-1) * year_scale
+        rev_other = sales_year[..., ~model.is_product].sum(axis=-1) * year_scale
+        for cat in COST_CATEGORIES:
+            cost_lines[cat] = buys_year[..., masks[cat]].sum(axis=-1) * year_scale
+        crude_year = np.broadcast_to(states.crude_steel_t, (n, model.n_years)) * prod_factor[:, None]
+        products_year = np.broadcast_to(states.products_t, (n, model.n_years)) * prod_factor[:, None]
+    purchases = sum(cost_lines[cat] for cat in COST_CATEGORIES)
+    cost_lines["consumable"] = cost_lines["consumable"] + model.consumables_usd_per_t * crude_year * infl[None, :]
+    cost_lines["carbon"] = products_year * carbon * infl[None, :]
     fixed = fixed_factor[:, None] * infl[None, :]
     cost_lines["labour"] = model.labour[None, :] * fixed
     cost_lines["maintenance"] = model.maintenance[None, :] * fixed
@@ -205,11 +237,11 @@ def _pieces(model: CashFlowModel, samples: Samples, n: int) -> _Pieces:
     return _Pieces(
         infl,
         prod,
-        rev_products_full[:, None] * scale,
+        rev_products,
         sales[:, model.is_product],
-        rev_other_full[:, None] * scale,
+        rev_other,
         cost_lines,
-        purchases_full[:, None] * scale,
+        purchases,
         capex,
         capex_lines,
         in_service,
@@ -219,6 +251,7 @@ def _pieces(model: CashFlowModel, samples: Samples, n: int) -> _Pieces:
         model.super_thresholds_usd,
         capf,
         products,
+        products_year,
     )
 
 
@@ -324,6 +357,7 @@ def run(model: CashFlowModel, samples: Samples | None = None, *, breakeven: bool
     out["revenue_products"] = p.revenue_products
     out["revenue_other"] = p.revenue_other
     out["production"] = p.prod
+    out["products_year"] = p.products_year
     out["revenue_by_product_full"] = p.revenue_by_product
 
     # debt and equity (levered) view
@@ -418,8 +452,7 @@ def _steady_state_costs(model: CashFlowModel, p: _Pieces, project: dict[str, Arr
     steady_idx = int(np.argmax(model.production >= model.production.max() - 1e-12))
     t = steady_idx if steady_idx >= c0 else model.n_years - 1
     infl_t = p.infl[t]
-    prod_t = np.maximum(p.prod[:, t], 1e-12)
-    out_t = p.products_t * prod_t
+    out_t = np.maximum(p.products_year[:, t], 1e-12)
     opex_t = project["opex"][:, t] - p.revenue_other[:, t]  # by-product sales credited
     cash_cost = opex_t / infl_t / out_t
     # capital charge: capex compounded at the real rate to the end of the year before the first

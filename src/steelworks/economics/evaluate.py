@@ -28,6 +28,7 @@ from steelworks.economics.capex import CapexEstimate, WorksUnit, estimate_capex,
 from steelworks.economics.country import cbam_usd_per_t, fx_saved_per_year, jobs
 from steelworks.economics.opex import labour_cost, yearly_costs, yearly_costs_foreign
 from steelworks.economics.prices import Converter, PriceTable, resolve_prices
+from steelworks.economics.yearly import output_fractions, solve_at_output, year_states
 from steelworks.errors import InputError
 from steelworks.schema.economics import (
     ECON_DIR,
@@ -68,11 +69,14 @@ class PlantYear:
     #: (:func:`steelworks.economics.capex.works_table`); an option's plan is priced against it
     works: dict[str, WorksUnit] = field(default_factory=dict)
     label: str = ""
+    #: the built works (:class:`steelworks.plant.build.Plant`), to solve each year's plant state at that
+    #: year's output (:mod:`steelworks.economics.yearly`); None: each year is the full-output year scaled
+    plant: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> PlantYear:
         """Build from a plain mapping (the plant's result or a YAML record); unknown keys are an error."""
-        known = {f for f in cls.__dataclass_fields__}
+        known = {f for f in cls.__dataclass_fields__} - {"plant"}
         extra = sorted(set(data) - known)
         if extra:
             raise InputError(
@@ -111,6 +115,7 @@ class PlantYear:
             unit_kind=dict(zip(res.units.ids, res.units.kinds, strict=True)),
             works=works_table(result.scenario, result.plant),
             label=label or res.scenario,
+            plant=result.plant,
         )
 
     @classmethod
@@ -243,6 +248,16 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
     # --- flows and prices --------------------------------------------------------------------
     sold = plant.sold_all() if not idle else {}
     bought = dict(plant.purchased) if not idle else {}
+    states_res, state_index = None, None
+    if plant.plant is not None and not idle and np.any(production > 0):
+        fractions, state_index = output_fractions(production)
+        states_res = solve_at_output(plant.plant, fractions)
+        # a carrier traded only at part load (make-up gas when works gas runs short) is priced too
+        for s in range(states_res.n_samples):
+            for cid in states_res.purchased(s):
+                bought.setdefault(cid, 0.0)
+            for cid in states_res.sold(s):
+                sold.setdefault(cid, 0.0)
     carriers = list(dict.fromkeys([*bought, *sold]))
     table: PriceTable | None = None
     if carriers:
@@ -376,6 +391,7 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
         capitalise_idc=debt.capitalise_idc,
         terminal_method=settings.terminal_value.method,
         terminal_growth=settings.terminal_value.growth,
+        states=year_states(states_res, state_index, carriers) if states_res is not None else None,
     )
     context = {
         "conv": conv,
@@ -494,7 +510,7 @@ def evaluate_inputs(plant: PlantYear, inputs: Inputs, *, breakeven: bool = True)
         kpis["legacy_costs_outside_cash_flow_usd_per_year"] = ctx["idle_costs_outside"]
 
     lines = {
-        "production_t": model.products_t * first["production"],
+        "production_t": first["products_year"],
         "capex_usd": first["capex"],
         "capex_initial_usd": first["capex_initial"],
         "capex_reline_usd": first["capex_recurring"],
