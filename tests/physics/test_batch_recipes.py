@@ -175,3 +175,48 @@ def test_batch_rejects_bad_sample_shapes_and_names():
     assert err.value.location == f"units.{uid}.model.params.coke_rate"
     with pytest.raises(InputError, match=r"shape \(2, 2\)"):
         _batch(scenario, plant, props, uid, {"pci_rate": np.zeros((2, 2))})
+
+
+def test_plant_model_batch_equals_the_plant_built_per_sample():
+    """Sampled sinter blend and furnace parameters: (S, U, C) arrays equal build_plant with each sample as overrides."""
+    from steelworks.plant.models import plant_model_batch
+
+    name = "psm-local-ore"
+    scenario = load_scenario(name)
+    plant = build_plant(scenario)
+    rng = np.random.default_rng(3)
+    n = 6
+    local = rng.uniform(0.05, 0.25, n)
+    losses = rng.uniform(0.6, 0.8, n)
+    samples = {
+        "sinter_plant": {"local_ore_share": local, "fines_share": 1 - local},
+        "bf1": {"heat_losses": losses},
+    }
+    losses[2] = 5.0  # outside the model's range: sample 2 is masked
+    batch = plant_model_batch(plant, scenario, samples, n_samples=n)
+    assert batch.recipe.shape == batch.out_c_frac.shape == batch.out_lhv.shape == (n, *plant.recipe.shape)
+    assert batch.feasible.tolist() == [i != 2 for i in range(n)]
+    assert batch.reason[2].startswith("units.bf1.model.params.heat_losses: heat_losses = [5.0]")
+    assert np.isnan(batch.recipe[2, plant.unit("bf1")]).all()
+    assert batch.derived["sinter"]["fe_frac"].shape == (n,)
+    for i in (0, 3, 5):
+        overrides = [
+            f"units.sinter_plant.model.params.local_ore_share={float(local[i])!r}",
+            f"units.sinter_plant.model.params.fines_share={float(1 - local[i])!r}",
+            f"units.bf1.model.params.heat_losses={float(losses[i])!r}",
+        ]
+        alone = build_plant(load_scenario(name, overrides))
+        np.testing.assert_allclose(batch.recipe[i], alone.recipe, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(batch.out_c_frac[i], alone.out_c_frac, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(batch.out_lhv[i], alone.out_lhv, rtol=1e-12, atol=1e-12)
+        s = alone.carrier("sinter")
+        assert batch.derived["sinter"]["fe_frac"][i] == pytest.approx(alone.fe_frac[s], abs=1e-13)
+    # bf2 is not sampled but reads the per-sample sinter: its rows move with the blend
+    coke = plant.carrier("coke")
+    assert np.ptp(batch.recipe[batch.feasible, plant.unit("bf2"), coke]) > 1e-3
+    # without samples every sample is the built plant
+    same = plant_model_batch(plant, scenario, {}, n_samples=2)
+    np.testing.assert_allclose(same.recipe[1], plant.recipe, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(same.out_c_frac[0], plant.out_c_frac, rtol=1e-12, atol=1e-14)
+    with pytest.raises(InputError, match="does not run a physics model"):
+        plant_model_batch(plant, scenario, {"bf3": {"heat_losses": losses}}, n_samples=n)
