@@ -222,27 +222,6 @@ def model_batch(
     its reason; the others are exactly what one run with their values gives. Unknown model kinds,
     parameter names and missing carriers raise :class:`~steelworks.errors.InputError`.
     """
-    result, feasible, reason = _solve_batch(model_spec, carriers, samples, n_samples=n_samples, file=file, where=where)
-    S = feasible.shape[0]
-    rows, out_c, out_lhv = recipe_rows(
-        result, S, product, cindex, base_c, base_lhv, file=file, where=where, feasible=feasible
-    )
-    rows[~feasible] = np.nan
-    out_c[~feasible] = np.nan
-    out_lhv[~feasible] = np.nan
-    return RecipeBatch(recipe=rows, c_frac=out_c, lhv=out_lhv, feasible=feasible, reason=reason, result=result)
-
-
-def _solve_batch(
-    model_spec: ModelSpec,
-    carriers: Mapping[str, CarrierProps],
-    samples: Mapping[str, float | np.ndarray],
-    *,
-    n_samples: int | None,
-    file: str | None,
-    where: str,
-) -> tuple[PhysicsResult, NDArray[np.bool_], NDArray[np.object_]]:
-    """The model's masked result over the samples, with its feasibility and reasons (S,)."""
     if model_spec.kind not in MODELS:
         raise InputError(
             f"unknown model kind '{model_spec.kind}'", file=file, location=f"{where}.kind", allowed=", ".join(MODELS)
@@ -288,7 +267,13 @@ def _solve_batch(
     assert result.feasible is not None and result.infeasible_reason is not None
     feasible = np.broadcast_to(result.feasible, (S,)).copy()
     reason = np.broadcast_to(result.infeasible_reason, (S,)).copy()
-    return result, feasible, reason
+    rows, out_c, out_lhv = recipe_rows(
+        result, S, product, cindex, base_c, base_lhv, file=file, where=where, feasible=feasible
+    )
+    rows[~feasible] = np.nan
+    out_c[~feasible] = np.nan
+    out_lhv[~feasible] = np.nan
+    return RecipeBatch(recipe=rows, c_frac=out_c, lhv=out_lhv, feasible=feasible, reason=reason, result=result)
 
 
 @dataclass(frozen=True)
@@ -357,19 +342,28 @@ def plant_model_batch(
     base_c = np.broadcast_to(plant.out_c_frac, (S, *plant.out_c_frac.shape)).copy()
     for cid in plant.derived_compositions:  # the build wrote the derived C over every unit's column
         base_c[:, :, cindex[cid]] = c[cindex[cid]]
-    batches: dict[str, tuple[PhysicsResult, NDArray[np.bool_], NDArray[np.object_]]] = {}
+    batches: dict[str, RecipeBatch] = {}
     derived: dict[str, dict[str, Any]] = {}
     for _ in range(len(running) + 1):
         batches = {}
-        for uid in ids:
+        for uid, u in ids.items():
             file, _where = scenario.where(f"units.{uid}")
             spec = scenario.plant.units[uid].model
-            batches[uid] = _solve_batch(
-                spec, props, samples.get(uid, {}), n_samples=S, file=file, where=f"units.{uid}.model"
+            batches[uid] = model_batch(
+                spec,
+                props,
+                samples.get(uid, {}),
+                product=int(plant.product[u]),
+                cindex=cindex,
+                base_c=plant.out_c_frac[u],
+                base_lhv=plant.out_lhv[u],
+                n_samples=S,
+                file=file,
+                where=f"units.{uid}.model",
             )
         changed = False
-        for uid, (result, _ok, _why) in batches.items():
-            comp = result.product_composition
+        for uid, b in batches.items():
+            comp = b.result.product_composition
             if not comp:
                 continue
             cid = str(scenario.plant.units[uid].product)
@@ -401,12 +395,11 @@ def plant_model_batch(
     out_lhv = np.broadcast_to(plant.out_lhv, (S, *plant.out_lhv.shape)).copy()
     feasible = np.ones(S, dtype=bool)
     reason = np.full(S, "", dtype=object)
-    units: dict[str, RecipeBatch] = {}
     for uid, u in ids.items():
-        result, ok, why = batches[uid]
+        b = batches[uid]
         file, _where = scenario.where(f"units.{uid}")
         rows, c_rows, lhv_rows = recipe_rows(
-            result,
+            b.result,
             S,
             int(plant.product[u]),
             cindex,
@@ -414,24 +407,21 @@ def plant_model_batch(
             plant.out_lhv[u],
             file=file,
             where=f"units.{uid}.model",
-            feasible=ok,
+            feasible=b.feasible,
         )
-        rows[~ok] = np.nan
-        c_rows[~ok] = np.nan
-        lhv_rows[~ok] = np.nan
+        rows[~b.feasible] = np.nan
+        c_rows[~b.feasible] = np.nan
+        lhv_rows[~b.feasible] = np.nan
         recipe[:, u, :], base_c[:, u, :], out_lhv[:, u, :] = rows, c_rows, lhv_rows
-        units[uid] = RecipeBatch(
-            recipe=recipe[:, u, :], c_frac=base_c[:, u, :], lhv=out_lhv[:, u, :], feasible=ok, reason=why, result=result
-        )
-        first = feasible & ~ok
-        reason[first] = why[first]
-        feasible &= ok
+        first = feasible & ~b.feasible
+        reason[first] = b.reason[first]
+        feasible &= b.feasible
     return PlantModelBatch(
         recipe=recipe,
         out_c_frac=base_c,
         out_lhv=out_lhv,
         feasible=feasible,
         reason=reason,
-        units=units,
+        units=batches,
         derived=derived,
     )
