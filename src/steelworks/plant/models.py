@@ -118,12 +118,12 @@ def recipe_rows(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A model's recipe and gas properties as rows ``(S, C)``: recipe, output C fraction, output LHV.
 
-    ``base_c``/``base_lhv`` (C,) or (S, C) are the carrier table's values (the plant's ``out_c_frac[u]``);
+    ``base_c``/``base_lhv`` (C,) are the carrier table's values (the plant's ``out_c_frac[u]``);
     gases the model composes overwrite their columns. Raises if the recipe names a carrier the
     table lacks or is not per tonne of the product (in a feasible sample).
     """
     shape = (n_samples,)
-    rows = np.zeros((n_samples, np.shape(base_c)[-1]))
+    rows = np.zeros((n_samples, len(base_c)))
     for cid, coefficient in result.recipe.items():
         if cid not in cindex:
             raise InputError(
@@ -274,154 +274,3 @@ def model_batch(
     out_c[~feasible] = np.nan
     out_lhv[~feasible] = np.nan
     return RecipeBatch(recipe=rows, c_frac=out_c, lhv=out_lhv, feasible=feasible, reason=reason, result=result)
-
-
-@dataclass(frozen=True)
-class PlantModelBatch:
-    """Every running physics unit of a plant over ``S`` samples, as arrays the batched solve reads.
-
-    =================  ==========  ================================================================
-    attribute          shape       meaning
-    =================  ==========  ================================================================
-    ``recipe``         (S, U, C)   the plant's recipe with each model unit's rows per sample
-    ``out_c_frac``     (S, U, C)   C of each unit's outputs (composed gases, derived carriers)
-    ``out_lhv``        (S, U, C)   LHV of each unit's outputs, GJ/t
-    ``feasible``       (S,)        False where any unit's model has no solution for the sample
-    ``reason``         (S,)        the first such unit's reason (plant unit order), ``""`` if feasible
-    ``units``          -           unit id -> :class:`RecipeBatch` (its own mask, diagnostics)
-    ``derived``        -           carrier -> per-sample ``fe_frac``, ``c_frac`` (S,) and ``analysis``
-                                   a model composed (the carrier table's Fe and C of that carrier
-                                   per sample, for the balance checks)
-    =================  ==========  ================================================================
-
-    Rows of a unit are NaN in the samples its model cannot solve; other units' rows of that
-    sample are numbers but describe a works that cannot run — solve only ``feasible`` samples.
-    """
-
-    recipe: np.ndarray
-    out_c_frac: np.ndarray
-    out_lhv: np.ndarray
-    feasible: NDArray[np.bool_]
-    reason: NDArray[np.object_]
-    units: dict[str, RecipeBatch]
-    derived: dict[str, dict[str, Any]]
-
-
-def plant_model_batch(
-    plant: Any, scenario: Any, samples: Mapping[str, Mapping[str, float | np.ndarray]], *, n_samples: int
-) -> PlantModelBatch:
-    """Run every running model unit of ``plant`` for ``n_samples`` samples (``samples``: unit id -> parameters).
-
-    Follows the plant build (``plant/build.py:_run_models``) per sample: a carrier a model composes
-    (sinter from its blend) is handed, per sample, to the models that read it, passes repeated
-    until the compositions stop changing (at most one pass more than there are model units).
-    Parameters not sampled keep the scenario's values. With no samples every sample equals
-    ``plant.recipe``; with samples, sample ``i`` equals the plant built with sample ``i``'s values
-    as overrides (to rounding, 1e-12).
-    """
-    running = sorted(plant.unit_models)
-    ids = {plant.unit_ids[u]: u for u in running}
-    for uid in samples:
-        if uid not in ids:
-            file, where = scenario.where(f"units.{uid}")
-            raise InputError(
-                f"unit '{uid}' does not run a physics model in this scenario",
-                file=file,
-                location=f"{where}.model",
-                allowed=", ".join(ids) or "no unit runs a model",
-            )
-    S = int(n_samples)
-    cindex = {c: i for i, c in enumerate(plant.carrier_ids)}
-    # start, like the build, from the carrier file's table (compositions not yet derived)
-    fe = np.array(plant.fe_frac, dtype=float)
-    c = np.array(plant.c_frac, dtype=float)
-    for cid in plant.derived_compositions:
-        fe[cindex[cid]] = float(scenario.carriers[cid].fe_frac)
-        c[cindex[cid]] = float(scenario.carriers[cid].c_frac)
-    props = carrier_props(scenario, {"ids": plant.carrier_ids, "fe": fe, "c": c, "lhv": plant.lhv_gj_per_t})
-    base_c = np.broadcast_to(plant.out_c_frac, (S, *plant.out_c_frac.shape)).copy()
-    for cid in plant.derived_compositions:  # the build wrote the derived C over every unit's column
-        base_c[:, :, cindex[cid]] = c[cindex[cid]]
-    batches: dict[str, RecipeBatch] = {}
-    derived: dict[str, dict[str, Any]] = {}
-    for _ in range(len(running) + 1):
-        batches = {}
-        for uid, u in ids.items():
-            file, _where = scenario.where(f"units.{uid}")
-            spec = scenario.plant.units[uid].model
-            batches[uid] = model_batch(
-                spec,
-                props,
-                samples.get(uid, {}),
-                product=int(plant.product[u]),
-                cindex=cindex,
-                base_c=plant.out_c_frac[u],
-                base_lhv=plant.out_lhv[u],
-                n_samples=S,
-                file=file,
-                where=f"units.{uid}.model",
-            )
-        changed = False
-        for uid, b in batches.items():
-            comp = b.result.product_composition
-            if not comp:
-                continue
-            cid = str(scenario.plant.units[uid].product)
-            new: dict[str, Any] = {
-                "fe_frac": np.broadcast_to(np.asarray(comp["fe_frac"], dtype=float), (S,)).copy(),
-                "c_frac": np.broadcast_to(np.asarray(comp["c_frac"], dtype=float), (S,)).copy(),
-                "analysis": {
-                    k: np.broadcast_to(np.asarray(v, dtype=float), (S,)).copy() for k, v in comp["analysis"].items()
-                },
-            }
-            old = props[cid]
-            same = (
-                np.allclose(np.asarray(old.fe_frac, dtype=float), new["fe_frac"], rtol=0.0, atol=1e-13, equal_nan=True)
-                and set(old.analysis) == set(new["analysis"])
-                and all(
-                    np.array_equal(np.asarray(old.analysis[k], dtype=float), v, equal_nan=True)
-                    for k, v in new["analysis"].items()
-                )
-            )
-            if not same:
-                props[cid] = replace(old, fe_frac=new["fe_frac"], c_frac=new["c_frac"], analysis=new["analysis"])
-                changed = True
-            derived[cid] = new
-        if not changed:
-            break
-    for cid, held in derived.items():
-        base_c[:, :, cindex[cid]] = held["c_frac"][:, None]
-    recipe = np.broadcast_to(plant.recipe, (S, *plant.recipe.shape)).copy()
-    out_lhv = np.broadcast_to(plant.out_lhv, (S, *plant.out_lhv.shape)).copy()
-    feasible = np.ones(S, dtype=bool)
-    reason = np.full(S, "", dtype=object)
-    for uid, u in ids.items():
-        b = batches[uid]
-        file, _where = scenario.where(f"units.{uid}")
-        rows, c_rows, lhv_rows = recipe_rows(
-            b.result,
-            S,
-            int(plant.product[u]),
-            cindex,
-            base_c[:, u, :],
-            plant.out_lhv[u],
-            file=file,
-            where=f"units.{uid}.model",
-            feasible=b.feasible,
-        )
-        rows[~b.feasible] = np.nan
-        c_rows[~b.feasible] = np.nan
-        lhv_rows[~b.feasible] = np.nan
-        recipe[:, u, :], base_c[:, u, :], out_lhv[:, u, :] = rows, c_rows, lhv_rows
-        first = feasible & ~b.feasible
-        reason[first] = b.reason[first]
-        feasible &= b.feasible
-    return PlantModelBatch(
-        recipe=recipe,
-        out_c_frac=base_c,
-        out_lhv=out_lhv,
-        feasible=feasible,
-        reason=reason,
-        units=batches,
-        derived=derived,
-    )
