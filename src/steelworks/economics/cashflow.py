@@ -211,7 +211,7 @@ def _pieces(model: CashFlowModel, samples: Samples, n: int) -> _Pieces:
             cost_lines[cat] = buys_year[..., masks[cat]].sum(axis=-1) * year_scale
         crude_year = np.broadcast_to(states.crude_steel_t, (n, model.n_years)) * prod_factor[:, None]
         products_year = np.broadcast_to(states.products_t, (n, model.n_years)) * prod_factor[:, None]
-    purchases = sum(cost_lines[cat] for cat in COST_CATEGORIES)
+    purchases = np.sum([cost_lines[cat] for cat in COST_CATEGORIES], axis=0)
     cost_lines["consumable"] = cost_lines["consumable"] + model.consumables_usd_per_t * crude_year * infl[None, :]
     cost_lines["carbon"] = products_year * carbon * infl[None, :]
     fixed = fixed_factor[:, None] * infl[None, :]

@@ -31,7 +31,7 @@ def cbam_factor(years: np.ndarray, params: CountryParams) -> np.ndarray:
 
 def cbam_usd_per_t(
     years: np.ndarray,
-    embedded_t_per_t: float,
+    embedded_t_per_t: float | np.ndarray,
     benchmark: str,
     params: CountryParams,
     conv: Converter,

@@ -391,7 +391,11 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
         capitalise_idc=debt.capitalise_idc,
         terminal_method=settings.terminal_value.method,
         terminal_growth=settings.terminal_value.growth,
-        states=year_states(states_res, state_index, carriers) if states_res is not None else None,
+        states=(
+            year_states(states_res, state_index, carriers)
+            if states_res is not None and state_index is not None
+            else None
+        ),
     )
     context = {
         "conv": conv,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,7 +24,7 @@ class Evaluation(Protocol):
     def balance(self) -> Any: ...
 
 
-def comparison_rows(evaluations: list[Evaluation], baseline: str | None = None) -> list[dict[str, Any]]:
+def comparison_rows(evaluations: Sequence[Evaluation], baseline: str | None = None) -> list[dict[str, Any]]:
     """The economics' comparison rows, labelled by scenario, with the plant's output and CO2 intensity."""
     try:
         rows = compare(

@@ -821,7 +821,11 @@ def apply_overrides(data: Any, overrides: Mapping[str, Any] | None, *, file: str
     data = copy.deepcopy(data)
     for dotted, value in overrides.items():
         depth = dotted.count(".")
-        set_path(data, dotted, value, may_add=lambda parents, key, depth=depth: len(parents) == depth, file=file)
+
+        def only_the_last_key(parents: list[str], key: str, depth: int = depth) -> bool:
+            return len(parents) == depth
+
+        set_path(data, dotted, value, may_add=only_the_last_key, file=file)
     return data
 
 
