@@ -71,3 +71,30 @@ def test_a_path_that_is_not_a_physics_parameter_is_an_error() -> None:
         run_batch(
             "psm", {"units.bf1.model.params.heat_losses": np.ones(3), "units.bf2.model.params.heat_losses": np.ones(2)}
         )
+
+
+def test_prices_and_finance_are_sampled_through_the_same_parameter_tree() -> None:
+    ore = np.array([90.0, 104.83, 130.0])  # USD/t CFR; pk-2025 deck 104.83
+    rate = np.array([0.08, 0.10, 0.12])  # real; finance.yaml 0.10
+    heat = np.array([0.6, 0.7, 0.9])  # GJ/t hot metal
+    batch = run_batch(
+        "psm",
+        {
+            "prices.iron_ore_fines.price": ore,
+            "finance.discount_rate.value": rate,
+            "units.bf1.model.params.heat_losses": heat,
+        },
+    )
+    for s in range(3):
+        single = run_evaluation(
+            "psm",
+            [
+                f"prices.iron_ore_fines.price={ore[s]} USD/t",
+                f"finance.discount_rate.value={rate[s]}",
+                f"units.bf1.model.params.heat_losses={heat[s]} GJ/t",
+            ],
+        ).to_dict()
+        for key in ECON_KPIS:
+            assert batch.economics[key][s] == pytest.approx(single["kpis"][key], rel=1e-9), (s, key)
+    with pytest.raises(InputError, match="cannot be sampled"):
+        run_batch("psm", {"finance.tax.corporate_rate": np.array([0.29, 0.3])})

@@ -23,12 +23,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from steelworks.carbon import account
+from steelworks.errors import InputError
 from steelworks.plant.batch import SampledWorks, parse_samples, sampled_recipes
 from steelworks.plant.build import build_plant
 from steelworks.plant.solve import solve
 from steelworks.results import WorksResults, works_results
 from steelworks.schema.loader import ResolvedScenario, load_scenario
-from steelworks.schema.tree import WORKS, split_by_branch
+from steelworks.schema.tree import WORKS, route, split_by_branch
 
 Array = NDArray[np.float64]
 
@@ -51,11 +52,12 @@ def _chunk(samples: Mapping[str, Array], start: int, stop: int) -> dict[str, Arr
 
 
 def solve_samples(
-    resolved: ResolvedScenario, samples: Mapping[str, ArrayLike], plant: Any = None
+    resolved: ResolvedScenario, samples: Mapping[str, ArrayLike], plant: Any = None, n: int | None = None
 ) -> tuple[WorksResults, SampledWorks]:
-    """Physics -> solve -> CO2 -> results contract for every sample (masked samples are NaN)."""
+    """Physics -> solve -> CO2 -> results contract for every sample (masked samples are NaN); ``n``
+    samples when none of them is a physics parameter."""
     plant = plant if plant is not None else build_plant(resolved)
-    works = sampled_recipes(plant, resolved, samples)
+    works = sampled_recipes(plant, resolved, samples, n=n)
     sol = solve(works.plant, works.recipe, out_c_frac=works.out_c_frac, out_lhv=works.out_lhv, mask_faults=True)
     faults = dict(works.faults)
     for s, reason in sol.faults.items():
@@ -85,8 +87,18 @@ def run_batch(
     works_overrides = branches.pop(WORKS)
     econ_overrides = branches
     resolved = load_scenario(scenario, works_overrides)
-    S, _ = parse_samples(resolved, samples)
     arrays = {k: np.asarray(v, dtype=float) for k, v in samples.items()}
+    physics = {k: v for k, v in arrays.items() if route(k)[0] == WORKS}
+    business = {k: v for k, v in arrays.items() if route(k)[0] != WORKS}
+    if business and not economics:
+        raise InputError(
+            f"{sorted(business)} only act on the business case", location="samples", allowed="economics=True"
+        )
+    S, _ = parse_samples(resolved, physics)
+    sizes = {v.shape[0] for v in arrays.values()}
+    if len(sizes) > 1:
+        raise InputError(f"sample arrays have different lengths {sorted(sizes)}", location="samples")
+    S = sizes.pop() if sizes else S
     plant = build_plant(resolved)
     if keep == "all" and chunk < S:
         chunk = S
@@ -96,7 +108,7 @@ def run_batch(
     faults: dict[int, str] = {}
     last: WorksResults | None = None
     for start in range(0, S, chunk):  # chunks bound the memory; each chunk is one vectorised pass
-        res, works = solve_samples(resolved, _chunk(arrays, start, start + chunk), plant)
+        res, works = solve_samples(resolved, _chunk(physics, start, start + chunk), plant, n=min(chunk, S - start))
         for name, values in res.kpi.items():
             kpis.setdefault(name, []).append(values)
         feasible.append(res.feasible)
@@ -104,7 +116,9 @@ def run_batch(
         if economics:
             from steelworks.economics.batch import evaluate_samples
 
-            for name, values in evaluate_samples(res, resolved, econ_overrides, plant=plant, works=works).items():
+            drawn = _chunk(business, start, start + chunk)
+            kpis_econ = evaluate_samples(res, resolved, econ_overrides, plant=plant, works=works, sampled=drawn)
+            for name, values in kpis_econ.items():
                 econ.setdefault(name, []).append(values)
         last = res if keep == "all" else None
     return BatchResult(

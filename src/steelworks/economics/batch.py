@@ -110,12 +110,15 @@ def evaluate_samples(
     plant: Any = None,
     works: Any = None,
     inputs: Inputs | None = None,
+    sampled: Mapping[str, Array] | None = None,
 ) -> dict[str, Array]:
     """Per-sample business-case KPIs ``(S,)`` of a batch of plant results (masked samples NaN).
 
     ``works`` (:class:`steelworks.plant.batch.SampledWorks`) are the batch's sampled recipes: each
     sample's works is solved again at each year's output (:mod:`steelworks.economics.yearly`), as the
     one-run evaluation does; without it the unsampled works' years are used for every sample.
+    ``sampled`` are draws of business-case parameters by their parameter-tree paths (see
+    :func:`sample_arrays`).
     """
     inputs = inputs or economics_inputs(scenario, overrides)
     S = res.n_samples
@@ -161,6 +164,8 @@ def evaluate_samples(
         samples.states = yearly
     if not model.carriers:  # an idle works trades nothing
         samples.q_buy = samples.q_sell = None
+    for name, values in sample_arrays(sampled or {}, model, inputs, S).items():
+        setattr(samples, name, values)
     out = cf.run(model, samples)
     kpis = {name: np.asarray(out[key], dtype=float).copy() for name, key in KPIS.items()}
     kpis["co2_t_per_t_crude_steel"] = np.asarray(res.kpi["co2_t_per_t_crude_steel"], dtype=float)[take]
@@ -168,6 +173,44 @@ def evaluate_samples(
         values[~ok] = np.nan
     assert all(v.shape == (S,) for v in kpis.values())
     return kpis
+
+
+#: business-case parameters a batch may sample, by parameter-tree path pattern
+SAMPLEABLE = (
+    "prices.<carrier>.price (cost-year USD per the carrier's unit; "
+    "the sale price too unless the deck gives a sell_price)",
+    "finance.discount_rate.value (real)",
+)
+
+
+def sample_arrays(sampled: Mapping[str, Array], model: cf.CashFlowModel, inputs: Inputs, S: int) -> dict[str, Array]:
+    """Draws of prices and finance as :class:`~steelworks.economics.cashflow.Samples` fields."""
+    out: dict[str, Array] = {}
+    price_buy = price_sell = None
+    for path, values in sampled.items():
+        values = np.broadcast_to(np.asarray(values, dtype=float), (S,))
+        head, _, rest = path.partition(".")
+        carrier, _, field = rest.rpartition(".")
+        if head == "prices" and field == "price" and carrier in model.carriers:
+            i = model.carriers.index(carrier)
+            if price_buy is None:
+                price_buy = np.tile(model.price_buy, (S, 1))
+                price_sell = np.tile(model.price_sell, (S, 1))
+            price_buy[:, i] = values
+            if inputs.deck.prices[carrier].sell_price is None:
+                price_sell[:, i] = values  # type: ignore[index]
+        elif path == "finance.discount_rate.value" and inputs.finance.discount_rate.basis == "real":
+            out["discount_rate"] = values
+        else:
+            traded = ", ".join(f"prices.{c}.price" for c in model.carriers)
+            raise InputError(
+                f"'{path}' cannot be sampled in a batch of this scenario",
+                location=path,
+                allowed="; ".join(SAMPLEABLE) + f" — carriers it trades: {traded}",
+            )
+    if price_buy is not None:
+        out["price_buy"], out["price_sell"] = price_buy, price_sell  # type: ignore[assignment]
+    return out
 
 
 def _states(plant: Any, works: Any, fractions: Array, S: int) -> WorksResults:

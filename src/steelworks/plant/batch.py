@@ -217,9 +217,14 @@ def _defaults_where(
                 values[bad] = base[u].get(name, defaults[name])
 
 
-def sampled_recipes(plant: Plant, scenario: ResolvedScenario, samples: Mapping[str, ArrayLike]) -> SampledWorks:
-    """Recipes, gas properties and carrier compositions of every sample (see the module docstring)."""
+def sampled_recipes(
+    plant: Plant, scenario: ResolvedScenario, samples: Mapping[str, ArrayLike], n: int | None = None
+) -> SampledWorks:
+    """Recipes, gas properties and carrier compositions of every sample (see the module docstring);
+    ``n`` samples of the unchanged works when no physics parameter is sampled."""
     S, sampled = parse_samples(scenario, samples)
+    if not samples and n is not None:
+        S = n
     sampled = {uid: {k: v.copy() for k, v in p.items()} for uid, p in sampled.items()}
     faults = _domain_faults(scenario, sampled, S)
     params = _model_params(plant, scenario, sampled)
