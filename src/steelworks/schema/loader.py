@@ -405,7 +405,7 @@ def override_items(overrides: Iterable[str] | Mapping[str, Any]) -> list[tuple[s
                 allowed="e.g. units.bf1.availability=0.85",
             )
         key, _, value = text.partition("=")
-        items.append((key.strip(), parse_scalar(value.strip())))
+        items.append((key.strip(), parse_scalar(value.strip(), where=f"--set {key.strip()}")))
     return items
 
 
