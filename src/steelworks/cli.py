@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from steelworks.errors import InputError
+from steelworks.fileio import check_output_path, write_text
 
 app = typer.Typer(
     add_completion=False,
@@ -106,15 +107,17 @@ def balance(
     from steelworks.api import run_balance
 
     try:
+        if sankey is not None:  # a bad output path fails now, not after the computation
+            check_output_path(sankey, "--sankey")
         result = run_balance(scenario, set_ or [])
+        report = result.report
+        if sankey is not None:
+            from steelworks.report.sankey import write_sankey_html
+
+            write_sankey_html(result.solution, report["flows"], sankey)
     except InputError as exc:
         _fail(exc)
         return
-    report = result.report
-    if sankey is not None:
-        from steelworks.report.sankey import write_sankey_html
-
-        write_sankey_html(result.solution, report["flows"], sankey)
     if fmt is Format.json:
         _dump(report)
         return
@@ -249,16 +252,18 @@ def evaluate(
     from steelworks.api import run_evaluation
 
     try:
+        if xlsx is not None:
+            check_output_path(xlsx, "--xlsx")
         result = run_evaluation(scenario, set_ or [])
+        data = result.to_dict()
+        if xlsx is not None:
+            from steelworks.report.params import parameter_rows
+            from steelworks.report.xlsx import write_workbook
+
+            write_workbook(data, result.balance.report, parameter_rows(result.balance.scenario), xlsx)
     except InputError as exc:
         _fail(exc)
         return
-    data = result.to_dict()
-    if xlsx is not None:
-        from steelworks.report.params import parameter_rows
-        from steelworks.report.xlsx import write_workbook
-
-        write_workbook(data, result.balance.report, parameter_rows(result.balance.scenario), xlsx)
     if fmt is Format.json:
         _dump(data)
         return
@@ -364,13 +369,15 @@ def compare(
     from steelworks.report.compare import comparison_rows, write_comparison_html
 
     try:
+        if html is not None:
+            check_output_path(html, "--html")
         results = [run_evaluation(name, set_ or []) for name in scenarios]
         rows = comparison_rows(results, baseline)
+        if html is not None:
+            write_comparison_html(rows, html)
     except InputError as exc:
         _fail(exc)
         return
-    if html is not None:
-        write_comparison_html(rows, html)
     if fmt is Format.json:
         _dump(rows)
         return
@@ -414,6 +421,7 @@ def rist(
     from steelworks.schema.loader import load_scenario
 
     try:
+        check_output_path(out, "--out")
         plant = build_plant(load_scenario(scenario, set_ or []))
         furnaces = {
             plant.unit_ids[u]: r
@@ -438,7 +446,11 @@ def rist(
     chosen = unit or next(iter(furnaces))
     result = furnaces[chosen]
     fig = figure(result, title=f"Rist operating diagram — {chosen}, scenario {scenario}")
-    fig.write_html(out, include_plotlyjs=True)
+    try:
+        write_text(out, fig.to_html(include_plotlyjs=True), option="--out")
+    except InputError as exc:
+        _fail(exc)
+        return
     d = result.diagnostics
     console.print(
         f"{chosen}: coke {float(d['coke_rate_kg_per_thm']):.0f} kg/tHM, fuel {float(d['fuel_rate_kg_per_thm']):.0f}"
@@ -507,7 +519,11 @@ def schema(
     if out is None:
         sys.stdout.write(text + "\n")
     else:
-        out.write_text(text + "\n", encoding="utf-8")
+        try:
+            write_text(out, text + "\n", option="--out")
+        except InputError as exc:
+            _fail(exc)
+            return
         console.print(f"JSON Schema of the {kind.value} format written to {out}")
 
 

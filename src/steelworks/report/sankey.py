@@ -8,6 +8,7 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from steelworks.fileio import write_text
 from steelworks.plant.build import FUEL, KIND_CODES
 from steelworks.plant.solve import Solution
 from steelworks.report.balance import ATMOSPHERE, MARKET
@@ -118,4 +119,4 @@ def write_sankey_html(sol: Solution, flows: list[dict[str, Any]], path: Path, s:
         + "".join(parts)
         + "</body></html>"
     )
-    path.write_text(html, encoding="utf-8")
+    write_text(path, html, option="--sankey")  # atomic: never a half-written page
