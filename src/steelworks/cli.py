@@ -40,9 +40,17 @@ SetOption = Annotated[list[str] | None, typer.Option("--set", "-s", help="overri
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table or json")]
 
 
+#: longest error message printed (a message quoting a 100,000-character value is cut in the middle)
+MAX_MESSAGE_CHARS = 3000
+
+
 def _fail(exc: InputError) -> None:
+    text = exc.render()
+    if len(text) > MAX_MESSAGE_CHARS:
+        cut = len(text) - MAX_MESSAGE_CHARS
+        text = f"{text[: MAX_MESSAGE_CHARS // 2]} … ({cut:,} characters left out) … {text[-MAX_MESSAGE_CHARS // 2 :]}"
     # the message may quote sources such as "[S58]": print it as text, not as rich markup
-    err_console.print(f"[bold red]error:[/] {escape(exc.render())}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(text)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code=2)
 
 
@@ -466,11 +474,14 @@ def params(
     match: Annotated[str | None, typer.Option("--match", "-m", help="only paths containing this text")] = None,
 ) -> None:
     """List every settable input path with its value, unit and source."""
+    from steelworks.plant.build import build_plant
     from steelworks.report.params import parameter_rows
     from steelworks.schema.loader import load_scenario
 
     try:
-        rows = parameter_rows(load_scenario(scenario, set_ or []))
+        resolved = load_scenario(scenario, set_ or [])
+        build_plant(resolved)  # every value is checked as `balance` would, not only listed
+        rows = parameter_rows(resolved)
     except InputError as exc:
         _fail(exc)
         return

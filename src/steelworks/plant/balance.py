@@ -141,7 +141,7 @@ def check_balances(sol: Solution) -> Balances:
         ("energy", ENERGY_TOL),
     ):
         rel = np.abs(bal.residual_rel(element))
-        if np.any(rel > tol):
+        if np.any(rel > tol) or not np.all(np.isfinite(rel)):  # NaN fails every comparison
             s = int(np.argmax(rel))
             raise BalanceError(f"the works' {element} balance is off by {rel[s]:.3g} (relative) in sample {s}")
     return bal

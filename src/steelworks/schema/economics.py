@@ -43,6 +43,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from steelworks.errors import InputError
+from steelworks.schema.plant import _Strict as _PlantStrict
 from steelworks.schema.yamlio import load_yaml
 from steelworks.units import UREG, parse_quantity
 
@@ -188,7 +189,7 @@ Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Source = Annotated[str, Field(min_length=3)]
 
 
-class _Strict(BaseModel):
+class _Strict(_PlantStrict):  # no NaN, infinity or true/false as a number (issue 9)
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
 
@@ -749,7 +750,11 @@ def _read(path: Path) -> Any:
 
 def _resolve(name: str | Path, folder: Path) -> Path:
     path = Path(name)
-    if path.suffix in (".yaml", ".yml") or path.exists():
+    try:
+        exists = path.exists()
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
+        raise InputError(f"cannot use {str(name)[:100]!r} as a file name ({exc})"[:300], file=str(folder)) from None
+    if path.suffix in (".yaml", ".yml") or exists:
         return path
     candidate = folder / f"{name}.yaml"
     if not candidate.exists():

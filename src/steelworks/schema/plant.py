@@ -6,16 +6,38 @@ converts them, because the unit a recipe entry needs depends on its carrier's ki
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+Fraction = Annotated[float, BeforeValidator(_not_bool), Field(ge=0.0, le=1.0)]
 QuantityText = str | float | int
 
 
+def _allows_bool(annotation: Any) -> bool:
+    if annotation is bool or annotation is Any:
+        return True
+    return any(_allows_bool(arg) for arg in get_args(annotation))
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # no NaN or infinity, and no true/false taken as 1/0 where a number is meant (issue 9)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_as_number(cls, value: Any, info: Any) -> Any:
+        field = cls.model_fields.get(info.field_name)
+        if isinstance(value, bool) and field is not None and not _allows_bool(field.annotation):
+            raise ValueError(f"expected a value of this field's type, got {str(value).lower()}")
+        return value
 
 
 class CarrierSpec(_Strict):

@@ -12,6 +12,8 @@ naming the file and line, never a hang, a traceback or a silently changed value:
   keys merged with ``<<: *anchor`` may be overridden by the mapping's own keys, as YAML specifies;
 * a number must be finite (``.nan``, ``.inf``, ``1e999`` are refused) and, written as a bare number, within
   :data:`MAX_MAGNITUDE` and not subnormal (below :data:`MIN_MAGNITUDE`, where ratios overflow);
+* the number of a quantity written as text (``"nan kWh/t"``) obeys the same rules, whether or not a run
+  reads it;
 * ``1e5`` and ``1.2e0`` are numbers (YAML 1.1 would read them as text).
 """
 
@@ -54,6 +56,10 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 #: numbers YAML 1.1 misses: an exponent without a dot or without a sign ("1e5", "1.2e0", "2E-3")
 _EXPONENT_NUMBER = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$")
+#: a quantity written as text: a number, a space and one unit token ("0.60 Mt/year", "nan kWh/t")
+_QUANTITY = re.compile(
+    r"^\s*([-+]?(?:nan|inf|infinity|(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?))\s+\S+\s*$", re.IGNORECASE
+)
 #: plain words that number parsers (pint, pydantic, float()) read as non-finite
 _NON_FINITE_WORD = re.compile(r"^[-+]?(?:nan|inf|infinity)$", re.IGNORECASE)
 
@@ -164,6 +170,13 @@ class _Builder:
             value = float(value)
         if isinstance(value, int | float) and not isinstance(value, bool):
             check_number(value, lambda msg, allowed: self.fail(msg, node, path, allowed))
+        elif isinstance(value, str) and (quantity := _QUANTITY.match(value)):
+            # the number of a quantity is checked here too, so that a value no run reads (a unit not
+            # built) cannot hide a NaN; the unit is checked where the value is used
+            number = quantity.group(1)
+            if len(number) > MAX_NUMBER_CHARS:
+                raise self.fail(f"a number of {len(number):,} characters", node, path, f"≤ {MAX_NUMBER_CHARS}")
+            check_number(float(number), lambda msg, allowed: self.fail(msg, node, path, allowed))
         return value
 
 
