@@ -117,3 +117,38 @@ def test_a_long_message_is_cut_in_the_middle(tmp_path: Path) -> None:
     (tmp_path / "s.yaml").write_text(scenario, encoding="utf-8")
     out = _clean(["balance", str(tmp_path / "s.yaml")], "characters left out")
     assert len(out) < MAX_MESSAGE_CHARS + 200
+
+
+def test_an_input_of_a_unit_whose_recipe_comes_from_its_model_is_an_error() -> None:
+    """The issue: --set units.bf1.inputs.coke="600 kg/t" left the coke rate unchanged with no word."""
+    _clean(
+        ["balance", "psm", "--set", "units.bf1.inputs.coke=600 kg/t"],
+        "the recipe of 'bf1' comes from its blast_furnace model",
+        "units.bf1.model.use=false first",
+    )
+    fixed = runner.invoke(
+        app,
+        [
+            "balance",
+            "psm",
+            "-f",
+            "json",
+            "--set",
+            "units.bf1.model.use=false",
+            "--set",
+            "units.bf1.inputs.coke=600 kg/t",
+        ],
+    )
+    assert fixed.exit_code == 0, fixed.output
+
+
+def test_a_missing_option_in_the_economics_block_is_exit_2(tmp_path: Path) -> None:
+    scenario = (SCENARIO_DIR / "psm-eaf.yaml").read_text(encoding="utf-8")
+    scenario = re.sub(r"\n\s*option:\s*\S+", "", scenario).replace("../plants/", str(DATA_DIR / "plants") + "/")
+    (tmp_path / "s.yaml").write_text(scenario, encoding="utf-8")
+    _clean(["params", str(tmp_path / "s.yaml")], "economics.option", "required key is missing")
+
+
+def test_negative_money_is_an_error() -> None:
+    """The issue: prices.scrap.price=-382 USD/t turned the EAF's NPV positive."""
+    _clean(["evaluate", "psm-eaf", "--set", "prices.scrap.price=-382 USD/t"], "money cannot be negative")

@@ -144,6 +144,7 @@ def test_psm_with_random_inputs_closes_every_balance(
         "demand.galvanized_coil": f"{mix[2] * 0.04} Mt/year",
         "demand.billet": f"{mix[3] * 0.2} Mt/year",
         "target.amount": f"{target_mt} Mt/year",
+        "units.bf1.model.use": False,  # the fixed recipe, so that its coke rate has an effect (issue 9)
         "units.bf1.inputs.coke": f"{coke_kg} kg/t",
         "units.hot_strip_mill.inputs.fuel_heat": f"{1.69 * heat_scale} GJ/t",
     }

@@ -141,6 +141,10 @@ def parse_money(value: object) -> Money:
             },
         )
     number, currency, per = match.groups()
+    if float(number) < 0:  # no field of the data is a signed amount (issue 9: a negative scrap price)
+        raise PydanticCustomError(
+            "money", "money cannot be negative, got {got}", {"got": repr(value), "allowed": ">= 0"}
+        )
     if currency not in CURRENCIES:
         raise PydanticCustomError(
             "currency", "unknown currency {got}", {"got": repr(currency), "allowed": ", ".join(CURRENCIES)}
@@ -836,7 +840,10 @@ def validation_to_input_error(exc: ValidationError, *, file: str | None, prefix:
 
 def economics_files(block: Mapping[str, Any]) -> list[tuple[str, Path, Any, str]]:
     """The raw trees a scenario's ``economics:`` block names, as (override prefix, file, tree, root key)."""
-    choice = EconomicsChoice.model_validate(block)
+    try:
+        choice = EconomicsChoice.model_validate(block)
+    except ValidationError as exc:  # as in load_economics: a message, not a traceback (issue 9)
+        raise validation_to_input_error(exc, file=None, prefix="economics") from None
     out = []
     for prefix, name, folder, root in (
         ("prices", choice.prices, PRICES_DIR, "deck"),

@@ -368,12 +368,20 @@ def _refuse_inert_overrides(overridden: Mapping[str, Any], plant: PlantSpec) -> 
     for key in overridden:
         parts = key.split(".")
         if len(parts) > 2 and parts[0] == "units" and parts[1] in plant.units and parts[2] != "condition":
-            condition = plant.units[parts[1]].condition
-            if condition != "operating":
+            unit = plant.units[parts[1]]
+            if unit.condition != "operating":
                 raise InputError(
-                    f"unit '{parts[1]}' is {condition} in this scenario: the override would have no effect",
+                    f"unit '{parts[1]}' is {unit.condition} in this scenario: the override would have no effect",
                     location=f"--set {key}",
                     allowed=f"overrides of operating units, or units.{parts[1]}.condition=operating first",
+                )
+            if parts[2] in ("inputs", "outputs") and unit.model is not None and unit.model.use:
+                raise InputError(
+                    f"the recipe of '{parts[1]}' comes from its {unit.model.kind} model: "
+                    f"the override of its fixed {parts[2]} would have no effect",
+                    location=f"--set {key}",
+                    allowed=f"units.{parts[1]}.model.params.<name> (see `steelworks params`), "
+                    f"or units.{parts[1]}.model.use=false first",
                 )
 
 
