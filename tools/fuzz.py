@@ -79,6 +79,7 @@ NULLABLE = {
     "irr_nominal",
     "irr_real",
     "equity_irr",
+    "lcos_usd_per_t",  # no break-even price exists when by-product revenue alone covers the costs
 }
 #: last parts of parameter paths that may not be negative (amounts, rates, prices, fractions)
 NON_NEGATIVE = re.compile(

@@ -152,3 +152,11 @@ def test_a_missing_option_in_the_economics_block_is_exit_2(tmp_path: Path) -> No
 def test_negative_money_is_an_error() -> None:
     """The issue: prices.scrap.price=-382 USD/t turned the EAF's NPV positive."""
     _clean(["evaluate", "psm-eaf", "--set", "prices.scrap.price=-382 USD/t"], "money cannot be negative")
+
+
+def test_true_or_false_inside_a_mapping_of_numbers_is_an_error() -> None:
+    _clean(
+        ["evaluate", "psm-eaf", "--set", "prices.escalation.values.2019=true"],
+        "escalation.values",
+        "true/false is not a value of this field's type (at 2019)",
+    )
