@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from steelworks.errors import InputError
+from steelworks.fileio import check_output_path, write_text
 
 app = typer.Typer(
     add_completion=False,
@@ -39,9 +40,17 @@ SetOption = Annotated[list[str] | None, typer.Option("--set", "-s", help="overri
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table or json")]
 
 
+#: longest error message printed (a message quoting a 100,000-character value is cut in the middle)
+MAX_MESSAGE_CHARS = 3000
+
+
 def _fail(exc: InputError) -> None:
+    text = exc.render()
+    if len(text) > MAX_MESSAGE_CHARS:
+        cut = len(text) - MAX_MESSAGE_CHARS
+        text = f"{text[: MAX_MESSAGE_CHARS // 2]} … ({cut:,} characters left out) … {text[-MAX_MESSAGE_CHARS // 2 :]}"
     # the message may quote sources such as "[S58]": print it as text, not as rich markup
-    err_console.print(f"[bold red]error:[/] {escape(exc.render())}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(text)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code=2)
 
 
@@ -89,6 +98,11 @@ def _print_figures(title: str, rows: list[tuple[str, str]]) -> None:
     console.print(table)
 
 
+def _per_t_steel(value: float | None) -> str:
+    """A CO2 intensity, or '-' where no steel is made (the intensity is undefined, not zero)."""
+    return "- (no crude steel made)" if value is None else f"{value:.2f} t/t crude steel"
+
+
 def _num(value: float, digits: int = 0) -> str:
     if abs(value) < 1e-9:
         return "0"
@@ -106,15 +120,17 @@ def balance(
     from steelworks.api import run_balance
 
     try:
+        if sankey is not None:  # a bad output path fails now, not after the computation
+            check_output_path(sankey, "--sankey")
         result = run_balance(scenario, set_ or [])
+        report = result.report
+        if sankey is not None:
+            from steelworks.report.sankey import write_sankey_html
+
+            write_sankey_html(result.results, report["flows"], sankey)
     except InputError as exc:
         _fail(exc)
         return
-    report = result.report
-    if sankey is not None:
-        from steelworks.report.sankey import write_sankey_html
-
-        write_sankey_html(result.results, report["flows"], sankey)
     if fmt is Format.json:
         _dump(report)
         return
@@ -249,16 +265,18 @@ def evaluate(
     from steelworks.api import run_evaluation
 
     try:
+        if xlsx is not None:
+            check_output_path(xlsx, "--xlsx")
         result = run_evaluation(scenario, set_ or [])
+        data = result.to_dict()
+        if xlsx is not None:
+            from steelworks.report.params import parameter_rows
+            from steelworks.report.xlsx import write_workbook
+
+            write_workbook(data, result.balance.report, parameter_rows(result.balance.scenario), xlsx)
     except InputError as exc:
         _fail(exc)
         return
-    data = result.to_dict()
-    if xlsx is not None:
-        from steelworks.report.params import parameter_rows
-        from steelworks.report.xlsx import write_workbook
-
-        write_workbook(data, result.balance.report, parameter_rows(result.balance.scenario), xlsx)
     if fmt is Format.json:
         _dump(data)
         return
@@ -345,7 +363,7 @@ def _print_evaluation(data: dict[str, Any]) -> None:
         ("cash cost", f"USD {_usd_t(k['cash_cost_usd_per_t'])}/t"),
         ("foreign exchange saved (steady state)", f"USD {_usd_m(k['fx_saved_usd_per_year'])} m/yr"),
         ("jobs direct / indirect", f"{k['jobs_direct']:,.0f} / {k['jobs_indirect']:,.0f}"),
-        ("CO2 (direct + indirect)", f"{k['co2_t_per_t_crude_steel']:.2f} t/t crude steel"),
+        ("CO2 (direct + indirect)", _per_t_steel(k["co2_t_per_t_crude_steel"])),
         ("horizon", f"{k['horizon_years']} years"),
     ]
     _print_figures("Business case", rows)
@@ -364,13 +382,15 @@ def compare(
     from steelworks.report.compare import comparison_rows, write_comparison_html
 
     try:
+        if html is not None:
+            check_output_path(html, "--html")
         results = [run_evaluation(name, set_ or []) for name in scenarios]
         rows = comparison_rows(results, baseline)
+        if html is not None:
+            write_comparison_html(rows, html)
     except InputError as exc:
         _fail(exc)
         return
-    if html is not None:
-        write_comparison_html(rows, html)
     if fmt is Format.json:
         _dump(rows)
         return
@@ -389,7 +409,10 @@ def compare(
         ("cash cost, USD/t", lambda r: _usd_t(r["cash_cost_usd_per_t"])),
         ("FX saved, USD m/yr", lambda r: _usd_m(r["fx_saved_usd_per_year"])),
         ("direct / indirect jobs", lambda r: f"{r['jobs_direct']:,.0f} / {r['jobs_indirect']:,.0f}"),
-        ("CO2, t/t crude steel", lambda r: f"{r['co2_t_per_t_crude_steel']:.2f}"),
+        (
+            "CO2, t/t crude steel",
+            lambda r: "-" if r["co2_t_per_t_crude_steel"] is None else f"{r['co2_t_per_t_crude_steel']:.2f}",
+        ),
         ("CO2, Mt/yr", lambda r: f"{r['co2_t_per_year'] / 1e6:.2f}"),
     ]
     if baseline:
@@ -414,6 +437,7 @@ def rist(
     from steelworks.schema.loader import load_scenario
 
     try:
+        check_output_path(out, "--out")
         plant = build_plant(load_scenario(scenario, set_ or []))
         furnaces = {
             plant.unit_ids[u]: r
@@ -438,7 +462,11 @@ def rist(
     chosen = unit or next(iter(furnaces))
     result = furnaces[chosen]
     fig = figure(result, title=f"Rist operating diagram — {chosen}, scenario {scenario}")
-    fig.write_html(out, include_plotlyjs=True)
+    try:
+        write_text(out, fig.to_html(include_plotlyjs=True), option="--out")
+    except InputError as exc:
+        _fail(exc)
+        return
     d = result.diagnostics
     console.print(
         f"{chosen}: coke {float(d['coke_rate_kg_per_thm']):.0f} kg/tHM, fuel {float(d['fuel_rate_kg_per_thm']):.0f}"
@@ -454,11 +482,14 @@ def params(
     match: Annotated[str | None, typer.Option("--match", "-m", help="only paths containing this text")] = None,
 ) -> None:
     """List every settable input path with its value, unit and source."""
+    from steelworks.plant.build import build_plant
     from steelworks.report.params import parameter_rows
     from steelworks.schema.loader import load_scenario
 
     try:
-        rows = parameter_rows(load_scenario(scenario, set_ or []))
+        resolved = load_scenario(scenario, set_ or [])
+        build_plant(resolved)  # every value is checked as `balance` would, not only listed
+        rows = parameter_rows(resolved)
     except InputError as exc:
         _fail(exc)
         return
@@ -507,7 +538,11 @@ def schema(
     if out is None:
         sys.stdout.write(text + "\n")
     else:
-        out.write_text(text + "\n", encoding="utf-8")
+        try:
+            write_text(out, text + "\n", option="--out")
+        except InputError as exc:
+            _fail(exc)
+            return
         console.print(f"JSON Schema of the {kind.value} format written to {out}")
 
 

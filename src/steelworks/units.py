@@ -19,7 +19,9 @@ normal state is a convention the data must respect, pint cannot check it.
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 from functools import lru_cache
 
 import pint
@@ -82,6 +84,13 @@ def _factor(from_units: str, to_unit: str) -> float:
 _NUMBER_ONLY = re.compile(r"^\s*[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
 
+#: bounds on the number written in a quantity (bigger is a typo or an attack; smaller is subnormal, below
+#: float precision, where a ratio such as an intensity overflows) and on its text
+MAX_MAGNITUDE = 1e15
+MIN_MAGNITUDE = sys.float_info.min
+MAX_QUANTITY_CHARS = 200
+
+
 @lru_cache(maxsize=4096)
 def _parse(text: str) -> pint.Quantity:
     return UREG.Quantity(text)
@@ -127,15 +136,13 @@ def convert(
         )
     if not isinstance(value, str):
         raise InputError(f"expected a quantity string, got {type(value).__name__}", file=file, location=where)
+    if len(value) > MAX_QUANTITY_CHARS:
+        raise InputError(
+            f"a quantity of {len(value):,} characters", file=file, location=where, allowed=f"≤ {MAX_QUANTITY_CHARS}"
+        )
     try:
         quantity = _parse(value.strip())
-    except (
-        pint.errors.UndefinedUnitError,
-        pint.errors.DefinitionSyntaxError,
-        ValueError,
-        AttributeError,
-        TypeError,
-    ) as exc:
+    except Exception as exc:  # pint's parser fails in many ways on damaged text (AssertionError, TokenError)
         raise InputError(
             f"cannot read {value!r} as a quantity ({exc})",
             file=file,
@@ -149,6 +156,14 @@ def convert(
             file=file,
             location=where,
             allowed=f"a quantity convertible to {to_unit}, e.g. '{value} {to_unit}'",
+        )
+    size = abs(float(quantity.magnitude if isinstance(quantity, UREG.Quantity) else quantity))
+    if not math.isfinite(size) or size > MAX_MAGNITUDE or 0 < size < MIN_MAGNITUDE:
+        raise InputError(
+            f"{value!r}: the number is not finite or of an absurd size",
+            file=file,
+            location=where,
+            allowed=f"a finite number of magnitude {MIN_MAGNITUDE:.1e} to {MAX_MAGNITUDE:g}, or 0, and a unit",
         )
     if not isinstance(quantity, UREG.Quantity):
         return float(quantity)

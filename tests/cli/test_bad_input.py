@@ -217,7 +217,7 @@ def test_every_command_turns_input_errors_into_exit_2(command: list[str]) -> Non
     ("override", "fragments"),
     [
         ("supply.hot_metal.mode=merit", ["supply.hot_metal.order", "lists no producers", "bf1"]),
-        ("units.bf1.capacity=", ["units.bf1.capacity", "expected a quantity"]),
+        ("units.bf1.capacity=", ["units.bf1.capacity", "the value is empty"]),
         ("carriers.bf_gas.volume_fractions.CO=0.5", ["carriers.yaml", "sum to 1.2289, not 1"]),
         ("units.bf1.availability=high", ["units.bf1.availability", "valid number"]),
     ],

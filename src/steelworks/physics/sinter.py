@@ -35,6 +35,7 @@ from steelworks.physics import thermo
 from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
 from steelworks.physics.common import (
     ASH_SPLIT,
+    fail,
     ferrous_chemistry,
     first_bad,
     get_carrier,
@@ -216,6 +217,8 @@ def solve(
     sinter = get_carrier(carriers, "sinter", where)
     dust, scale = get_carrier(carriers, "dust_sludge", where), get_carrier(carriers, "mill_scale", where)
     breeze = get_carrier(carriers, "coke_breeze", where)
+    if not np.all(num(breeze.lhv_gj_per_t) > 0):  # the solid fuel is counted by its heat (issue 9)
+        raise fail(where, "solid_fuel", "coke_breeze has no positive lhv to count the solid fuel by", "lhv > 0")
     lime = _flux(get_carrier(carriers, "limestone", where), "CaCO3")
     dolo = _flux(get_carrier(carriers, "dolomite", where), "CaMgCO3_2")
     fe_d, c_d, fe_m = (num(x) for x in (dust.fe_frac, dust.c_frac, scale.fe_frac))

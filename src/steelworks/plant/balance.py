@@ -153,7 +153,7 @@ def _violations(sol: Solution, bal: Balances) -> list[tuple[NDArray[np.bool_], C
         def off(s: int, rel: Array = rel, element: str = element) -> str:
             return f"the works' {element} balance is off by {rel[s]:.3g} (relative) in sample {s}"
 
-        out.append((rel > tol, off))
+        out.append((~(rel <= tol), off))  # NaN fails every comparison: a NaN balance is broken
     return out
 
 

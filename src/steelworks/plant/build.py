@@ -661,6 +661,14 @@ def check_recipes(plant: Plant, scenario: ResolvedScenario | None = None, tol: f
         if plant.basis[u] != "output" or not plant.operating[u]:
             continue
         file, where = scenario.where(f"units.{uid}") if scenario else (None, f"units.{uid}")
+        bad = [plant.carrier_ids[c] for c in np.flatnonzero(~np.isfinite(plant.recipe[u]))]
+        if bad:  # a NaN passes every comparison below: refuse it here (issue 9)
+            raise InputError(
+                f"the recipe holds a NaN or infinity for {', '.join(bad[:5])} (from its inputs or its model)",
+                file=file,
+                location=where,
+                allowed="finite inputs, and carriers with the properties its model needs",
+            )
         scale_mass = max(mass_in[u], 1.0)
         if res["mass"][u] < -tol * scale_mass:
             raise InputError(

@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from steelworks.economics import compare
 from steelworks.errors import InputError
+from steelworks.fileio import write_text
 
 
 class Evaluation(Protocol):
@@ -82,4 +83,4 @@ def comparison_figure(rows: list[dict[str, Any]]) -> go.Figure:
 
 
 def write_comparison_html(rows: list[dict[str, Any]], path: Path) -> None:
-    comparison_figure(rows).write_html(path, include_plotlyjs=True)
+    write_text(path, comparison_figure(rows).to_html(include_plotlyjs=True), option="--html")  # atomic

@@ -8,6 +8,7 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from steelworks.fileio import write_text
 from steelworks.report.balance import ATMOSPHERE, FUEL, MARKET
 from steelworks.results import WorksResults
 
@@ -119,4 +120,4 @@ def write_sankey_html(res: WorksResults, flows: list[dict[str, Any]], path: Path
         + "".join(parts)
         + "</body></html>"
     )
-    path.write_text(html, encoding="utf-8")
+    write_text(path, html, option="--sankey")  # atomic: never a half-written page

@@ -47,6 +47,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from steelworks.errors import InputError
+from steelworks.schema.base import _Strict as _PlantStrict
 from steelworks.schema.extends import load_layered
 from steelworks.schema.tree import set_path, validation_error
 from steelworks.units import UREG, parse_quantity
@@ -149,6 +150,10 @@ def parse_money(value: object) -> Money:
             },
         )
     number, currency, per = match.groups()
+    if float(number) < 0:  # no field of the data is a signed amount (issue 9: a negative scrap price)
+        raise PydanticCustomError(
+            "money", "money cannot be negative, got {got}", {"got": repr(value), "allowed": ">= 0"}
+        )
     if currency not in CURRENCIES:
         raise PydanticCustomError(
             "currency", "unknown currency {got}", {"got": repr(currency), "allowed": ", ".join(CURRENCIES)}
@@ -201,7 +206,7 @@ Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Source = Annotated[str, Field(min_length=3)]
 
 
-class _Strict(BaseModel):
+class _Strict(_PlantStrict):  # no NaN, infinity or true/false as a number (issue 9)
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
 
@@ -799,7 +804,11 @@ def _read(path: Path) -> Any:
 
 def _resolve(name: str | Path, folder: Path) -> Path:
     path = Path(name)
-    if path.suffix in (".yaml", ".yml") or path.exists():
+    try:
+        exists = path.exists()
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
+        raise InputError(f"cannot use {str(name)[:100]!r} as a file name ({exc})"[:300], file=str(folder)) from None
+    if path.suffix in (".yaml", ".yml") or exists:
         return path
     candidate = folder / f"{name}.yaml"
     if not candidate.exists():
@@ -847,7 +856,10 @@ def validation_to_input_error(exc: ValidationError, *, file: str | None, prefix:
 
 def economics_files(block: Mapping[str, Any]) -> list[tuple[str, Path, Any, str]]:
     """The raw trees a scenario's ``economics:`` block names, as (override prefix, file, tree, root key)."""
-    choice = EconomicsChoice.model_validate(block)
+    try:
+        choice = EconomicsChoice.model_validate(block)
+    except ValidationError as exc:  # as in load_economics: a message, not a traceback (issue 9)
+        raise validation_to_input_error(exc, file=None, prefix="economics") from None
     out = []
     for prefix, name, folder, root in (
         ("prices", choice.prices, PRICES_DIR, "deck"),

@@ -135,7 +135,11 @@ def list_scenarios() -> list[tuple[str, str]]:
 def find_scenario(name_or_path: str | Path) -> Path:
     """A bundled scenario by name, or a scenario file by path."""
     candidate = Path(name_or_path)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+    try:
+        exists = candidate.exists()
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
+        raise InputError(f"cannot use this as a scenario ({exc})", file=str(candidate)[:200]) from None
+    if candidate.suffix in (".yaml", ".yml") or exists:
         if not candidate.exists():
             raise InputError("scenario file not found", file=str(candidate))
         return candidate
@@ -320,6 +324,7 @@ def resolve_scenario(
         plant_spec = PlantSpec.model_validate(plant_fields)
     except ValidationError as exc:
         raise _validation_error(exc, origins, overridden, ()) from None
+    _refuse_inert_overrides(overridden, plant_spec)
     target = None
     if tree.get("target") is not None:
         try:
@@ -355,6 +360,28 @@ def resolve_scenario(
         origins=origins,
         overridden=overridden,
     )
+
+
+def _refuse_inert_overrides(overridden: Mapping[str, Any], plant: PlantSpec) -> None:
+    """An override of a unit that does not run in this scenario would change nothing: say so (issue 9)."""
+    for key in overridden:
+        parts = key.split(".")
+        if len(parts) > 2 and parts[0] == "units" and parts[1] in plant.units and parts[2] != "condition":
+            unit = plant.units[parts[1]]
+            if unit.condition != "operating":
+                raise InputError(
+                    f"unit '{parts[1]}' is {unit.condition} in this scenario: the override would have no effect",
+                    location=f"--set {key}",
+                    allowed=f"overrides of operating units, or units.{parts[1]}.condition=operating first",
+                )
+            if parts[2] in ("inputs", "outputs") and unit.model is not None and unit.model.use:
+                raise InputError(
+                    f"the recipe of '{parts[1]}' comes from its {unit.model.kind} model: "
+                    f"the override of its fixed {parts[2]} would have no effect",
+                    location=f"--set {key}",
+                    allowed=f"units.{parts[1]}.model.params.<name> (see `steelworks params`), "
+                    f"or units.{parts[1]}.model.use=false first",
+                )
 
 
 def _set_conditions(

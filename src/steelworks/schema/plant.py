@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from steelworks.schema.base import _not_bool, _Strict
 from steelworks.schema.economics import CostAt
 
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Fraction = Annotated[float, BeforeValidator(_not_bool), Field(ge=0.0, le=1.0)]
 QuantityText = str | float | int
 
 #: the state a unit is in today (before a scenario's ``restore``/``build`` lists)
@@ -32,10 +33,6 @@ ACTIONS_BY_CONDITION: dict[str, tuple[str, ...]] = {
     "derelict": ("rebuild",),
     "not_built": ("new",),
 }
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class CarrierSpec(_Strict):

@@ -85,7 +85,7 @@ def override_items(overrides: Iterable[str] | Mapping[str, Any]) -> list[tuple[s
                 f"'{key}' is set twice; only one value can take effect", location="--set", allowed="each path once"
             )
         seen.add(key)
-        items.append((key, parse_scalar(value.strip())))
+        items.append((key, parse_scalar(value.strip(), where=f"--set {key}")))
     return items
 
 

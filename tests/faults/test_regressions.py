@@ -1,0 +1,162 @@
+"""One regression test per fault the fuzz harness (tools/fuzz.py) found; each was exit 0 or a traceback."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from steelworks.cli import MAX_MESSAGE_CHARS, app
+from steelworks.schema.loader import DATA_DIR, SCENARIO_DIR
+
+runner = CliRunner()
+
+
+def _clean(args: list[str], *fragments: str) -> str:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in result.output, result.output
+    return result.output
+
+
+@pytest.mark.parametrize(
+    ("override", "fragment"),
+    [
+        ("units.bf2.availability=true", "got true"),
+        ("carriers.hot_metal.analysis.C=true", "expected a number, got true"),
+        ("carriers.dr_pellets.fe_frac=false", "got false"),
+    ],
+)
+def test_true_or_false_is_not_a_number(override: str, fragment: str) -> None:
+    """pydantic took true as 1.0: an availability of 'true' ran the works at 100 %."""
+    _clean(["balance", "psm", "--set", override], override.partition("=")[0], fragment)
+
+
+def test_a_price_share_is_not_a_bool() -> None:
+    _clean(["evaluate", "psm-one-line", "--set", "prices.pci_coal.foreign_share=true"], "foreign_share", "got true")
+
+
+def test_an_override_of_a_unit_that_does_not_run_is_an_error() -> None:
+    """The issue: '--set units.bf3.inputs.electricity=nan kWh/t' on a unit that is not even built gave exit 0."""
+    _clean(
+        ["balance", "psm", "--set", "units.bf3.inputs.electricity=5 kWh/t"],
+        "--set units.bf3.inputs.electricity",
+        "'bf3' is not_built in this scenario: the override would have no effect",
+    )
+    _clean(["balance", "psm-eaf", "--set", "units.bf1.model.params.blast_temperature=1050"], "'bf1' is frozen")
+    ok = runner.invoke(
+        app,
+        [
+            "balance",
+            "psm-eaf",
+            "-f",
+            "json",
+            "--set",
+            "units.bf1.condition=operating",
+            "--set",
+            "units.bf1.availability=0.9",
+        ],
+    )
+    assert ok.exit_code == 0, ok.output  # switched on first, the unit may be tuned
+
+
+def test_params_checks_values_as_balance_does() -> None:
+    """`params` listed pellet_share=1.5 with exit 0 (it never built the works)."""
+    _clean(["params", "psm", "--set", "units.bf1.model.params.pellet_share=1.5"], "pellet_share", "0.0 to 1.0")
+
+
+def test_a_carrier_without_the_lhv_its_model_needs_is_an_error(tmp_path: Path) -> None:
+    """Without coke breeze's LHV the sinter model divided by zero: all-NaN tables (JSON nulls) and exit 0."""
+    carriers = (DATA_DIR / "carriers.yaml").read_text(encoding="utf-8")
+    block = re.search(r"\n  coke_breeze:\n(    .*\n)+", carriers)
+    assert block is not None and "lhv:" in block.group(0)
+    damaged = block.group(0).replace(re.search(r"    lhv: .*\n", block.group(0)).group(0), "")  # type: ignore[union-attr]
+    (tmp_path / "carriers.yaml").write_text(carriers.replace(block.group(0), damaged), encoding="utf-8")
+    plant = (DATA_DIR / "plants" / "psm.yaml").read_text(encoding="utf-8")
+    plant = re.sub(r"carriers_file:\s*\S+", "carriers_file: carriers.yaml", plant)
+    (tmp_path / "psm.yaml").write_text(plant, encoding="utf-8")
+    scenario = (SCENARIO_DIR / "psm.yaml").read_text(encoding="utf-8").replace("../plants/psm.yaml", "psm.yaml")
+    (tmp_path / "s.yaml").write_text(scenario, encoding="utf-8")
+    _clean(["balance", str(tmp_path / "s.yaml"), "-f", "json"], "coke_breeze has no positive lhv", "solid_fuel")
+
+
+def test_a_nan_in_a_recipe_is_caught_by_the_recipe_check() -> None:
+    """A NaN passes every comparison of the recipe check; it is now refused by name."""
+    import numpy as np
+
+    from steelworks.errors import InputError
+    from steelworks.plant.build import build_plant, check_recipes
+    from steelworks.schema.loader import load_scenario
+
+    plant = build_plant(load_scenario("psm"))
+    u = plant.unit_ids.index("bf1")
+    c = plant.carrier_ids.index("coke")
+    plant.recipe[u, c] = np.nan
+    with pytest.raises(InputError, match="NaN or infinity for coke"):
+        check_recipes(plant)
+
+
+def test_a_scenario_name_too_long_for_the_file_system() -> None:
+    _clean(["balance", "x" * 300], "File name too long")
+
+
+def test_a_price_deck_name_too_long_for_the_file_system(tmp_path: Path) -> None:
+    scenario = (SCENARIO_DIR / "psm-eaf.yaml").read_text(encoding="utf-8")
+    scenario = re.sub(r"prices:\s*\S+", "prices: " + "x" * 300, scenario)
+    scenario = scenario.replace("../plants/", str(DATA_DIR / "plants") + "/")
+    (tmp_path / "s.yaml").write_text(scenario, encoding="utf-8")
+    _clean(["evaluate", str(tmp_path / "s.yaml")], "File name too long")
+
+
+def test_a_long_message_is_cut_in_the_middle(tmp_path: Path) -> None:
+    scenario = (SCENARIO_DIR / "psm.yaml").read_text(encoding="utf-8").replace("../plants/psm.yaml", "p" * 20_000)
+    (tmp_path / "s.yaml").write_text(scenario, encoding="utf-8")
+    out = _clean(["balance", str(tmp_path / "s.yaml")], "characters left out")
+    assert len(out) < MAX_MESSAGE_CHARS + 200
+
+
+def test_an_input_of_a_unit_whose_recipe_comes_from_its_model_is_an_error() -> None:
+    """The issue: --set units.bf1.inputs.coke="600 kg/t" left the coke rate unchanged with no word."""
+    _clean(
+        ["balance", "psm", "--set", "units.bf1.inputs.coke=600 kg/t"],
+        "the recipe of 'bf1' comes from its blast_furnace model",
+        "units.bf1.model.use=false first",
+    )
+    fixed = runner.invoke(
+        app,
+        [
+            "balance",
+            "psm",
+            "-f",
+            "json",
+            "--set",
+            "units.bf1.model.use=false",
+            "--set",
+            "units.bf1.inputs.coke=600 kg/t",
+        ],
+    )
+    assert fixed.exit_code == 0, fixed.output
+
+
+def test_a_missing_option_in_the_economics_block_is_exit_2(tmp_path: Path) -> None:
+    scenario = (SCENARIO_DIR / "psm-eaf.yaml").read_text(encoding="utf-8")
+    scenario = re.sub(r"\n\s*option:\s*\S+", "", scenario).replace("../plants/", str(DATA_DIR / "plants") + "/")
+    (tmp_path / "s.yaml").write_text(scenario, encoding="utf-8")
+    _clean(["params", str(tmp_path / "s.yaml")], "economics.option", "required field 'option' is missing")
+
+
+def test_negative_money_is_an_error() -> None:
+    """The issue: prices.scrap.price=-382 USD/t turned the EAF's NPV positive."""
+    _clean(["evaluate", "psm-eaf", "--set", "prices.scrap.price=-382 USD/t"], "money cannot be negative")
+
+
+def test_true_or_false_inside_a_mapping_of_numbers_is_an_error() -> None:
+    _clean(
+        ["evaluate", "psm-eaf", "--set", "prices.escalation.values.2019=true"],
+        "escalation.values",
+        "true/false is not a value of this field's type (at 2019)",
+    )
