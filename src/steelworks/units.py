@@ -21,18 +21,38 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-import pint
+from typing import TYPE_CHECKING, Any
 
 from steelworks.errors import InputError
 
-UREG: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
-# "kt" is the knot in pint; in steel statistics it is the kilotonne.
-UREG.define("kilotonne = 1000 * tonne = kt")
-UREG.define("Nm3 = meter ** 3")
-UREG.define("Sm3 = meter ** 3")
-UREG.define("USD = [currency_usd]")
-UREG.define("MMBtu = 1e6 * Btu")
+if TYPE_CHECKING:
+    import pint
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """The unit registry, built on first use (importing pint and building it takes ~0.1-0.2 s).
+
+    A warm run does no pint work at all: :func:`convert` keeps every conversion it has made.
+    """
+    import pint
+
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
+    # "kt" is the knot in pint; in steel statistics it is the kilotonne.
+    ureg.define("kilotonne = 1000 * tonne = kt")
+    ureg.define("Nm3 = meter ** 3")
+    ureg.define("Sm3 = meter ** 3")
+    ureg.define("USD = [currency_usd]")
+    ureg.define("MMBtu = 1e6 * Btu")
+    return ureg
+
+
+def __getattr__(name: str) -> Any:
+    # ``UREG`` stays importable (``from steelworks.units import UREG``) but is built only when asked for
+    if name == "UREG":
+        return registry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: canonical internal unit for each kind of quantity a field may declare
 INTERNAL_UNITS: dict[str, str] = {
@@ -66,14 +86,20 @@ class _OffsetUnitError(Exception):
 
 @lru_cache(maxsize=1024)
 def _unit(text: str) -> pint.Unit:
-    return UREG.Unit(text)
+    return registry().Unit(text)
+
+
+@lru_cache(maxsize=1024)
+def _dimensionless(to_unit: str) -> bool:
+    return bool(_unit(to_unit).dimensionless)
 
 
 @lru_cache(maxsize=4096)
 def _factor(from_units: str, to_unit: str) -> float:
     """Multiplicative conversion factor between two units (cached: pint's conversion is slow)."""
-    source = UREG.Quantity(1.0, from_units)
-    if not source._ok_for_muldiv() or not UREG.Quantity(1.0, to_unit)._ok_for_muldiv():
+    ureg = registry()
+    source = ureg.Quantity(1.0, from_units)
+    if not source._ok_for_muldiv() or not ureg.Quantity(1.0, to_unit)._ok_for_muldiv():
         raise _OffsetUnitError
     return float(source.to(to_unit).magnitude)
 
@@ -84,7 +110,14 @@ _NUMBER_ONLY = re.compile(r"^\s*[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
 @lru_cache(maxsize=4096)
 def _parse(text: str) -> pint.Quantity:
-    return UREG.Quantity(text)
+    return registry().Quantity(text)
+
+
+#: every conversion made so far: (text, target unit, density, LHV, require_unit) -> value in the target unit.
+#: A conversion is a pure function of these (``where``/``file`` only name the place in a message), so a
+#: warm run reads its numbers from here and does no pint work at all.
+_CONVERTED: dict[tuple[str, str, float | None, float | None, bool], float] = {}
+_CONVERTED_MAX = 100_000
 
 
 def parse_quantity(value: object, kind: str, *, where: str | None = None, file: str | None = None) -> float:
@@ -112,12 +145,23 @@ def convert(
     ``"1843 Nm3/t"`` of a gas becomes t/t; energies of a fuel through ``lhv_gj_per_t`` (``"9.7 GJ/t"``
     of natural gas becomes t/t). Every quantity must say its unit, even a ratio such as
     ``t/t``, unless ``require_unit`` is false and the target is dimensionless.
+
+    Each conversion is made once per process (with pint) and then read from a cache.
     """
-    target = _unit(to_unit)
+    if type(value) is str:
+        key = (value, to_unit, density_kg_per_m3, lhv_gj_per_t, require_unit)
+        hit = _CONVERTED.get(key)
+        if hit is not None:
+            return hit
+        result = _convert_text(value, to_unit, where, file, density_kg_per_m3, lhv_gj_per_t, require_unit)
+        if len(_CONVERTED) >= _CONVERTED_MAX:
+            _CONVERTED.clear()
+        _CONVERTED[key] = result
+        return result
     if isinstance(value, bool) or value is None:
         raise InputError(f"expected a quantity in {to_unit}, got {value!r}", file=file, location=where)
     if isinstance(value, int | float):
-        if target.dimensionless and not require_unit:
+        if not require_unit and _dimensionless(to_unit):
             return float(value)
         raise InputError(
             f"the number {value} has no unit of measure",
@@ -127,6 +171,23 @@ def convert(
         )
     if not isinstance(value, str):
         raise InputError(f"expected a quantity string, got {type(value).__name__}", file=file, location=where)
+    return _convert_text(value, to_unit, where, file, density_kg_per_m3, lhv_gj_per_t, require_unit)
+
+
+def _convert_text(
+    value: str,
+    to_unit: str,
+    where: str | None,
+    file: str | None,
+    density_kg_per_m3: float | None,
+    lhv_gj_per_t: float | None,
+    require_unit: bool,
+) -> float:
+    """:func:`convert` of a quantity string, with pint."""
+    import pint
+
+    ureg = registry()
+    target = _unit(to_unit)
     try:
         quantity = _parse(value.strip())
     except (
@@ -150,7 +211,7 @@ def convert(
             location=where,
             allowed=f"a quantity convertible to {to_unit}, e.g. '{value} {to_unit}'",
         )
-    if not isinstance(quantity, UREG.Quantity):
+    if not isinstance(quantity, ureg.Quantity):
         return float(quantity)
     try:
         return float(quantity.magnitude) * _factor(str(quantity.units), to_unit)
@@ -160,9 +221,9 @@ def convert(
         pass
     factors: list[pint.Quantity] = []
     if density_kg_per_m3:
-        factors.append(UREG.Quantity(density_kg_per_m3, "kg/m**3"))
+        factors.append(ureg.Quantity(density_kg_per_m3, "kg/m**3"))
     if lhv_gj_per_t:
-        factors.append(UREG.Quantity(lhv_gj_per_t, "GJ/t"))
+        factors.append(ureg.Quantity(lhv_gj_per_t, "GJ/t"))
     for factor in factors:
         for candidate in (quantity * factor, quantity / factor):
             try:
