@@ -19,8 +19,12 @@ normal state is a convention the data must respect, pint cannot check it.
 
 from __future__ import annotations
 
+import atexit
+import json
+import os
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from steelworks.errors import InputError
@@ -38,13 +42,19 @@ def registry() -> pint.UnitRegistry:
     import pint
 
     ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
-    # "kt" is the knot in pint; in steel statistics it is the kilotonne.
-    ureg.define("kilotonne = 1000 * tonne = kt")
-    ureg.define("Nm3 = meter ** 3")
-    ureg.define("Sm3 = meter ** 3")
-    ureg.define("USD = [currency_usd]")
-    ureg.define("MMBtu = 1e6 * Btu")
+    for definition in _DEFINITIONS:
+        ureg.define(definition)
     return ureg
+
+
+#: units defined on top of pint's defaults ("kt" is the knot in pint; in steel statistics it is the kilotonne)
+_DEFINITIONS = (
+    "kilotonne = 1000 * tonne = kt",
+    "Nm3 = meter ** 3",
+    "Sm3 = meter ** 3",
+    "USD = [currency_usd]",
+    "MMBtu = 1e6 * Btu",
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -116,8 +126,83 @@ def _parse(text: str) -> pint.Quantity:
 #: every conversion made so far: (text, target unit, density, LHV, require_unit) -> value in the target unit.
 #: A conversion is a pure function of these (``where``/``file`` only name the place in a message), so a
 #: warm run reads its numbers from here and does no pint work at all.
-_CONVERTED: dict[tuple[str, str, float | None, float | None, bool], float] = {}
+_Key = tuple[str, str, float | None, float | None, bool]
+_CONVERTED: dict[_Key, float] = {}
 _CONVERTED_MAX = 100_000
+
+# The conversions are also kept on disk, so that a fresh process (the command line) reads the
+# numbers it converted before and never imports pint. The file is keyed on this module's unit
+# definitions and on the installed pint (its path, size and modification time), so a change of
+# either starts a new file. STEELWORKS_NO_UNIT_CACHE=1 turns it off; STEELWORKS_CACHE_DIR moves it.
+_DISK_FORMAT = 1
+_disk_state: dict[str, Any] = {"loaded": False, "path": None, "new": {}}
+
+
+def _disk_path() -> Path | None:
+    if os.environ.get("STEELWORKS_NO_UNIT_CACHE"):
+        return None
+    import hashlib
+    import importlib.util
+
+    spec = importlib.util.find_spec("pint")
+    if spec is None or spec.origin is None:
+        return None
+    stamps: list[object] = [_DISK_FORMAT, _DEFINITIONS]
+    for name in ("__init__.py", "default_en.txt", "constants_en.txt"):
+        file = os.path.join(os.path.dirname(spec.origin), name)
+        try:
+            stat = os.stat(file)
+        except OSError:
+            return None
+        stamps += [file, stat.st_mtime_ns, stat.st_size]
+    fingerprint = repr(stamps)
+    digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
+    base = os.environ.get("STEELWORKS_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "steelworks"
+    )
+    return Path(base) / f"unit-conversions-{digest}.json"
+
+
+def _disk_key(key: _Key) -> _Key:
+    text, unit, density, lhv, require = key
+    return (text, unit, None if density is None else float(density), None if lhv is None else float(lhv), require)
+
+
+def _read_disk(path: Path) -> dict[_Key, float]:
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        return {(str(t), str(u), d, h, bool(r)): float(v) for t, u, d, h, r, v in rows}
+    except (OSError, ValueError, TypeError):
+        return {}  # absent or unreadable: convert with pint and write it anew
+
+
+def _load_disk() -> None:
+    _disk_state["loaded"] = True
+    path = _disk_path()
+    _disk_state["path"] = path
+    if path is not None:
+        for key, value in _read_disk(path).items():
+            _CONVERTED.setdefault(key, value)
+
+
+def _write_disk() -> None:
+    """At exit: add this process's new conversions to the file (atomically; failures are ignored)."""
+    path, new = _disk_state["path"], _disk_state["new"]
+    if path is None or not new:
+        return
+    merged = _read_disk(path)
+    merged.update(new)
+    if len(merged) > _CONVERTED_MAX:
+        merged = dict(new)
+    rows = [[*key, value] for key, value in merged.items()]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(rows), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    new.clear()
 
 
 def parse_quantity(value: object, kind: str, *, where: str | None = None, file: str | None = None) -> float:
@@ -153,15 +238,24 @@ def convert(
         hit = _CONVERTED.get(key)
         if hit is not None:
             return hit
+        if not _disk_state["loaded"]:
+            _load_disk()
+            hit = _CONVERTED.get(key)
+            if hit is not None:
+                return hit
         result = _convert_text(value, to_unit, where, file, density_kg_per_m3, lhv_gj_per_t, require_unit)
         if len(_CONVERTED) >= _CONVERTED_MAX:
             _CONVERTED.clear()
         _CONVERTED[key] = result
+        if _disk_state["path"] is not None:
+            if not _disk_state["new"]:
+                atexit.register(_write_disk)
+            _disk_state["new"][_disk_key(key)] = result
         return result
     if isinstance(value, bool) or value is None:
         raise InputError(f"expected a quantity in {to_unit}, got {value!r}", file=file, location=where)
     if isinstance(value, int | float):
-        if not require_unit and _dimensionless(to_unit):
+        if not require_unit and (to_unit == "dimensionless" or _dimensionless(to_unit)):
             return float(value)
         raise InputError(
             f"the number {value} has no unit of measure",
