@@ -40,3 +40,19 @@ def test_overrides_and_restore_leave_the_callers_data_alone() -> None:
     again = resolve_scenario(scenario, plant, carriers)
     assert again.carriers[carrier].name == before[2][carrier]["name"]
     assert again.demand[demand] == before[0]["demand"][demand]
+
+
+def test_runs_with_overrides_never_change_the_cached_files() -> None:
+    from steelworks.api import run_balance, run_evaluation
+    from steelworks.schema import yamlio
+
+    resolved = load_scenario("psm")
+    files = (resolved.scenario_file, resolved.plant_file, resolved.carriers_file)
+    before = [copy.deepcopy(load_yaml(f, shared=True)[0]) for f in files]
+    run_balance("psm", ["units.bf1.availability=0.9", "units.bf1.inputs.oxygen=31 kg/t", "demand.billet=280 kt/year"])
+    run_evaluation("psm", ["units.bf2.model.params.blower_kwh_per_nm3=0.01", "carriers.coke.name=x"])
+    after = [load_yaml(f, shared=True)[0] for f in files]
+    assert after == before
+    # and the shared data is the cache itself (no copy), while the default gives a copy
+    assert load_yaml(files[1], shared=True)[0] is yamlio.load_yaml(files[1], shared=True)[0]
+    assert load_yaml(files[1])[0] is not load_yaml(files[1], shared=True)[0]

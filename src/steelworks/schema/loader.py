@@ -197,7 +197,7 @@ def apply_override(tree: dict[str, Any], dotted: str, value: Any) -> None:
 def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[str, Any] = ()) -> ResolvedScenario:
     """Read, merge, override and validate a scenario. ``overrides``: ``"a.b=value"`` strings or a mapping."""
     scenario_file = find_scenario(name_or_path).resolve()
-    raw, scenario_layers = load_layered(scenario_file)
+    raw, scenario_layers = load_layered(scenario_file, shared=True)
     body = _section(raw, "scenario", scenario_file)
     plant_ref = body.get("plant")
     if not isinstance(plant_ref, str):
@@ -208,13 +208,13 @@ def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[s
             location=f"line {line}: plant" if line else "plant",
         )
     plant_file = Path(plant_ref)  # anchored to the file that names it by load_layered
-    plant_raw, plant_layers = load_layered(plant_file)
+    plant_raw, plant_layers = load_layered(plant_file, shared=True)
     plant_body = _section(plant_raw, "plant", plant_file)
     carriers_ref = str(plant_body.get("carriers_file", "carriers.yaml"))
     carriers_file = Path(carriers_ref)
     if not carriers_file.is_absolute():  # the default name, left unset: the bundled carriers
         carriers_file = (DATA_DIR / carriers_ref).resolve()
-    carriers_raw, carriers_layers = load_layered(carriers_file)
+    carriers_raw, carriers_layers = load_layered(carriers_file, shared=True)
     carriers_body = _section(carriers_raw, "carriers", carriers_file)
     resolved = resolve_scenario(
         body,

@@ -29,10 +29,12 @@ def _walk(node: yaml.Node, path: tuple[str, ...], lines: LineMap) -> None:
             _walk(item, (*path, str(index)), lines)
 
 
-def load_yaml(path: Path) -> tuple[Any, LineMap]:
+def load_yaml(path: Path, *, shared: bool = False) -> tuple[Any, LineMap]:
     """Parse ``path`` with the safe loader; return the data and a map from key path to line number.
 
-    Parsed files are cached by path and modification time; callers get their own copy.
+    Parsed files are cached by path and modification time; callers get their own copy, or with
+    ``shared=True`` the cached data itself, which they must not change (the scenario loader copies
+    on write).
     """
     try:
         stat = path.stat()
@@ -41,7 +43,7 @@ def load_yaml(path: Path) -> tuple[Any, LineMap]:
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", file=str(path)) from None
     data, lines = _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
-    return copy.deepcopy(data), lines
+    return (data if shared else copy.deepcopy(data)), lines
 
 
 @lru_cache(maxsize=64)
