@@ -21,6 +21,7 @@ attribute                   shape        meaning
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -144,6 +145,13 @@ class Plant:
         return np.asarray(self.carrier_kind != KIND_CODES["energy"])
 
 
+@lru_cache(maxsize=1024)
+def _gas_properties(volume_fractions: tuple[tuple[str, float], ...]) -> tuple[float, float, float]:
+    """C share, LHV and density of a gas from its analysis (kept: the same analysis gives the same numbers)."""
+    props = gas_properties(dict(volume_fractions))
+    return float(props["c_frac"]), float(props["lhv_gj_per_t"]), float(props["density_kg_per_nm3"])
+
+
 def _carrier_tables(scenario: ResolvedScenario) -> dict[str, Any]:
     ids = list(scenario.carriers)
     n = len(ids)
@@ -159,7 +167,7 @@ def _carrier_tables(scenario: ResolvedScenario) -> dict[str, Any]:
                 file, where = scenario.where(path)
                 raise InputError(f"gas carrier '{cid}' needs volume_fractions", file=file, location=where)
             try:
-                props = gas_properties(spec.volume_fractions)
+                props = _gas_properties(tuple(spec.volume_fractions.items()))
             except ValueError as exc:
                 file, where = scenario.where(path)
                 raise InputError(
@@ -169,9 +177,7 @@ def _carrier_tables(scenario: ResolvedScenario) -> dict[str, Any]:
                     allowed="fractions of CO, CO2, H2, H2O, CH4, C2H6, C2H4, C3H8, N2, O2, Ar summing to 1",
                 ) from None
             fe[i] = 0.0
-            c[i] = float(props["c_frac"])
-            lhv[i] = float(props["lhv_gj_per_t"])
-            density[i] = float(props["density_kg_per_nm3"])
+            c[i], lhv[i], density[i] = props
         else:
             fe[i] = spec.fe_frac
             c[i] = spec.c_frac
