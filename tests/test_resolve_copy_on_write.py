@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+import yaml
+
 from steelworks.schema.loader import load_scenario, resolve_scenario
 from steelworks.schema.yamlio import load_yaml
 
@@ -56,3 +58,25 @@ def test_runs_with_overrides_never_change_the_cached_files() -> None:
     # and the shared data is the cache itself (no copy), while the default gives a copy
     assert load_yaml(files[1], shared=True)[0] is yamlio.load_yaml(files[1], shared=True)[0]
     assert load_yaml(files[1])[0] is not load_yaml(files[1], shared=True)[0]
+
+
+def test_files_that_extend_bundled_files_stay_unchanged_in_the_cache() -> None:
+    from pathlib import Path
+
+    from steelworks.api import run_balance
+    from steelworks.schema.extends import DATA_DIR
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "mini-works"
+    files = [example / "scenario.yaml", example / "plant.yaml", example / "carriers.yaml", DATA_DIR / "carriers.yaml"]
+    run_balance(example / "scenario.yaml")  # parse and cache every file of the chain
+    before = [yaml.safe_load(f.read_text(encoding="utf-8")) for f in files]  # the files as written
+    changed = run_balance(
+        example / "scenario.yaml", {"carriers.rebar.name": "Rebar B500", "carriers.scrap.fe_frac": 0.93}
+    )
+    assert changed.scenario.carriers["scrap"].fe_frac == 0.93
+    assert changed.scenario.carriers["rebar"].name == "Rebar B500"
+    after = [load_yaml(f, shared=True)[0] for f in files]
+    assert after == before  # the cache of the example's files and of the bundled carriers they extend
+    again = run_balance(example / "scenario.yaml")
+    assert again.scenario.carriers["scrap"].fe_frac == before[3]["carriers"]["scrap"]["fe_frac"]
+    assert str(again.scenario.plant_file) == str((example / "plant.yaml").resolve())  # paths anchored as before
