@@ -67,3 +67,28 @@ def test_where_a_value_sits_does_not_change_its_number() -> None:
     a = convert("17.5 MJ/kg", "GJ/t", where="carriers.a.lhv", file="a.yaml")
     b = convert("17.5 MJ/kg", "GJ/t", where="carriers.b.lhv", file="b.yaml")
     assert a == b == pytest.approx(17.5, rel=1e-12)
+
+
+CLI_PROGRAM = """
+import contextlib, io, json, sys
+from steelworks.cli import app
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        app(["balance", "psm", "--format", "json"])
+    except SystemExit as exc:
+        assert not exc.code, exc.code
+print(json.dumps({"pint": "pint" in sys.modules, "rich": "rich.console" in sys.modules}))
+"""
+
+
+def test_the_balance_command_imports_neither_pint_nor_rich_once_conversions_are_cached(tmp_path: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if k != "STEELWORKS_NO_UNIT_CACHE"}
+    environ.update({"PYTHONPATH": SRC, "STEELWORKS_CACHE_DIR": str(tmp_path)})
+
+    def run() -> dict[str, bool]:
+        cmd = [sys.executable, "-c", CLI_PROGRAM]
+        out = subprocess.run(cmd, env=environ, capture_output=True, text=True, check=True)
+        return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+    assert run()["pint"] is True  # the first run converts with pint and keeps the numbers
+    assert run() == {"pint": False, "rich": False}  # an import of pint or rich at start-up fails here
