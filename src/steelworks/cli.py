@@ -11,15 +11,47 @@ import math
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from steelworks.errors import InputError
 from steelworks.fileio import check_output_path, write_text
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+# rich (tables, colour) is imported when something is drawn, not at start: `--format json` never needs it
+
+
+class _LazyConsole:
+    """A rich Console made on first use (the same settings as before: fixed width when piped)."""
+
+    def __init__(self, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            stream = sys.stderr if self._stderr else sys.stdout
+            self._console = Console(stderr=self._stderr, width=None if stream.isatty() else 150)
+        return getattr(self._console, name)
+
+
+def Table(*args: Any, **kwargs: Any) -> RichTable:  # noqa: N802 - rich's Table, imported when a table is drawn
+    from rich.table import Table as RichTable
+
+    return RichTable(*args, **kwargs)
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
 
 app = typer.Typer(
     add_completion=False,
@@ -27,8 +59,8 @@ app = typer.Typer(
     help="Model an integrated steel works unit by unit: balances, CO2, economics.",
 )
 # a fixed width when piped, so tables stay readable in logs and CI
-console = Console(width=None if sys.stdout.isatty() else 150)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 150)
+console = _LazyConsole()
+err_console = _LazyConsole(stderr=True)
 
 
 class Format(StrEnum):
@@ -77,7 +109,7 @@ def _dump(data: Any) -> None:
     sys.stdout.write(json.dumps(_finite(data), indent=2, allow_nan=False, default=_json_default) + "\n")
 
 
-def _table(title: str, columns: list[str], right: set[str] | None = None) -> Table:
+def _table(title: str, columns: list[str], right: set[str] | None = None) -> RichTable:
     """A rich table with its columns; those named in ``right`` (all but the first by default) align right."""
     table = Table(title=title)
     for i, col in enumerate(columns):
@@ -86,7 +118,7 @@ def _table(title: str, columns: list[str], right: set[str] | None = None) -> Tab
     return table
 
 
-def _row(table: Table, *cells: str) -> None:
+def _row(table: RichTable, *cells: str) -> None:
     """Add a row of plain text: data and sources may hold brackets ("[S58]") that are not rich markup."""
     table.add_row(*(escape(str(c)) for c in cells))
 

@@ -19,22 +19,52 @@ normal state is a convention the data must respect, pint cannot check it.
 
 from __future__ import annotations
 
+import atexit
+import json
 import math
+import os
 import re
 import sys
 from functools import lru_cache
-
-import pint
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from steelworks.errors import InputError
 
-UREG: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
-# "kt" is the knot in pint; in steel statistics it is the kilotonne.
-UREG.define("kilotonne = 1000 * tonne = kt")
-UREG.define("Nm3 = meter ** 3")
-UREG.define("Sm3 = meter ** 3")
-UREG.define("USD = [currency_usd]")
-UREG.define("MMBtu = 1e6 * Btu")
+if TYPE_CHECKING:
+    import pint
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """The unit registry, built on first use (importing pint and building it takes ~0.1-0.2 s).
+
+    A warm run does no pint work at all: :func:`convert` keeps every conversion it has made.
+    """
+    import pint
+
+    ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
+    for definition in _DEFINITIONS:
+        ureg.define(definition)
+    return ureg
+
+
+#: units defined on top of pint's defaults ("kt" is the knot in pint; in steel statistics it is the kilotonne)
+_DEFINITIONS = (
+    "kilotonne = 1000 * tonne = kt",
+    "Nm3 = meter ** 3",
+    "Sm3 = meter ** 3",
+    "USD = [currency_usd]",
+    "MMBtu = 1e6 * Btu",
+)
+
+
+def __getattr__(name: str) -> Any:
+    # ``UREG`` stays importable (``from steelworks.units import UREG``) but is built only when asked for
+    if name == "UREG":
+        return registry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: canonical internal unit for each kind of quantity a field may declare
 INTERNAL_UNITS: dict[str, str] = {
@@ -68,14 +98,20 @@ class _OffsetUnitError(Exception):
 
 @lru_cache(maxsize=1024)
 def _unit(text: str) -> pint.Unit:
-    return UREG.Unit(text)
+    return registry().Unit(text)
+
+
+@lru_cache(maxsize=1024)
+def _dimensionless(to_unit: str) -> bool:
+    return bool(_unit(to_unit).dimensionless)
 
 
 @lru_cache(maxsize=4096)
 def _factor(from_units: str, to_unit: str) -> float:
     """Multiplicative conversion factor between two units (cached: pint's conversion is slow)."""
-    source = UREG.Quantity(1.0, from_units)
-    if not source._ok_for_muldiv() or not UREG.Quantity(1.0, to_unit)._ok_for_muldiv():
+    ureg = registry()
+    source = ureg.Quantity(1.0, from_units)
+    if not source._ok_for_muldiv() or not ureg.Quantity(1.0, to_unit)._ok_for_muldiv():
         raise _OffsetUnitError
     return float(source.to(to_unit).magnitude)
 
@@ -93,7 +129,89 @@ MAX_QUANTITY_CHARS = 200
 
 @lru_cache(maxsize=4096)
 def _parse(text: str) -> pint.Quantity:
-    return UREG.Quantity(text)
+    return registry().Quantity(text)
+
+
+#: every conversion made so far: (text, target unit, density, LHV, require_unit) -> value in the target unit.
+#: A conversion is a pure function of these (``where``/``file`` only name the place in a message), so a
+#: warm run reads its numbers from here and does no pint work at all.
+_Key = tuple[str, str, float | None, float | None, bool]
+_CONVERTED: dict[_Key, float] = {}
+_CONVERTED_MAX = 100_000
+
+# The conversions are also kept on disk, so that a fresh process (the command line) reads the
+# numbers it converted before and never imports pint. The file is keyed on this module's unit
+# definitions and on the installed pint (its path, size and modification time), so a change of
+# either starts a new file. STEELWORKS_NO_UNIT_CACHE=1 turns it off; STEELWORKS_CACHE_DIR moves it.
+_DISK_FORMAT = 1
+_disk_state: dict[str, Any] = {"loaded": False, "path": None, "new": {}}
+
+
+def _disk_path() -> Path | None:
+    if os.environ.get("STEELWORKS_NO_UNIT_CACHE"):
+        return None
+    import hashlib
+    import importlib.util
+
+    spec = importlib.util.find_spec("pint")
+    if spec is None or spec.origin is None:
+        return None
+    stamps: list[object] = [_DISK_FORMAT, _DEFINITIONS]
+    for name in ("__init__.py", "default_en.txt", "constants_en.txt"):
+        file = os.path.join(os.path.dirname(spec.origin), name)
+        try:
+            stat = os.stat(file)
+        except OSError:
+            return None
+        stamps += [file, stat.st_mtime_ns, stat.st_size]
+    fingerprint = repr(stamps)
+    digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
+    base = os.environ.get("STEELWORKS_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "steelworks"
+    )
+    return Path(base) / f"unit-conversions-{digest}.json"
+
+
+def _disk_key(key: _Key) -> _Key:
+    text, unit, density, lhv, require = key
+    return (text, unit, None if density is None else float(density), None if lhv is None else float(lhv), require)
+
+
+def _read_disk(path: Path) -> dict[_Key, float]:
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        return {(str(t), str(u), d, h, bool(r)): float(v) for t, u, d, h, r, v in rows}
+    except (OSError, ValueError, TypeError):
+        return {}  # absent or unreadable: convert with pint and write it anew
+
+
+def _load_disk() -> None:
+    _disk_state["loaded"] = True
+    path = _disk_path()
+    _disk_state["path"] = path
+    if path is not None:
+        for key, value in _read_disk(path).items():
+            _CONVERTED.setdefault(key, value)
+
+
+def _write_disk() -> None:
+    """At exit: add this process's new conversions to the file (atomically; failures are ignored)."""
+    path, new = _disk_state["path"], _disk_state["new"]
+    if path is None or not new:
+        return
+    merged = _read_disk(path)
+    merged.update(new)
+    if len(merged) > _CONVERTED_MAX:
+        merged = dict(new)
+    rows = [[*key, value] for key, value in merged.items()]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(rows), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    new.clear()
 
 
 def parse_quantity(value: object, kind: str, *, where: str | None = None, file: str | None = None) -> float:
@@ -121,12 +239,32 @@ def convert(
     ``"1843 Nm3/t"`` of a gas becomes t/t; energies of a fuel through ``lhv_gj_per_t`` (``"9.7 GJ/t"``
     of natural gas becomes t/t). Every quantity must say its unit, even a ratio such as
     ``t/t``, unless ``require_unit`` is false and the target is dimensionless.
+
+    Each conversion is made once per process (with pint) and then read from a cache.
     """
-    target = _unit(to_unit)
+    if type(value) is str:
+        key = (value, to_unit, density_kg_per_m3, lhv_gj_per_t, require_unit)
+        hit = _CONVERTED.get(key)
+        if hit is not None:
+            return hit
+        if not _disk_state["loaded"]:
+            _load_disk()
+            hit = _CONVERTED.get(key)
+            if hit is not None:
+                return hit
+        result = _convert_text(value, to_unit, where, file, density_kg_per_m3, lhv_gj_per_t, require_unit)
+        if len(_CONVERTED) >= _CONVERTED_MAX:
+            _CONVERTED.clear()
+        _CONVERTED[key] = result
+        if _disk_state["path"] is not None:
+            if not _disk_state["new"]:
+                atexit.register(_write_disk)
+            _disk_state["new"][_disk_key(key)] = result
+        return result
     if isinstance(value, bool) or value is None:
         raise InputError(f"expected a quantity in {to_unit}, got {value!r}", file=file, location=where)
     if isinstance(value, int | float):
-        if target.dimensionless and not require_unit:
+        if not require_unit and (to_unit == "dimensionless" or _dimensionless(to_unit)):
             return float(value)
         raise InputError(
             f"the number {value} has no unit of measure",
@@ -140,6 +278,23 @@ def convert(
         raise InputError(
             f"a quantity of {len(value):,} characters", file=file, location=where, allowed=f"≤ {MAX_QUANTITY_CHARS}"
         )
+    return _convert_text(value, to_unit, where, file, density_kg_per_m3, lhv_gj_per_t, require_unit)
+
+
+def _convert_text(
+    value: str,
+    to_unit: str,
+    where: str | None,
+    file: str | None,
+    density_kg_per_m3: float | None,
+    lhv_gj_per_t: float | None,
+    require_unit: bool,
+) -> float:
+    """:func:`convert` of a quantity string, with pint."""
+    import pint
+
+    ureg = registry()
+    target = _unit(to_unit)
     try:
         quantity = _parse(value.strip())
     except Exception as exc:  # pint's parser fails in many ways on damaged text (AssertionError, TokenError)
@@ -157,7 +312,7 @@ def convert(
             location=where,
             allowed=f"a quantity convertible to {to_unit}, e.g. '{value} {to_unit}'",
         )
-    size = abs(float(quantity.magnitude if isinstance(quantity, UREG.Quantity) else quantity))
+    size = abs(float(quantity.magnitude if isinstance(quantity, ureg.Quantity) else quantity))
     if not math.isfinite(size) or size > MAX_MAGNITUDE or 0 < size < MIN_MAGNITUDE:
         raise InputError(
             f"{value!r}: the number is not finite or of an absurd size",
@@ -165,7 +320,7 @@ def convert(
             location=where,
             allowed=f"a finite number of magnitude {MIN_MAGNITUDE:.1e} to {MAX_MAGNITUDE:g}, or 0, and a unit",
         )
-    if not isinstance(quantity, UREG.Quantity):
+    if not isinstance(quantity, ureg.Quantity):
         return float(quantity)
     try:
         return float(quantity.magnitude) * _factor(str(quantity.units), to_unit)
@@ -175,9 +330,9 @@ def convert(
         pass
     factors: list[pint.Quantity] = []
     if density_kg_per_m3:
-        factors.append(UREG.Quantity(density_kg_per_m3, "kg/m**3"))
+        factors.append(ureg.Quantity(density_kg_per_m3, "kg/m**3"))
     if lhv_gj_per_t:
-        factors.append(UREG.Quantity(lhv_gj_per_t, "GJ/t"))
+        factors.append(ureg.Quantity(lhv_gj_per_t, "GJ/t"))
     for factor in factors:
         for candidate in (quantity * factor, quantity / factor):
             try:

@@ -21,6 +21,7 @@ attribute                   shape        meaning
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -144,6 +145,13 @@ class Plant:
         return np.asarray(self.carrier_kind != KIND_CODES["energy"])
 
 
+@lru_cache(maxsize=1024)
+def _gas_properties(volume_fractions: tuple[tuple[str, float], ...]) -> tuple[float, float, float]:
+    """C share, LHV and density of a gas from its analysis (kept: the same analysis gives the same numbers)."""
+    props = gas_properties(dict(volume_fractions))
+    return float(props["c_frac"]), float(props["lhv_gj_per_t"]), float(props["density_kg_per_nm3"])
+
+
 def _carrier_tables(scenario: ResolvedScenario) -> dict[str, Any]:
     ids = list(scenario.carriers)
     n = len(ids)
@@ -153,13 +161,15 @@ def _carrier_tables(scenario: ResolvedScenario) -> dict[str, Any]:
     density = np.zeros(n)
     for i, cid in enumerate(ids):
         spec = scenario.carriers[cid]
-        file, where = scenario.where(f"carriers.{cid}")
+        path = f"carriers.{cid}"
         if spec.kind == "gas":
             if not spec.volume_fractions:
+                file, where = scenario.where(path)
                 raise InputError(f"gas carrier '{cid}' needs volume_fractions", file=file, location=where)
             try:
-                props = gas_properties(spec.volume_fractions)
+                props = _gas_properties(tuple(spec.volume_fractions.items()))
             except ValueError as exc:
+                file, where = scenario.where(path)
                 raise InputError(
                     str(exc),
                     file=file,
@@ -167,17 +177,16 @@ def _carrier_tables(scenario: ResolvedScenario) -> dict[str, Any]:
                     allowed="fractions of CO, CO2, H2, H2O, CH4, C2H6, C2H4, C3H8, N2, O2, Ar summing to 1",
                 ) from None
             fe[i] = 0.0
-            c[i] = float(props["c_frac"])
-            lhv[i] = float(props["lhv_gj_per_t"])
-            density[i] = float(props["density_kg_per_nm3"])
+            c[i], lhv[i], density[i] = props
         else:
             fe[i] = spec.fe_frac
             c[i] = spec.c_frac
             if spec.lhv is not None:
-                lhv[i] = convert(spec.lhv, "GJ/t", where=f"{where}.lhv", file=file)
+                lhv[i] = _convert_at(scenario, f"{path}.lhv", spec.lhv, "GJ/t")
             if spec.density is not None:
-                density[i] = convert(spec.density, "kg/m**3", where=f"{where}.density", file=file)
+                density[i] = _convert_at(scenario, f"{path}.density", spec.density, "kg/m**3")
         if spec.kind == "material" and fe[i] + c[i] > 1.0 + 1e-12:
+            file, where = scenario.where(path)
             raise InputError(f"fe_frac + c_frac of '{cid}' exceed 1", file=file, location=where)
     return {"ids": ids, "fe": fe, "c": c, "lhv": lhv, "density": density}
 
@@ -186,6 +195,24 @@ def _unknown(kind: str, name: str, known: list[str], file: str | None, where: st
     close = [k for k in known if name[:4] in k][:5]
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
     return InputError(f"unknown {kind} '{name}'{hint}", file=file, location=where, allowed=", ".join(sorted(known)))
+
+
+def _convert_at(scenario: ResolvedScenario, path: str, value: object, to_unit: str, **kw: Any) -> float:
+    """:func:`convert` of the value at a dotted path; the file and line are looked up only for a message."""
+    try:
+        return convert(value, to_unit, **kw)
+    except InputError:
+        file, where = scenario.where(path)
+        return convert(value, to_unit, where=where, file=file, **kw)  # raises again, naming the place
+
+
+def _grid_value(scenario: ResolvedScenario, name: str, value: object, to_unit: str) -> float:
+    try:
+        return convert(value, to_unit)
+    except InputError:
+        # the message names the grid section's line (as it always has) and the field
+        gfile, gwhere = scenario.where("grid")
+        return convert(value, to_unit, where=f"{gwhere}.{name}", file=gfile)
 
 
 def build_plant(scenario: ResolvedScenario) -> Plant:
@@ -233,7 +260,6 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
     for u, uid in enumerate(unit_ids):
         unit = spec.units[uid]
         base = f"units.{uid}"
-        file, where = scenario.where(base)
         availability[u] = unit.availability
         operating[u] = unit.condition == "operating"
         max_fe_loss[u] = unit.max_fe_loss
@@ -245,6 +271,7 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
         elif unit.basis == "power_plant":
             p = carrier_index(unit.product, f"{base}.product")
             if unit.product != ELECTRICITY:
+                file, where = scenario.where(base)
                 raise InputError(
                     "a power_plant unit must have product 'electricity'",
                     file=file,
@@ -254,6 +281,7 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
             product[u] = p
             product_unit = "MWh"
             if unit.efficiency is None or unit.efficiency <= 0:
+                file, where = scenario.where(base)
                 raise InputError(
                     "a power_plant unit needs an efficiency above 0",
                     file=file,
@@ -263,6 +291,7 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
             power_eff[u] = unit.efficiency
             power_aux[u] = unit.auxiliary
             if unit.fuel is None:
+                file, where = scenario.where(base)
                 raise InputError(
                     "a power_plant unit needs a fuel section listing the gases it burns",
                     file=file,
@@ -271,6 +300,7 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
         else:  # service
             product_unit = "t"
             if unit.handles is None:
+                file, where = scenario.where(base)
                 raise InputError(
                     "a service unit needs 'handles' (purchases_tagged or production_of)",
                     file=file,
@@ -278,6 +308,7 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
                 )
             if unit.handles.purchases_tagged is not None:
                 if unit.handles.purchases_tagged not in tags:
+                    file, where = scenario.where(base)
                     raise InputError(
                         f"no carrier has the tag '{unit.handles.purchases_tagged}'",
                         file=file,
@@ -288,14 +319,14 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
             for j, name in enumerate(unit.handles.production_of):
                 service_production[u, carrier_index(name, f"{base}.handles.production_of.{j}")] = 1.0
 
-        cap_file, cap_where = scenario.where(f"{base}.capacity")
-        capacity[u] = convert(
+        capacity[u] = _convert_at(
+            scenario,
+            f"{base}.capacity",
             unit.capacity,
             f"{product_unit}/year" if unit.basis != "power_plant" else "MWh/year",
-            where=cap_where,
-            file=cap_file,
         )
         if capacity[u] < 0:
+            cap_file, cap_where = scenario.where(f"{base}.capacity")
             raise InputError(
                 f"capacity is negative ({unit.capacity})",
                 file=cap_file,
@@ -306,22 +337,23 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
         for side, sign, entries in (("inputs", -1.0, unit.inputs), ("outputs", 1.0, unit.outputs)):
             for name, amount in entries.items():
                 c = carrier_index(name, f"{base}.{side}.{name}")
-                efile, ewhere = scenario.where(f"{base}.{side}.{name}")
                 if c == product[u]:
+                    efile, ewhere = scenario.where(f"{base}.{side}.{name}")
                     raise InputError(
                         f"the main product '{name}' must not be listed in {side} (it is 1 per 1 implied)",
                         file=efile,
                         location=ewhere,
                     )
-                value = convert(
+                value = _convert_at(
+                    scenario,
+                    f"{base}.{side}.{name}",
                     amount,
                     f"{carriers[name].unit}/{product_unit}",
-                    where=ewhere,
-                    file=efile,
                     density_kg_per_m3=tables["density"][c] or None,
                     lhv_gj_per_t=tables["lhv"][c] or None,
                 )
                 if value < 0:
+                    efile, ewhere = scenario.where(f"{base}.{side}.{name}")
                     raise InputError(
                         f"negative amount {amount!r}: list it under the other side instead",
                         file=efile,
@@ -333,6 +365,7 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
             allowed = {ELECTRICITY, FUEL}
             bad = [carrier_ids[c] for c in np.flatnonzero(recipe[u]) if carrier_ids[c] not in allowed]
             if bad:
+                file, where = scenario.where(base)
                 raise InputError(
                     f"a {unit.basis} unit may only use electricity and fuel_heat, not {bad}",
                     file=file,
@@ -340,6 +373,7 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
                 )
         burns_fuel = FUEL in cindex and recipe[u, cindex[FUEL]] < 0
         if burns_fuel and unit.fuel is None:
+            file, where = scenario.where(base)
             raise InputError(
                 "the unit burns fuel_heat but has no 'fuel' section (priority and gases)", file=file, location=where
             )
@@ -358,8 +392,10 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
             fuel_users.append(FuelUser(u, unit.fuel.priority, gases, makeup))
         if unit.model is not None and unit.model.use:
             if unit.basis != "output":
+                file, where = scenario.where(base)
                 raise InputError("only output units can take a physics model", file=file, location=f"{where}.model")
             if unit.model.kind in MODELS and MODELS[unit.model.kind].main_product != unit.product:
+                file, where = scenario.where(base)
                 raise InputError(
                     f"the {unit.model.kind} model makes {MODELS[unit.model.kind].main_product}, "
                     f"not the unit's product {unit.product}",
@@ -375,11 +411,12 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
     demand = np.zeros(n_c)
     for name, amount in scenario.demand.items():
         c = carrier_index(name, f"demand.{name}")
-        dfile, dwhere = scenario.where(f"demand.{name}")
-        demand[c] = convert(amount, f"{carriers[name].unit}/year", where=dwhere, file=dfile)
+        demand[c] = _convert_at(scenario, f"demand.{name}", amount, f"{carriers[name].unit}/year")
         if demand[c] < 0:
+            dfile, dwhere = scenario.where(f"demand.{name}")
             raise InputError("demand must not be negative", file=dfile, location=dwhere, allowed=">= 0")
         if product[product >= 0].size and c not in set(product.tolist()) and not can_buy[c]:
+            dfile, dwhere = scenario.where(f"demand.{name}")
             raise InputError(
                 f"no unit makes '{name}' and it cannot be bought",
                 file=dfile,
@@ -390,27 +427,25 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
     target_tag = target_amount = None
     if scenario.target is not None:
         target_tag = scenario.target.tag
-        tfile, twhere = scenario.where("target.tag")
         unit_tags = {t for unit in spec.units.values() for t in unit.counts_as}
         if target_tag not in tags and target_tag not in unit_tags:
+            tfile, twhere = scenario.where("target.tag")
             raise InputError(
                 f"no carrier or unit has the tag '{target_tag}'",
                 file=tfile,
                 location=twhere,
                 allowed=", ".join(sorted(set(tag_names) | unit_tags)),
             )
-        tfile, twhere = scenario.where("target.amount")
-        target_amount = convert(scenario.target.amount, "t/year", where=twhere, file=tfile)
+        target_amount = _convert_at(scenario, "target.amount", scenario.target.amount, "t/year")
         if target_amount <= 0:
+            tfile, twhere = scenario.where("target.amount")
             raise InputError("target amount must be positive", file=tfile, location=twhere, allowed="> 0")
 
-    gfile, gwhere = scenario.where("grid")
     grid = spec.grid
     credits = np.zeros(n_c)
     for name, credit in spec.credits.items():
         c = carrier_index(name, f"credits.{name}")
-        cfile, cwhere = scenario.where(f"credits.{name}")
-        credits[c] = convert(credit.co2_per_unit, f"t/{carriers[name].unit}", where=cwhere, file=cfile)
+        credits[c] = _convert_at(scenario, f"credits.{name}", credit.co2_per_unit, f"t/{carriers[name].unit}")
 
     plant = Plant(
         name=spec.name,
@@ -453,10 +488,8 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
         target_amount=target_amount,
         grid_buy=grid.buy,
         grid_sell=grid.sell,
-        grid_co2_t_per_mwh=convert(grid.co2_per_mwh, "t/MWh", where=f"{gwhere}.co2_per_mwh", file=gfile),
-        grid_primary_gj_per_mwh=convert(
-            grid.primary_energy_per_mwh, "GJ/MWh", where=f"{gwhere}.primary_energy_per_mwh", file=gfile
-        ),
+        grid_co2_t_per_mwh=_grid_value(scenario, "co2_per_mwh", grid.co2_per_mwh, "t/MWh"),
+        grid_primary_gj_per_mwh=_grid_value(scenario, "primary_energy_per_mwh", grid.primary_energy_per_mwh, "GJ/MWh"),
         credit_co2_per_unit=credits,
         counts_as=[list(spec.units[u].counts_as) for u in unit_ids],
         unit_models=unit_models,
@@ -490,11 +523,11 @@ def _run_models(
     running = [u for u in model_units if scenario.plant.units[unit_ids[u]].condition == "operating"]
     for _ in range(len(running) + 1):
         results = {}
+        carriers_key = _carriers_key(props)
         for u in running:
-            file, where = scenario.where(f"units.{unit_ids[u]}")
             spec = scenario.plant.units[unit_ids[u]].model
             assert spec is not None
-            results[u] = run_model(spec, props, file=file, where=f"units.{unit_ids[u]}.model")
+            results[u] = _model_result(scenario, unit_ids[u], spec, props, carriers_key)
         composed: dict[str, tuple[str, dict[str, Any]]] = {}
         for u, result in results.items():
             if not result.product_composition:
@@ -543,6 +576,62 @@ def _run_models(
             result, u, int(product[u]), cindex, recipe, out_c, out_lhv, file=file, where=f"units.{unit_ids[u]}.model"
         )
     return results, derived
+
+
+#: physics results per validated input: (model, kind, params, carrier compositions) -> PhysicsResult.
+#: A model is a pure function of these, so a warm run reuses the result (its arrays are read-only).
+_MODEL_RESULTS: dict[tuple[Any, ...], Any] = {}
+_MODEL_RESULTS_MAX = 512
+
+
+def _carriers_key(props: dict[str, CarrierProps]) -> tuple[Any, ...] | None:
+    """The carrier compositions a model reads, as a hashable key (None when they hold arrays)."""
+    key = tuple(
+        (cid, p.fe_frac, p.c_frac, p.lhv_gj_per_t, tuple(p.analysis.items()), tuple(p.volume_fractions.items()))
+        for cid, p in props.items()
+    )
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _model_result(
+    scenario: ResolvedScenario, uid: str, spec: Any, props: dict[str, CarrierProps], carriers_key: Any
+) -> Any:
+    key = None
+    if carriers_key is not None:
+        key = (id(MODELS.get(spec.kind)), spec.kind, tuple(spec.params.items()), carriers_key)
+        try:
+            hit = _MODEL_RESULTS.get(key)
+        except TypeError:  # a parameter value that is not hashable
+            key = hit = None
+        if hit is not None:
+            return hit
+    file, _ = scenario.where(f"units.{uid}")
+    result = run_model(spec, props, file=file, where=f"units.{uid}.model")
+    if key is not None:
+        _freeze(result)
+        if len(_MODEL_RESULTS) >= _MODEL_RESULTS_MAX:
+            _MODEL_RESULTS.clear()
+        _MODEL_RESULTS[key] = result
+    return result
+
+
+def _freeze(value: Any) -> None:
+    """Make the numpy arrays in a (nested) physics result read-only: a cached result is shared."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, dict):
+        for item in value.values():
+            _freeze(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _freeze(item)
+    elif hasattr(value, "__dataclass_fields__"):
+        for name in value.__dataclass_fields__:
+            _freeze(getattr(value, name))
 
 
 def _supplies(
@@ -660,9 +749,9 @@ def check_recipes(plant: Plant, scenario: ResolvedScenario | None = None, tol: f
         # derives for this scenario may not suit a recipe that is never used in it)
         if plant.basis[u] != "output" or not plant.operating[u]:
             continue
-        file, where = scenario.where(f"units.{uid}") if scenario else (None, f"units.{uid}")
         bad = [plant.carrier_ids[c] for c in np.flatnonzero(~np.isfinite(plant.recipe[u]))]
         if bad:  # a NaN passes every comparison below: refuse it here (issue 9)
+            file, where = scenario.where(f"units.{uid}") if scenario else (None, f"units.{uid}")
             raise InputError(
                 f"the recipe holds a NaN or infinity for {', '.join(bad[:5])} (from its inputs or its model)",
                 file=file,
@@ -671,6 +760,7 @@ def check_recipes(plant: Plant, scenario: ResolvedScenario | None = None, tol: f
             )
         scale_mass = max(mass_in[u], 1.0)
         if res["mass"][u] < -tol * scale_mass:
+            file, where = scenario.where(f"units.{uid}") if scenario else (None, f"units.{uid}")
             raise InputError(
                 f"the recipe creates mass: outputs exceed inputs by {-res['mass'][u]:.6g} t per t of product",
                 file=file,
@@ -678,6 +768,7 @@ def check_recipes(plant: Plant, scenario: ResolvedScenario | None = None, tol: f
                 allowed="inputs >= outputs (the difference is a declared loss)",
             )
         if res["Fe"][u] < -tol * max(fe_in[u], 1e-12):
+            file, where = scenario.where(f"units.{uid}") if scenario else (None, f"units.{uid}")
             raise InputError(
                 f"the recipe does not close its Fe balance: it creates {-res['Fe'][u]:.6g} t Fe per t",
                 file=file,
@@ -685,6 +776,7 @@ def check_recipes(plant: Plant, scenario: ResolvedScenario | None = None, tol: f
                 allowed="Fe in >= Fe out",
             )
         if fe_in[u] > 0 and res["Fe"][u] > plant.max_fe_loss[u] * fe_in[u] + tol:
+            file, where = scenario.where(f"units.{uid}") if scenario else (None, f"units.{uid}")
             raise InputError(
                 f"the recipe does not close its Fe balance: {res['Fe'][u] / fe_in[u]:.2%} of the iron in is lost",
                 file=file,
@@ -692,6 +784,7 @@ def check_recipes(plant: Plant, scenario: ResolvedScenario | None = None, tol: f
                 allowed=f"an Fe loss up to max_fe_loss = {plant.max_fe_loss[u]:.2%} of Fe in",
             )
         if res["C"][u] < -tol * max(c_in[u], 1e-12):
+            file, where = scenario.where(f"units.{uid}") if scenario else (None, f"units.{uid}")
             raise InputError(
                 f"the recipe does not close its C balance: it creates {-res['C'][u]:.6g} t C per t",
                 file=file,

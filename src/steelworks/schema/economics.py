@@ -33,7 +33,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import pint
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -50,7 +49,7 @@ from steelworks.errors import InputError
 from steelworks.schema.base import _Strict as _PlantStrict
 from steelworks.schema.extends import load_layered
 from steelworks.schema.tree import set_path, validation_error
-from steelworks.units import UREG, parse_quantity
+from steelworks.units import parse_quantity, registry
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PRICES_DIR = DATA_DIR / "prices"
@@ -100,28 +99,50 @@ class Money:
         """``"mass"``, ``"energy"``, ``"time"`` or another dimensionality text; ``None`` without ``per``."""
         if self.per is None:
             return None
-        dim = UREG.Quantity(1.0, self.per).dimensionality
-        for name, ref in _DIMENSIONS.items():
-            if dim == ref:
-                return name
-        return str(dim)
+        return _dimension_name(self.per)
 
     def __str__(self) -> str:
         return f"{self.value:g} {self.currency}" + (f"/{self.per}" if self.per else "")
 
 
-_DIMENSIONS = {
-    "mass": UREG.Quantity(1.0, "t").dimensionality,
-    "energy": UREG.Quantity(1.0, "GJ").dimensionality,
-    "time": UREG.Quantity(1.0, "year").dimensionality,
-}
+# pint (the unit registry) is used lazily and each answer kept: importing this module, or a warm run,
+# does no pint work
+
+
+@lru_cache(maxsize=512)
+def _dimension_name(unit: str) -> str:
+    dim = registry().Quantity(1.0, unit).dimensionality
+    for name, ref in (("mass", "t"), ("energy", "GJ"), ("time", "year")):
+        if dim == registry().Quantity(1.0, ref).dimensionality:
+            return name
+    return str(dim)
+
+
+@lru_cache(maxsize=512)
+def _known_unit(unit: str) -> bool:
+    import pint
+
+    try:
+        registry().Quantity(1.0, unit)
+    except (
+        pint.errors.UndefinedUnitError,
+        pint.errors.DefinitionSyntaxError,
+        AttributeError,
+        TypeError,
+        ValueError,
+        AssertionError,
+    ):
+        return False
+    return True
 
 
 @lru_cache(maxsize=512)
 def _unit_factor(unit: str, target: str) -> float | None:
     """How many ``target`` one ``unit`` is, or ``None`` if the dimensions differ."""
+    import pint
+
     try:
-        return float(UREG.Quantity(1.0, unit).to(target).magnitude)
+        return float(registry().Quantity(1.0, unit).to(target).magnitude)
     except pint.errors.DimensionalityError:
         return None
 
@@ -160,16 +181,7 @@ def parse_money(value: object) -> Money:
         )
     if per is not None:
         per = per.strip()
-        try:
-            UREG.Quantity(1.0, per)
-        except (
-            pint.errors.UndefinedUnitError,
-            pint.errors.DefinitionSyntaxError,
-            AttributeError,
-            TypeError,
-            ValueError,
-            AssertionError,
-        ):
+        if not _known_unit(per):
             raise PydanticCustomError(
                 "unit",
                 "unknown unit {got} in {money}",

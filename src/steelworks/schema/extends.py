@@ -79,15 +79,38 @@ def deep_merge(base: Any, over: Any) -> Any:
     return over
 
 
-def load_layered(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[Any, list[tuple[Path, LineMap]]]:
-    """Read a file and the files it extends: (merged document, [(file, line map)] most specific first)."""
+def _own_anchor_nodes(doc: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``doc`` in which the mappings that :func:`_anchor_paths` and ``extends`` change are its own
+    (the top level and the parents of the file references); everything else is shared, not copied."""
+    doc = dict(doc)
+    for keys, _folder in PATH_FIELDS:
+        node = doc
+        for key in keys[:-1]:
+            child = node.get(key)
+            if not isinstance(child, dict):
+                break
+            node[key] = child = dict(child)
+            node = child
+    return doc
+
+
+def load_layered(
+    path: Path, _chain: tuple[Path, ...] = (), *, shared: bool = False
+) -> tuple[Any, list[tuple[Path, LineMap]]]:
+    """Read a file and the files it extends: (merged document, [(file, line map)] most specific first).
+
+    With ``shared=True`` the document shares the parsed files' cached data instead of a deep copy: the
+    caller must not change it in place (the scenario loader copies on write).
+    """
     path = path.resolve()
     if path in _chain:
         cycle = " -> ".join(p.name for p in (*_chain, path))
         raise InputError(f"files extend each other in a cycle: {cycle}", file=str(path), location=EXTENDS)
-    doc, lines = load_yaml(path)
+    doc, lines = load_yaml(path, shared=shared)
     if not isinstance(doc, dict):
         return doc, [(path, lines)]
+    if shared:
+        doc = _own_anchor_nodes(doc)
     _anchor_paths(doc, path)
     ref = doc.pop(EXTENDS, None)
     if ref is None:
@@ -97,5 +120,5 @@ def load_layered(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[Any, list[t
             "'extends' must name one file", file=str(path), location=EXTENDS, allowed=f"{BUNDLED}carriers.yaml"
         )
     base_path = resolve_reference(ref, path, field=EXTENDS)
-    base, layers = load_layered(base_path, (*_chain, path))
+    base, layers = load_layered(base_path, (*_chain, path), shared=shared)
     return deep_merge(base, doc), [(path, lines), *layers]

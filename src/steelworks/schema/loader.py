@@ -14,7 +14,6 @@ holds the prices, option and finance branches); overrides are written by its one
 
 from __future__ import annotations
 
-import copy
 import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -202,7 +201,7 @@ def apply_override(tree: dict[str, Any], dotted: str, value: Any) -> None:
 def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[str, Any] = ()) -> ResolvedScenario:
     """Read, merge, override and validate a scenario. ``overrides``: ``"a.b=value"`` strings or a mapping."""
     scenario_file = find_scenario(name_or_path).resolve()
-    raw, scenario_layers = load_layered(scenario_file)
+    raw, scenario_layers = load_layered(scenario_file, shared=True)
     body = _section(raw, "scenario", scenario_file)
     plant_ref = body.get("plant")
     if not isinstance(plant_ref, str):
@@ -213,13 +212,13 @@ def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[s
             location=f"line {line}: plant" if line else "plant",
         )
     plant_file = Path(plant_ref)  # anchored to the file that names it by load_layered
-    plant_raw, plant_layers = load_layered(plant_file)
+    plant_raw, plant_layers = load_layered(plant_file, shared=True)
     plant_body = _section(plant_raw, "plant", plant_file)
     carriers_ref = str(plant_body.get("carriers_file", "carriers.yaml"))
     carriers_file = Path(carriers_ref)
     if not carriers_file.is_absolute():  # the default name, left unset: the bundled carriers
         carriers_file = (DATA_DIR / carriers_ref).resolve()
-    carriers_raw, carriers_layers = load_layered(carriers_file)
+    carriers_raw, carriers_layers = load_layered(carriers_file, shared=True)
     carriers_body = _section(carriers_raw, "carriers", carriers_file)
     resolved = resolve_scenario(
         body,
@@ -275,10 +274,14 @@ def resolve_scenario(
     except ValidationError as exc:
         raise _validation_error(exc, [Origin(str(scenario_file), scenario_lines, ())], {}, ()) from None
 
-    tree: dict[str, Any] = copy.deepcopy(dict(plant))
-    tree["carriers"] = copy.deepcopy(dict(carriers))
-    tree["demand"] = copy.deepcopy(scenario.get("demand", {}))
-    tree["target"] = copy.deepcopy(scenario.get("target"))
+    # Copy on write: the tree shares the callers' data (e.g. load_yaml's cached files) and copies only the
+    # nodes it changes: each unit's mapping (restore/build set its condition) and every node on the path
+    # of an override, just before the override is applied (see _own_path). No deep copy.
+    tree: dict[str, Any] = dict(plant)
+    tree["carriers"] = dict(carriers)
+    demand = scenario.get("demand", {})
+    tree["demand"] = dict(demand) if isinstance(demand, Mapping) else demand
+    tree["target"] = scenario.get("target")
     origins = [
         Origin(str(plant_file), plant_lines, ()),
         Origin(str(carriers_file), carriers_lines, ("carriers",)),
@@ -290,7 +293,9 @@ def resolve_scenario(
     if not isinstance(tree.get("carriers"), dict):
         raise InputError("the carriers file needs a 'carriers' mapping", file=str(carriers_file), location="carriers")
 
-    units_tree = tree["units"]
+    units_tree = tree["units"] = {
+        uid: dict(body) if isinstance(body, dict) else body for uid, body in tree["units"].items()
+    }
     original = {
         uid: (body.get("condition", "operating") if isinstance(body, dict) else "operating")
         for uid, body in units_tree.items()
@@ -300,6 +305,7 @@ def resolve_scenario(
     overridden: dict[str, Any] = {}
     for key, value in spec.overrides.items():
         try:
+            _own_path(tree, key)
             apply_override(tree, key, value)
         except InputError as exc:
             line = scenario_lines.get(("overrides", key))
@@ -310,6 +316,7 @@ def resolve_scenario(
                 allowed=exc.allowed,
             ) from None
     for key, value in override_items(overrides):
+        _own_path(tree, key)
         apply_override(tree, key, value)
         overridden[key] = value
 
@@ -382,6 +389,31 @@ def _refuse_inert_overrides(overridden: Mapping[str, Any], plant: PlantSpec) -> 
                     allowed=f"units.{parts[1]}.model.params.<name> (see `steelworks params`), "
                     f"or units.{parts[1]}.model.use=false first",
                 )
+
+
+def _own_path(tree: dict[str, Any], dotted: str) -> None:
+    """Replace each mapping or list on ``dotted``'s path below ``tree`` by a shallow copy (copy on write).
+
+    ``tree`` itself is the resolver's own; after this, setting anything along the path changes no
+    data that the caller (or a file cache) holds.
+    """
+    node: Any = tree
+    for part in str(dotted).split("."):
+        if isinstance(node, dict) and part in node:
+            key: Any = part
+        elif isinstance(node, list) and part.lstrip("-").isdigit() and -len(node) <= int(part) < len(node):
+            key = int(part)
+        else:
+            return  # the rest of the path does not exist yet: the override creates it (new objects)
+        child = node[key]
+        if isinstance(child, dict):
+            child = dict(child)
+        elif isinstance(child, list):
+            child = list(child)
+        else:
+            return
+        node[key] = child
+        node = child
 
 
 def _set_conditions(

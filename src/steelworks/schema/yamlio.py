@@ -218,10 +218,12 @@ def _parse(text: str, file: str) -> tuple[Any, LineMap]:
         loader.dispose()
 
 
-def load_yaml(path: Path) -> tuple[Any, LineMap]:
+def load_yaml(path: Path, *, shared: bool = False) -> tuple[Any, LineMap]:
     """Parse ``path`` with the safe loader; return the data and a map from key path to line number.
 
-    Parsed files are cached by path and modification time; callers get their own copy.
+    Parsed files are cached by path and modification time; callers get their own copy, or with
+    ``shared=True`` the cached data itself, which they must not change (the scenario loader copies
+    on write).
     """
     try:
         stat = path.stat()
@@ -237,7 +239,7 @@ def load_yaml(path: Path) -> tuple[Any, LineMap]:
             f"the file is {stat.st_size:,} bytes", file=str(path), allowed=f"at most {MAX_FILE_BYTES:,} bytes"
         )
     data, lines = _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
-    return copy.deepcopy(data), lines
+    return (data if shared else copy.deepcopy(data)), lines
 
 
 @lru_cache(maxsize=64)

@@ -1,0 +1,41 @@
+"""Physics results are reused per validated input, never across different inputs, and never written to."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from steelworks.api import run_balance
+
+
+def _bf1_coke(result: object) -> float:
+    plant = result.plant  # type: ignore[attr-defined]
+    return float(-plant.recipe[plant.unit("bf1"), plant.carrier("coke")])
+
+
+def test_same_input_reuses_the_physics_result_and_a_changed_parameter_does_not() -> None:
+    first = run_balance("psm")
+    again = run_balance("psm")
+    u = first.plant.unit("bf1")
+    assert again.plant.unit_models[u] is first.plant.unit_models[u]  # reused, not recomputed
+    assert _bf1_coke(again) == _bf1_coke(first)
+    changed = run_balance("psm", ["units.bf1.model.params.blower_kwh_per_nm3=0.02"])
+    assert changed.plant.unit_models[u] is not first.plant.unit_models[u]
+    # blower power is electricity, the coke rate stays; the electricity input of bf1 grows
+    e = first.plant.carrier("electricity")
+    assert changed.plant.recipe[u, e] < first.plant.recipe[u, e]
+    back = run_balance("psm")
+    assert back.plant.recipe[u, e] == first.plant.recipe[u, e]  # the override did not leak into the cache
+
+
+def test_cached_physics_arrays_are_read_only() -> None:
+    result = run_balance("psm")
+    arrays = [
+        v
+        for r in result.plant.unit_models.values()
+        for v in (*r.recipe.values(), *r.diagnostics.values())
+        if isinstance(v, np.ndarray)
+    ]
+    assert arrays
+    with pytest.raises(ValueError, match="read-only"):
+        arrays[0][...] = 0.0
