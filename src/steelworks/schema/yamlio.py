@@ -64,7 +64,7 @@ _QUANTITY = re.compile(
 _NON_FINITE_WORD = re.compile(r"^[-+]?(?:nan|inf|infinity)$", re.IGNORECASE)
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):
     """The safe loader, reading exponent numbers such as ``1e5`` as numbers."""
 
 
@@ -118,6 +118,7 @@ class _Builder:
         try:
             if isinstance(node, yaml.SequenceNode):
                 return [self.build(item, (*path, str(i)), depth + 1, aliased) for i, item in enumerate(node.value)]
+            assert isinstance(node, yaml.MappingNode)
             return self.mapping(node, path, depth, aliased)
         finally:
             self.expanding.discard(id(node))
