@@ -884,39 +884,63 @@ def economics_files(block: Mapping[str, Any]) -> list[tuple[str, Path, Any, str]
     return out
 
 
+#: validated economics files: (model, file, overrides) -> (stamps of the file and the files it extends,
+#: validated record); records are frozen, so one is shared by every caller until a file changes
+_VALIDATED: dict[tuple[str, str, Any], tuple[tuple[tuple[str, int, int], ...], Any]] = {}
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _stamps(files: list[Path]) -> tuple[tuple[str, int, int], ...] | None:
+    try:
+        return tuple((str(f), (st := f.stat()).st_mtime_ns, st.st_size) for f in files)
+    except OSError:
+        return None
+
+
+def _load(model: type[BaseModel], root: str, path: Path, overrides: Mapping[str, Any] | None) -> Any:
+    """Read (with the files it extends), override and validate one economics file, once per change."""
+    key = (model.__name__, str(path), _frozen(overrides or {}))
+    hit = _VALIDATED.get(key)
+    if hit is not None and _stamps([Path(f) for f, _, _ in hit[0]]) == hit[0]:
+        return hit[1]
+    raw, layers = load_layered(path)
+    if isinstance(raw, dict) and root in raw:
+        raw = dict(raw)
+        raw[root] = apply_overrides(raw[root], overrides, file=str(path))
+    record = _validate(model, raw, str(path), root=root).model_copy(update={"file": str(path)})
+    stamps = _stamps([f for f, _ in layers])
+    if stamps is not None:
+        if len(_VALIDATED) > 256:
+            _VALIDATED.clear()
+        _VALIDATED[key] = (stamps, record)
+    return record
+
+
 def load_price_deck(name: str | Path = "pk-2025", overrides: Mapping[str, Any] | None = None) -> PriceDeck:
     """Load a price deck by bundled id (``pk-2025``) or path; ``overrides`` are dotted paths under ``deck``.
 
     Example override: ``{"prices.iron_ore_fines.price": "110 USD/t", "fx.PKR.per_usd": 300}``.
     """
-    path = _resolve(name, PRICES_DIR)
-    raw = _read(path)
-    if isinstance(raw, dict) and "deck" in raw:
-        raw = dict(raw)
-        raw["deck"] = apply_overrides(raw["deck"], overrides, file=str(path))
-    deck = _validate(PriceDeck, raw, str(path), root="deck")
-    return deck.model_copy(update={"file": str(path)})
+    deck: PriceDeck = _load(PriceDeck, "deck", _resolve(name, PRICES_DIR), overrides)
+    return deck
 
 
 def load_option(name: str | Path, overrides: Mapping[str, Any] | None = None) -> OptionEconomics:
     """Load an option's economics (``psm-bf-revival`` or a path); overrides address the ``option`` tree."""
-    path = _resolve(name, OPTIONS_DIR)
-    raw = _read(path)
-    if isinstance(raw, dict) and "option" in raw:
-        raw = dict(raw)
-        raw["option"] = apply_overrides(raw["option"], overrides, file=str(path))
-    option = _validate(OptionEconomics, raw, str(path), root="option")
-    return option.model_copy(update={"file": str(path)})
+    option: OptionEconomics = _load(OptionEconomics, "option", _resolve(name, OPTIONS_DIR), overrides)
+    return option
 
 
 def load_finance(name: str | Path = "finance", overrides: Mapping[str, Any] | None = None) -> FinanceSettings:
-    path = _resolve(name, ECON_DIR)
-    raw = _read(path)
-    if isinstance(raw, dict) and "finance" in raw:
-        raw = dict(raw)
-        raw["finance"] = apply_overrides(raw["finance"], overrides, file=str(path))
-    settings = _validate(FinanceSettings, raw, str(path), root="finance")
-    return settings.model_copy(update={"file": str(path)})
+    settings: FinanceSettings = _load(FinanceSettings, "finance", _resolve(name, ECON_DIR), overrides)
+    return settings
 
 
 @lru_cache(maxsize=8)
