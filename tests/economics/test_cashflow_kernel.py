@@ -83,3 +83,57 @@ def test_breakeven_of_a_bundled_option_zeroes_the_npv_to_a_dollar() -> None:
     prices[model.is_product] *= out["breakeven_multiplier"][0]
     again = run(model, Samples(price_sell=prices[None, :]), breakeven=False)
     assert abs(again["npv"][0]) < 1.0  # USD, on a capex of ~1 bn
+
+
+def test_sampled_production_and_discount_rate_by_hand(simple_option: Path, simple_plant: PlantYear) -> None:
+    model = _model(simple_option, simple_plant)
+    ebitda = 0.9e6 * 545.0 - 382e6
+    out = run(model, Samples(production_factor=np.array([1.0, 0.5]), discount_rate=np.array([0.10, 0.08])))
+    assert out["npv"][0] == pytest.approx(-CAPEX_PV + ANNUITY * ebitda, rel=1e-10)
+    a8 = sum(1.08**-t for t in range(2, 10))
+    assert out["npv"][1] == pytest.approx(-(50e6 + 50e6 / 1.08) + a8 * 0.5 * ebitda, rel=1e-10)
+    assert out["revenue"][1, 2] == pytest.approx(0.5 * 0.9e6 * 545.0, rel=1e-12)
+
+
+def test_sampled_fixed_costs_scale_every_fixed_line() -> None:
+    inputs = load_inputs("psm-bf-revival")
+    model, _ = build_model(placeholder_plant_year("psm-bf-revival"), inputs)
+    out = run(model, Samples(fixed_cost_factor=np.array([1.0, 2.0])))
+    for line in ("cost_labour", "cost_maintenance", "cost_insurance", "cost_overheads_fixed"):
+        assert out[line][0].sum() > 0.0, line
+        assert out[line][1] == pytest.approx(2.0 * out[line][0], rel=1e-12), line
+    assert out["npv"][1] < out["npv"][0]
+
+
+def test_without_debt_the_equity_cash_flow_is_the_project_cash_flow() -> None:
+    # working capital, tax, relines and a terminal value all present; only the debt is off
+    inputs = load_inputs("psm-bf-revival", finance_overrides={"debt.share": 0.0})
+    model, _ = build_model(placeholder_plant_year("psm-bf-revival"), inputs)
+    out = run(model)
+    assert np.any(out["delta_wc"] != 0.0) and np.any(out["capex_recurring"] > 0.0)
+    assert out["equity_cash_flow"] == pytest.approx(out["fcf"], rel=1e-12, abs=1e-3)
+    assert out["equity_npv"][0] == pytest.approx(out["npv"][0], rel=1e-12)
+    assert out["equity_irr"][0] == pytest.approx(out["irr"][0], abs=1e-12)
+
+
+def test_cash_flow_available_for_debt_service_is_its_definition() -> None:
+    inputs = load_inputs("psm-bf-revival")
+    model, _ = build_model(placeholder_plant_year("psm-bf-revival"), inputs)
+    o = run(model)
+    later = o["capex_recurring"] + o["capex_sustaining"] + o["capex_replacement"]
+    assert np.any(o["capex_recurring"] > 0.0) and np.any(o["capex_sustaining"] > 0.0)
+    assert o["cfads"] == pytest.approx(o["ebitda"] - o["tax_levered"] - o["delta_wc"] - later, rel=1e-12, abs=1e-3)
+    served = o["debt_service"] > 1e-6
+    assert o["dscr"][served] == pytest.approx(o["cfads"][served] / o["debt_service"][served], rel=1e-12)
+    # equity = EBITDA - levered tax - capex - change in working capital + draws - interest - principal + terminal
+    equity = (
+        o["ebitda"]
+        - o["tax_levered"]
+        - o["capex"]
+        - o["delta_wc"]
+        + o["debt_drawdown"]
+        - o["interest"]
+        - o["principal"]
+        + o["terminal"]
+    )
+    assert o["equity_cash_flow"] == pytest.approx(equity, rel=1e-12, abs=1e-3)
