@@ -124,6 +124,7 @@ def test_a_make_up_fuel_that_cannot_be_bought_is_an_input_error() -> None:
     with pytest.raises(InputError, match="make-up 'ng' that cannot be bought") as err:
         allocate_(plant, flows(heat=200.0))
     assert err.value.location == "units.user.fuel.makeup"
+    assert err.value.allowed == "a make-up fuel listed in market.buy"
     allocate_(plant, flows(heat=100.0))  # no make-up needed: no error
 
 
@@ -132,6 +133,7 @@ def test_no_make_up_fuel_and_a_deficit_is_an_input_error_naming_the_shortfall() 
     with pytest.raises(InputError, match="user lacks 30 GJ/yr of fuel and has no make-up fuel") as err:
         allocate_(plant, flows(heat=80.0))
     assert err.value.location == "units.user.fuel.makeup"
+    assert err.value.allowed == "natural_gas"
     g = allocate_(plant, flows(heat=50.0))  # exactly what gas_a holds: no error, nothing bought
     assert g.fuel_gj[0, USER, A] == pytest.approx(50.0, rel=1e-12)
     assert g.bought.sum() == 0.0
@@ -176,6 +178,7 @@ def test_a_direct_use_beyond_the_pool_of_a_gas_that_cannot_be_bought_is_an_input
     with pytest.raises(InputError, match=r"2\.0 t/yr of 'gas_a' more than the works makes") as err:
         allocate_(plant, flows(direct_a=12.0))
     assert err.value.location == "market.buy"
+    assert err.value.allowed == "add 'gas_a' to market.buy"
     allocate_(plant, flows(direct_a=10.0))  # exactly the pool: no error
 
 
