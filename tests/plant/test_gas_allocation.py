@@ -124,6 +124,7 @@ def test_a_make_up_fuel_that_cannot_be_bought_is_an_input_error() -> None:
     with pytest.raises(InputError, match="make-up 'ng' that cannot be bought") as err:
         allocate_(plant, flows(heat=200.0))
     assert err.value.location == "units.user.fuel.makeup"
+    assert err.value.allowed == "a make-up fuel listed in market.buy"
     allocate_(plant, flows(heat=100.0))  # no make-up needed: no error
 
 
@@ -132,6 +133,7 @@ def test_no_make_up_fuel_and_a_deficit_is_an_input_error_naming_the_shortfall() 
     with pytest.raises(InputError, match="user lacks 30 GJ/yr of fuel and has no make-up fuel") as err:
         allocate_(plant, flows(heat=80.0))
     assert err.value.location == "units.user.fuel.makeup"
+    assert err.value.allowed == "natural_gas"
     g = allocate_(plant, flows(heat=50.0))  # exactly what gas_a holds: no error, nothing bought
     assert g.fuel_gj[0, USER, A] == pytest.approx(50.0, rel=1e-12)
     assert g.bought.sum() == 0.0
@@ -176,6 +178,7 @@ def test_a_direct_use_beyond_the_pool_of_a_gas_that_cannot_be_bought_is_an_input
     with pytest.raises(InputError, match=r"2\.0 t/yr of 'gas_a' more than the works makes") as err:
         allocate_(plant, flows(direct_a=12.0))
     assert err.value.location == "market.buy"
+    assert err.value.allowed == "add 'gas_a' to market.buy"
     allocate_(plant, flows(direct_a=10.0))  # exactly the pool: no error
 
 
@@ -334,3 +337,21 @@ def test_grid_sell_end_to_end(sell: bool) -> None:
     else:
         assert k["electricity_exported_mwh"] == pytest.approx(0.0, abs=1e-9)
         assert k["electricity_purchased_mwh"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_pool_under_one_tonne_keeps_its_own_composition() -> None:
+    # 0.5 t of gas_a (2.5 GJ, 0.15 t C): the user burns it at the producer's 5 GJ/t, not the market's 4
+    g = allocate_(stand_in([(USER, [A], NG)]), flows(gas_a=0.5, gas_b=0.0, heat=2.0))
+    assert g.fuel_mass[0, USER, A] == pytest.approx(0.4, rel=1e-12)
+    assert g.c_in[0, USER, A] == pytest.approx(0.12, rel=1e-12)
+    assert g.flared[0, A] == pytest.approx(0.1, rel=1e-12)
+
+
+def test_direct_uses_of_several_samples_are_drawn_per_sample() -> None:
+    # sample 0 uses 4 t of its 10 t, sample 1 uses 12 t (2 t bought)
+    plant = stand_in([(USER, [A, B], NG)])
+    f = np.concatenate([flows(direct_a=4.0), flows(direct_a=12.0)])
+    g = allocate_(plant, f)
+    assert g.bought[:, A] == pytest.approx([0.0, 2.0], abs=1e-12)
+    assert g.c_in[:, USER, A] == pytest.approx([1.2, 3.5], rel=1e-12)
+    assert g.flared[:, A] == pytest.approx([6.0, 0.0], abs=1e-12)

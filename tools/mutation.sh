@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Mutation testing of the plant, carbon and economics code with mutmut (>= 3). NOT run in CI: it takes
+# tens of minutes. It works on a throw-away copy of the repository so that the checkout keeps no
+# mutants/ directory and pyproject.toml needs no [tool.mutmut] section.
+#
+#   tools/mutation.sh              # plant/ and economics/cashflow.py (the modules with a 15 % target)
+#   tools/mutation.sh full         # plant/, carbon.py and economics/
+#   tools/mutation.sh FILE_GLOB... # any globs under src/, e.g. src/steelworks/plant/gas.py
+#   JOBS=2 KEEP=/tmp/mut tools/mutation.sh   # worker processes; where the copy stays for `mutmut browse`
+#   SKIP_TESTS= tools/mutation.sh            # also run the slow property tests against every mutant
+#
+# Prints mutmut's per-mutant results and a summary (killed / survived / other, share surviving per
+# file) that tools/MUTATION.md quotes. Needs: pip install mutmut.
+set -euo pipefail
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+JOBS="${JOBS:-2}"
+SKIP_TESTS="${SKIP_TESTS-tests/plant/test_conservation_properties.py tests/physics/test_properties.py tests/cli/test_evaluate_properties.py}"
+case "${1:-quick}" in
+  quick) GLOBS=("src/steelworks/plant/*" "src/steelworks/economics/cashflow.py") ;;
+  full) GLOBS=("src/steelworks/plant/*" "src/steelworks/carbon.py" "src/steelworks/economics/*") ;;
+  *) GLOBS=("$@") ;;
+esac
+python -c "import mutmut" 2>/dev/null || { echo "mutmut is not installed: pip install mutmut" >&2; exit 2; }
+
+WORK="${KEEP:-$(mktemp -d /tmp/steelworks-mutation.XXXXXX)}"
+mkdir -p "$WORK"
+rm -rf "$WORK/src" "$WORK/tests" "$WORK/mutants"
+cp -r "$REPO/src" "$REPO/tests" "$REPO/pyproject.toml" "$WORK/"
+[ -d "$REPO/docs" ] && cp -r "$REPO/docs" "$WORK/"
+[ -d "$REPO/examples" ] && cp -r "$REPO/examples" "$WORK/"
+[ -f "$REPO/README.md" ] && cp "$REPO/README.md" "$WORK/"
+find "$WORK" -name __pycache__ -prune -exec rm -rf {} +
+{
+  echo "[mutmut]"
+  echo "source_paths = src"
+  printf 'only_mutate =\n'
+  for g in "${GLOBS[@]}"; do printf '    %s\n' "$g"; done
+  echo "pytest_add_cli_args_test_selection = tests/"
+  # the randomised property tests (hypothesis, ~60 s together) stay in CI but are left out here: each
+  # surviving mutant runs every test that covers it, and they would multiply the run time by ~5
+  printf 'pytest_add_cli_args =\n    -p\n    no:cacheprovider\n    -q\n    -x\n'
+  for f in $SKIP_TESTS; do printf '    --ignore=%s\n' "$f"; done
+  echo "also_copy ="
+  echo "    docs/"
+  echo "    examples/"
+  echo "    README.md"
+} > "$WORK/setup.cfg"
+
+# Only the mutated copy may be imported. mutmut (3.8) drops "src" from sys.path when it runs the tests
+# inside mutants/, and an editable install of steelworks (a .pth naming another checkout's src/) would
+# then serve the unmutated package; a meta-path finder pins `steelworks` to mutants/src.
+mkdir -p "$WORK/isolate"
+cat > "$WORK/isolate/sitecustomize.py" <<PY
+import os, sys
+from importlib.machinery import PathFinder
+
+MUTANTS = "$WORK/mutants/src"
+
+
+class _MutantsFirst:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "steelworks" and os.path.isdir(os.path.join(MUTANTS, "steelworks")):
+            return PathFinder.find_spec(name, [MUTANTS])
+        return None
+
+
+sys.meta_path.insert(0, _MutantsFirst)
+PY
+cd "$WORK"
+export PYTHONPATH="$WORK/isolate"
+echo "mutating ${GLOBS[*]} in $WORK ($JOBS workers)"
+start=$(date +%s)
+python -m mutmut run --max-children "$JOBS" || true
+echo "wall time: $(( $(date +%s) - start )) s"
+python -m mutmut results --all true > "$WORK/results.txt" 2>&1 || python -m mutmut results > "$WORK/results.txt" 2>&1 || true
+where=$(cd / && python -c "import steelworks, os; print(os.path.dirname(steelworks.__file__))")
+case "$where" in "$WORK"/mutants/*) ;; *) echo "WARNING: steelworks imports from $where, not the mutated copy" >&2 ;; esac
+python "$REPO/tools/mutation_summary.py" "$WORK"
+echo "copy kept in $WORK (cd there and run 'python -m mutmut browse' or 'python -m mutmut show NAME')"
