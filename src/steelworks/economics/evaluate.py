@@ -288,7 +288,8 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
     # and the construction-period site costs are owner's costs, capitalised with the initial capex
     labour = np.where(operating, labour_op, 0.0) if not idle else np.full(n_years, labour_op)
     fc = option.fixed_costs
-    maintenance = fc.maintenance.share * sched.replacement_value if fc else np.zeros(n_years)
+    # upkeep basis (economics.capex docstring): maintenance on the capital invested in the works in service
+    maintenance = fc.maintenance.share * sched.asset_value if fc else np.zeros(n_years)
     insurance = fc.insurance.share * sched.replacement_value if fc else np.zeros(n_years)
     overheads_fixed = (
         np.where(
