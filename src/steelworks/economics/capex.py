@@ -167,7 +167,11 @@ def check_plan(option: OptionEconomics, works: Mapping[str, WorksUnit]) -> None:
     if option.kind != "project":
         return
     file = option.file
-    costed = [uid for uid, w in works.items() if w.capex_kind is not None and w.brought_in]
+    greenfield = option.valuation == "greenfield"
+    if greenfield:  # the works valued as built new: every unit in service, each by action 'new'
+        costed = [uid for uid, w in works.items() if w.capex_kind is not None and w.in_service]
+    else:
+        costed = [uid for uid, w in works.items() if w.capex_kind is not None and w.brought_in]
     for uid, step in option.plan.items():
         where = f"option.plan.{uid}"
         unit = works.get(uid)
@@ -188,6 +192,15 @@ def check_plan(option: OptionEconomics, works: Mapping[str, WorksUnit]) -> None:
                 location=where,
                 allowed=", ".join(costed),
             )
+        if greenfield:
+            if step.action != "new":
+                raise InputError(
+                    f"a greenfield valuation builds every unit new; the plan's action for {uid!r} is {step.action!r}",
+                    file=file,
+                    location=where + ".action",
+                    allowed="new",
+                )
+            continue
         if step.action not in unit.actions:
             allowed = ", ".join(unit.actions) or "none (an operating unit needs no capital action)"
             raise InputError(
