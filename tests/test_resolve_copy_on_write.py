@@ -51,7 +51,15 @@ def test_runs_with_overrides_never_change_the_cached_files() -> None:
     resolved = load_scenario("psm")
     files = (resolved.scenario_file, resolved.plant_file, resolved.carriers_file)
     before = [copy.deepcopy(load_yaml(f, shared=True)[0]) for f in files]
-    run_balance("psm", ["units.bf1.availability=0.9", "units.bf1.model.use=false", "units.bf1.inputs.oxygen=31 kg/t", "demand.billet=280 kt/year"])
+    run_balance(
+        "psm",
+        [
+            "units.bf1.availability=0.9",
+            "units.bf1.model.use=false",
+            "units.bf1.inputs.oxygen=31 kg/t",
+            "demand.billet=280 kt/year",
+        ],
+    )
     run_evaluation("psm", ["units.bf2.model.params.blower_kwh_per_nm3=0.01", "carriers.coke.name=x"])
     after = [load_yaml(f, shared=True)[0] for f in files]
     assert after == before

@@ -70,4 +70,5 @@ def test_fx_saved_by_hand() -> None:
 
 def test_jobs_multiplier() -> None:
     out = jobs(1000, load_country())
-    assert out["indirect"] == pytest.approx(6500.0)  # 13 supply-chain jobs per 2 steel jobs [S79]
+    # [S104] India National Steel Policy 2017: 5 lakh direct, 20 lakh indirect -> 4 per direct job
+    assert out["indirect"] == pytest.approx(4000.0)

@@ -57,13 +57,23 @@ def _plant_year(option: str) -> PlantYear:
     return PlantYear.from_balance(balance) if balance.kpis["crude_steel_t"] > 0 else PlantYear.idle()
 
 
+def _economics_block(option: str) -> dict:
+    """The economics block (deck, finance) of the bundled scenario that uses the option."""
+    from steelworks.schema.loader import list_scenarios, load_scenario
+
+    return next(b for n, _ in list_scenarios() if (b := load_scenario(n).economics or {}).get("option") == option)
+
+
 @pytest.mark.parametrize("option", list_options())
 def test_every_bundled_option_evaluates(option: str) -> None:
-    result = evaluate(_plant_year(option), option)
+    block = _economics_block(option)
+    prices, finance = block.get("prices", "pk-2025"), block.get("finance", "finance")
+    result = evaluate(_plant_year(option), option, prices=prices, finance=finance)
     data = result.to_dict()
     json.dumps(data)  # JSON-ready: no numpy types, no NaN
     assert set(data["kpis"]) >= KPI_KEYS
-    assert len(data["cash_flows"]) == data["kpis"]["horizon_years"] == 30
+    # finance.yaml: 30 years; ieaghg-2013.yaml: 3 years' construction + IEAGHG's 25-year life [S17]
+    assert len(data["cash_flows"]) == data["kpis"]["horizon_years"] == (28 if finance == "ieaghg-2013" else 30)
     assert set(data["cash_flows"][0]) >= ROW_KEYS
     assert data["revenue_by_product_usd_per_year_full_output"] is not None
 

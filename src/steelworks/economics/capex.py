@@ -14,8 +14,16 @@ the plan's unit ids by the stated shares, and the bottom-up figure of every line
 :func:`reconcile`.
 
 Owner's costs and contingency are added on the EPC total unless the calibration already includes them.
-The *replacement value* of a unit is its new-build cost at its capacity; it sets maintenance, insurance
-and sustaining capital, and what a unit costs when its life runs out.
+The *replacement value* of a unit is its new-build cost at its capacity; it sets insurance (cover at
+reinstatement value) and what a unit costs when its life runs out.
+
+Upkeep basis (one, not stacked; issue 8 item 7): maintenance is a share of the capital *invested* in
+the units in service (the plan's spending on each, then its replacement when its life ends) - 3 %/yr
+(Fischedick et al. 2014 via POSTED [S17]; the IEAGHG 2013 reference mill's 142 M USD/yr on its 4,124 M
+USD capital is 3.4 % [S17]); a unit whose life ends inside the horizon is replaced at its new-build
+value; relines are the blast furnaces' campaign capital. There is no separate sustaining capital on top
+(option files carry ``sustaining: 0``): a maintenance share of capex is, in both sources, the whole
+upkeep of a plant inside its life.
 """
 
 from __future__ import annotations
@@ -159,7 +167,11 @@ def check_plan(option: OptionEconomics, works: Mapping[str, WorksUnit]) -> None:
     if option.kind != "project":
         return
     file = option.file
-    costed = [uid for uid, w in works.items() if w.capex_kind is not None and w.brought_in]
+    greenfield = option.valuation == "greenfield"
+    if greenfield:  # the works valued as built new: every unit in service, each by action 'new'
+        costed = [uid for uid, w in works.items() if w.capex_kind is not None and w.in_service]
+    else:
+        costed = [uid for uid, w in works.items() if w.capex_kind is not None and w.brought_in]
     for uid, step in option.plan.items():
         where = f"option.plan.{uid}"
         unit = works.get(uid)
@@ -180,6 +192,15 @@ def check_plan(option: OptionEconomics, works: Mapping[str, WorksUnit]) -> None:
                 location=where,
                 allowed=", ".join(costed),
             )
+        if greenfield:
+            if step.action != "new":
+                raise InputError(
+                    f"a greenfield valuation builds every unit new; the plan's action for {uid!r} is {step.action!r}",
+                    file=file,
+                    location=where + ".action",
+                    allowed="new",
+                )
+            continue
         if step.action not in unit.actions:
             allowed = ", ".join(unit.actions) or "none (an operating unit needs no capital action)"
             raise InputError(
@@ -447,9 +468,13 @@ class CapexSchedule:
     replacement: np.ndarray  # units whose life ends inside the horizon
     sustaining: np.ndarray
     output_loss: np.ndarray  # share of output lost to relines per year
-    replacement_value: np.ndarray  # of the units in service per year (maintenance, insurance)
+    replacement_value: np.ndarray  # new-build value of the units in service per year (insurance)
     residual_value: float  # straight-line remaining value of all capital at the end of the horizon
     commissioning: list[int]  # year index of each phase's commissioning
+    #: capital invested in the units in service per year (what the plan spent on each unit, with its
+    #: owner's costs and contingency; a unit's end-of-life replacement at its new-build value from then
+    #: on): the basis of maintenance (see :data:`UPKEEP_BASIS`)
+    asset_value: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def schedule_capex(
@@ -468,6 +493,7 @@ def schedule_capex(
     sustaining = np.zeros(n_years)
     loss = np.zeros(n_years)
     value = np.zeros(n_years)
+    invested = np.zeros(n_years)
     vintages: list[tuple[int, float, float]] = []  # (year in service, cost, life)
     commissioning = []
     for phase in range(n_phases):
@@ -490,6 +516,7 @@ def schedule_capex(
         c = commissioning[line.phase]
         vintages.append((c, spend, line.life_years))
         value += np.where(years >= c, line.replacement_usd, 0.0)
+        invested += np.where(years >= c, spend, 0.0)
         sustaining += np.where(years >= c, estimate.sustaining_share * line.replacement_usd, 0.0)
         if line.reline_interval:
             t = c + (line.reline_first or line.reline_interval)
@@ -501,6 +528,8 @@ def schedule_capex(
         t_rep = c + round(line.life_years)
         while t_rep < n_years:
             replacement[t_rep] += line.replacement_usd
+            if t_rep == c + round(line.life_years):  # from the first replacement on: the new unit's value
+                invested[t_rep:] += line.replacement_usd - spend
             vintages.append((t_rep, line.replacement_usd, line.life_years))
             t_rep += round(line.life_years)
     for t in range(n_years):
@@ -520,4 +549,5 @@ def schedule_capex(
         value,
         residual,
         commissioning,
+        invested,
     )

@@ -99,6 +99,10 @@ class CashFlowModel:
     extras: dict[str, object] = field(default_factory=dict)
     #: the plant state of each year; None: each year is the full-output year x ``production``
     states: YearStates | None = None
+    #: the steady-state year (index): the first year after every phase's ramp-up with no reline loss,
+    #: at the ramp-up's ``steady_state`` output (not a ramp year that happens to run higher); None: the
+    #: first year at the highest output
+    steady_index: int | None = None
 
     @property
     def n_years(self) -> int:
@@ -441,16 +445,26 @@ def run(model: CashFlowModel, samples: Samples | None = None, *, breakeven: bool
     return out
 
 
+def steady_year(model: CashFlowModel) -> int:
+    """Index of the year the per-year KPIs are taken at (cash cost, annuity LCOS, FX saved, CO2 per year):
+    the model's ``steady_index`` (the ramp-up's steady state), else the first year at the highest output
+    after commissioning, else the last year."""
+    if model.steady_index is not None:
+        return int(model.steady_index)
+    c0 = min(model.commissioning) if model.commissioning else 0
+    idx = int(np.argmax(model.production >= model.production.max() - 1e-12))
+    return idx if idx >= c0 else model.n_years - 1
+
+
 def _steady_state_costs(model: CashFlowModel, p: _Pieces, project: dict[str, Array]) -> dict[str, Array]:
-    """Cash cost and CRF-annuity LCOS per t of products in the full-output year (cost-year USD)."""
+    """Cash cost and CRF-annuity LCOS per t of products in the steady-state year (cost-year USD)."""
     n = p.capex_factor.shape[0]
     if model.products_t <= 0:
         nan = np.full(n, np.nan)
         return {"cash_cost": nan, "lcos_annuity": nan}
     c0 = min(model.commissioning)
-    # the first year at full output after commissioning (or the last year), real terms per unit of output
-    steady_idx = int(np.argmax(model.production >= model.production.max() - 1e-12))
-    t = steady_idx if steady_idx >= c0 else model.n_years - 1
+    # the steady-state year (the ramp-up's steady output, no reline), real terms per unit of output
+    t = steady_year(model)
     infl_t = p.infl[t]
     out_t = np.maximum(p.products_year[:, t], 1e-12)
     opex_t = project["opex"][:, t] - p.revenue_other[:, t]  # by-product sales credited

@@ -5,7 +5,8 @@ duties and port charges of the landed price are paid in PKR and save no foreign 
 count only in the import-parity price. From the saving we take the foreign part of what the works
 buys (``foreign_share`` of each price: seaborne ore and coal 100 %, RLNG ~85 %, electricity ~35 %)
 and of its spares. Debt service on foreign loans and the foreign share of capex are reported next
-to it, not netted, because they depend on how the project is financed.
+to it, because they depend on how the project is financed; the saving net of the foreign debt
+service (mean over the repayment years) is reported as well.
 
 CBAM. From 2026 an EU importer pays for the embedded emissions less the free allocation an EU
 producer of the same product still gets: ``max(0, e - factor(year) x benchmark) x EUA price``
@@ -82,5 +83,10 @@ def fx_saved_per_year(
     }
 
 
-def jobs(direct: float, params: CountryParams) -> dict[str, float]:
-    return {"direct": float(direct), "indirect": float(direct) * params.indirect_jobs_per_direct.value}
+def jobs(direct: float, params: CountryParams, *, producing: bool = True) -> dict[str, float]:
+    """Direct staff and the supply-chain jobs they support. The multiplier is a sector ratio of
+    steel-industry employment (indirect per direct, country.yaml); it counts the jobs of suppliers,
+    hauliers and services that live on the works' *production*, so an idle works (``producing=False``:
+    staff kept on, nothing bought or sold) supports none."""
+    indirect = float(direct) * params.indirect_jobs_per_direct.value if producing else 0.0
+    return {"direct": float(direct), "indirect": indirect}

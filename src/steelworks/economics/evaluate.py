@@ -243,6 +243,7 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
                 production[t] += share * (ramp.fractions[k] if k < len(ramp.fractions) else ramp.steady_state)
         production *= 1.0 - sched.output_loss
     first_c = min(sched.commissioning) if not idle else n_years
+    steady_index = _steady_index(production, sched.commissioning, sched.output_loss, ramp) if not idle else None
     operating = np.arange(n_years) >= first_c
 
     # --- flows and prices --------------------------------------------------------------------
@@ -287,7 +288,8 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
     # and the construction-period site costs are owner's costs, capitalised with the initial capex
     labour = np.where(operating, labour_op, 0.0) if not idle else np.full(n_years, labour_op)
     fc = option.fixed_costs
-    maintenance = fc.maintenance.share * sched.replacement_value if fc else np.zeros(n_years)
+    # upkeep basis (economics.capex docstring): maintenance on the capital invested in the works in service
+    maintenance = fc.maintenance.share * sched.asset_value if fc else np.zeros(n_years)
     insurance = fc.insurance.share * sched.replacement_value if fc else np.zeros(n_years)
     overheads_fixed = (
         np.where(
@@ -396,7 +398,13 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
             if states_res is not None and state_index is not None
             else None
         ),
+        steady_index=steady_index,
     )
+    co2_steady = None
+    if states_res is not None and steady_index is not None and state_index is not None:
+        k = int(state_index[steady_index])
+        if k >= 0:
+            co2_steady = float(states_res.kpi["co2_direct_t"][k] + states_res.kpi["co2_indirect_t"][k])
     context = {
         "conv": conv,
         "estimate": estimate,
@@ -409,8 +417,23 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
         "idle_costs_foreign": yearly_costs_foreign(
             option.idle_costs, conv, where="option.idle_costs", file=option.file
         ),
+        "co2_steady_t": co2_steady,
     }
     return model, context
+
+
+def _steady_index(production: np.ndarray, commissioning: list[int], output_loss: np.ndarray, ramp: Any) -> int | None:
+    """The steady-state year: the first year after every phase's ramp-up curve has run out (its output is
+    the ramp-up's ``steady_state``) that loses no output to a reline; the first year after the ramp-up if
+    every later year has a reline, the last year if the ramp-up outlasts the horizon."""
+    n = production.size
+    if ramp is None or not commissioning:
+        return None
+    ramp_end = max(commissioning) + len(ramp.fractions)
+    if ramp_end >= n:
+        return n - 1
+    clean = [t for t in range(ramp_end, n) if output_loss[t] <= 0.0 and production[t] > 0.0]
+    return clean[0] if clean else ramp_end
 
 
 def evaluate(
@@ -451,8 +474,12 @@ def evaluate_inputs(plant: PlantYear, inputs: Inputs, *, breakeven: bool = True)
     headcount = float(sum(option.labour.headcount.values()))
     spares = float(model.maintenance[steady_t]) if model.maintenance.size else 0.0
     if table is not None and model.products_t > 0:
-        products_q = model.q_sell * model.is_product * steady_prod
-        purchases = model.q_buy * model.price_buy * steady_prod
+        if model.states is not None:  # the works solved at the steady year's output
+            q_sell_t, q_buy_t = np.asarray(model.states.q_sell)[steady_t], np.asarray(model.states.q_buy)[steady_t]
+        else:
+            q_sell_t, q_buy_t = model.q_sell * steady_prod, model.q_buy * steady_prod
+        products_q = q_sell_t * model.is_product
+        purchases = q_buy_t * model.price_buy
         fx = fx_saved_per_year(
             products_q,
             table.landed_cfr,
@@ -477,9 +504,11 @@ def evaluate_inputs(plant: PlantYear, inputs: Inputs, *, breakeven: bool = True)
         float(debt_service[repaying].mean()) * settings.debt.foreign_share if repaying.any() else 0.0
     )
     fx["foreign_capex_usd"] = estimate.total_usd * estimate.foreign_share
-    job = jobs(headcount, inputs.country)
+    fx["fx_saved_net_of_debt_service_usd"] = fx["fx_saved_usd"] - fx["foreign_debt_service_usd_per_year"]
+    job = jobs(headcount, inputs.country, producing=steady_prod > 0.0)
     co2_total = plant.co2_direct_t + plant.co2_indirect_t
     co2 = co2_total / plant.crude_steel_t if plant.crude_steel_t > 0 else None
+    co2_year = ctx["co2_steady_t"] if ctx["co2_steady_t"] is not None else co2_total * steady_prod
 
     kpis = {
         "capex_usd": float(estimate.total_usd),
@@ -496,10 +525,13 @@ def evaluate_inputs(plant: PlantYear, inputs: Inputs, *, breakeven: bool = True)
         "lcos_annuity_usd_per_t": _none(first["lcos_annuity"]),
         "cash_cost_usd_per_t": _none(first["cash_cost"]),
         "fx_saved_usd_per_year": fx["fx_saved_usd"],
+        "fx_saved_net_of_debt_service_usd_per_year": fx["fx_saved_net_of_debt_service_usd"],
         "jobs_direct": job["direct"],
         "jobs_indirect": job["indirect"],
         "co2_t_per_t_crude_steel": co2,
-        "co2_t_per_year": co2_total * steady_prod,
+        "co2_t_per_year": co2_year,
+        "steady_year": int(model.years[steady_t]) if model.products_t > 0 else None,
+        "steady_year_output_fraction": steady_prod,
         "discount_rate": model.discount_rate_real,
         "discount_rate_basis": "real (USD)",
         "inflation": model.inflation,
@@ -641,6 +673,7 @@ def compare(
         "lcos_usd_per_t",
         "cash_cost_usd_per_t",
         "fx_saved_usd_per_year",
+        "fx_saved_net_of_debt_service_usd_per_year",
         "jobs_direct",
         "jobs_indirect",
         "co2_t_per_t_crude_steel",

@@ -591,6 +591,13 @@ class OptionEconomics(_Strict):
     plan: dict[str, PlanStep] = Field(
         default_factory=dict, description="plant unit id -> the capital action taken on it and its start year"
     )
+    valuation: Literal["plan", "greenfield"] = Field(
+        default="plan",
+        description="plan: the plan acts on the units the scenario restores or builds, as their condition "
+        "allows; greenfield: the works is valued as built new (a validation case such as the IEAGHG "
+        "reference mill, whose units are described as operating) - every unit in service with a capex kind "
+        "takes action 'new'",
+    )
     calibration: Calibration | None = None
     labour: Headcount
     fixed_costs: FixedCosts | None = None
