@@ -406,6 +406,53 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
 )
 
 
+PARAMETERS += (
+    ParameterSpec(
+        "trt_efficiency",
+        "dimensionless",
+        "-",
+        0.0,
+        0.0,
+        0.9,
+        "isentropic efficiency x mechanical/generator efficiency of a top-gas recovery turbine (0 = none)",
+        "estimate: PSM's 1980s furnaces have no top-gas recovery turbine (none listed in "
+        "psm_plant_and_context.md §1.2); modern axial TRTs 0.75-0.85 overall",
+    ),
+    ParameterSpec(
+        "top_pressure",
+        "dimensionless",
+        "bar",
+        2.5,
+        1.2,
+        4.0,
+        "top-gas pressure at the turbine inlet, bar absolute (used only when trt_efficiency > 0)",
+        "estimate: large high-top-pressure furnaces run 2.5-3.5 bar abs at the top, a ~1,000 m3 "
+        "furnace ~2 bar abs (issue 8 quotes 3.5-4.3 bar abs blast for a ~1,000 m3 furnace)",
+    ),
+)
+
+#: top gas at the recovery-turbine inlet after wet cleaning, degC, and the gas-network pressure it
+#: expands to, bar abs (estimates: saturated wet-cleaned gas 45-60 degC; works gas mains ~0.1 bar g)
+TRT_INLET_C = 55.0
+TRT_OUTLET_BAR = 1.1
+#: ratio of heat capacities of dry blast-furnace gas (STD: N2/CO 1.40, CO2 1.29; ~55 % N2, 22 % CO,
+#: 20 % CO2 gives ~1.38)
+TRT_GAMMA = 1.38
+
+
+def trt_kwh_per_nm3(top_pressure: Array, efficiency: Array) -> Array:
+    r"""Electricity of a top-gas recovery turbine per Nm3 of dry top gas (STD, ideal-gas expansion)::
+
+        w = eta gamma / (gamma - 1) p_0 V_0 (T_in / T_0) (1 - (p_out / p_in)^((gamma - 1)/gamma))
+
+    with ``p_0 V_0 = 101.325 kJ`` per Nm3, ``T_0 = 273.15 K``; result in kWh/Nm3.
+    """
+    g = TRT_GAMMA
+    ratio = np.minimum(TRT_OUTLET_BAR / np.maximum(top_pressure, TRT_OUTLET_BAR), 1.0)
+    w_kj = g / (g - 1.0) * 101.325 * (TRT_INLET_C + 273.15) / 273.15 * (1.0 - ratio ** ((g - 1.0) / g))
+    return efficiency * w_kj / 3600.0
+
+
 def _ash_fraction(props: CarrierProps, default: float) -> Array:
     return num(props.analysis.get("ash", default))
 
@@ -1245,7 +1292,8 @@ def _recipe(
         burden feed k = -s_k B;   coke = -K;   limestone = -L;   slag = S;   dust = D
         cold_blast = -(V rho_air + V n_H2O M_H2O) / 1000;   oxygen = -V r_e M_O2 / V_m / 1000      t
         fuel_heat = -V h_b / 1000 / eta_stove                                                  GJ
-        electricity = -(aux + e_blower V (1 + r_e) / 1000)                                     MWh
+        electricity = -(aux + e_blower V (1 + r_e) / 1000 - w_TRT n_dry V_m / 1000)             MWh
+        (a top-gas recovery turbine, :func:`trt_kwh_per_nm3`, can make the furnace a net exporter)
         bf_gas = n_dry V_m rho_gas / 1000,   y_X = n_X / n_dry,   n_dry = CO + CO2 + H2 + N2 + Ar   t
 
     Returns the recipe, the gas properties of ``bf_gas`` and the quantities the diagnostics read.
@@ -1272,7 +1320,8 @@ def _recipe(
     moisture_t = V * n_h2o_v * (2 * M["H"] + M["O"]) / 1000.0
     o2_t = V * r_e * thermo.species_molar_mass("O2") / VM / 1000.0
     blast_heat = V * q["blast_h"] / 1000.0  # GJ
-    elec = p["auxiliary_electricity"] + p["blower_kwh_per_nm3"] * V * (1.0 + r_e) / 1000.0
+    trt = trt_kwh_per_nm3(p["top_pressure"], p["trt_efficiency"]) * dry * VM / 1000.0  # MWh/tHM
+    elec = p["auxiliary_electricity"] + p["blower_kwh_per_nm3"] * V * (1.0 + r_e) / 1000.0 - trt
     recipe: dict[str, Array] = {cid: -q["shares"][k] * B for k, cid in FEEDS.items()}
     recipe.update(
         {
@@ -1375,6 +1424,7 @@ def _diagnostics(
         "oxygen_nm3_per_thm": V * r_e,
         "blast_nm3_per_thm": V * (1 + r_e) + V * n_h2o_v * VM,
         "top_gas_nm3_per_thm": dry * VM,
+        "trt_kwh_per_thm": trt_kwh_per_nm3(p["top_pressure"], p["trt_efficiency"]) * dry * VM,
         "top_gas_wet_nm3_per_thm": (dry + h2o_top) * VM,
         "top_gas_co": vf["CO"],
         "top_gas_co2": vf["CO2"],
