@@ -31,7 +31,9 @@ PINNED = {
         "blast_heat_gj_per_thm": 1.9338074837291082,
     },
     "converter": {"scrap_kg_per_t": 200.29346378268895, "oxygen_nm3_per_t": 47.758998583359116},
-    "eaf": {"electricity_kwh_per_t": 429.84946947325517, "arc_energy_gj_per_t": 1.4394580901037186},
+    # refreshed (issue 8 item 5): the charge is purchased scrap with rust, dirt, zinc and moisture
+    # (carriers.yaml shredded_scrap), the slag carries 30 % FeO at basicity 2, burners 0.43 GJ/t (ECORYS08)
+    "eaf": {"electricity_kwh_per_t": 453.10927702741577, "arc_energy_gj_per_t": 1.5231933972986966},
 }
 
 
