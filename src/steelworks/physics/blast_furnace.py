@@ -431,6 +431,44 @@ PARAMETERS += (
     ),
 )
 
+PARAMETERS += (
+    ParameterSpec(
+        "slag_heat_loss",
+        "energy_per_mass",
+        "GJ/t",
+        3.6,
+        0.0,
+        5.0,
+        "extra hearth and bosh heat demand per t of slag above reference_slag_rate (slag superheat held "
+        "for fluidity, bosh cooling, slower burden descent), GJ per t slag",
+        "calibrated (tests/physics/test_blast_furnace.py): with the slag's own enthalpy it gives the "
+        "published -1 to -1.5 % fuel rate per +1 %-point burden Fe at ~20-30 kg slag per point "
+        "(process_coefficients.md §5.1 [EST])",
+    ),
+    ParameterSpec(
+        "reference_slag_rate",
+        "mass_per_mass",
+        "t/t",
+        0.30,
+        0.1,
+        0.6,
+        "slag rate at which heat_losses holds (the losses grow with slag above it, fall below it)",
+        "NSC-slag: ~300 kg slag/t pig iron (process_coefficients.md 2.5)",
+    ),
+    ParameterSpec(
+        "lump_shaft_penalty",
+        "dimensionless",
+        "-",
+        0.20,
+        0.0,
+        0.3,
+        "loss of shaft efficiency per unit lump share of the burden (lump is less reducible than sinter "
+        "and decrepitates; its water of hydration is in the heat balance through LOI)",
+        "estimate, calibrated (tests/physics/test_blast_furnace.py) to ~+5-10 kg fuel/tHM per +10 "
+        "points of lump replacing sinter",
+    ),
+)
+
 #: top gas at the recovery-turbine inlet after wet cleaning, degC, and the gas-network pressure it
 #: expands to, bar abs (estimates: saturated wet-cleaned gas 45-60 degC; works gas mains ~0.1 bar g)
 TRT_INLET_C = 55.0
@@ -479,6 +517,8 @@ def solve(
     p = check_parameters(PARAMETERS, params, where=where)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
     p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
+    # lump is less reducible than sinter: the shaft efficiency falls with its share
+    p["shaft_efficiency"] = p["shaft_efficiency"] - p["lump_shaft_penalty"] * p["lump_share"]
     q: Quantities = {"shape": shape}
     q.update(_burden_chemistry(p, carriers, where))
     q.update(_hot_metal(carriers, where))
@@ -884,11 +924,24 @@ def _fixed_point(p: Mapping[str, Array], q: Quantities) -> tuple[Array, Array, A
     """
     S_mass = np.full(q["shape"], 0.30)
     all_self_fluxing = False
-    for _ in range(3):
+    p_eff = dict(p)
+    for _ in range(4):
         r = _burden_need(S_mass, p, q)
-        K, V, neg_direct, eqs, all_self_fluxing = _flux_regime(p, q, r, all_self_fluxing)
+        p_eff["heat_losses"] = _slag_losses(S_mass, p)
+        K, V, neg_direct, eqs, all_self_fluxing = _flux_regime(p_eff, q, r, all_self_fluxing)
         S_mass = eqs["slag"].at(K, V)
+    r["heat_losses"] = p_eff["heat_losses"]
     return K, V, neg_direct, eqs, r
+
+
+def _slag_losses(S_mass: Array, p: Mapping[str, Array]) -> Array:
+    r"""Heat losses carrying the slag volume (GJ/tHM)::
+
+        Q_loss = max(0.05, heat_losses + q_S (S - S_ref))
+
+    ``q_S`` = ``slag_heat_loss``, ``S_ref`` = ``reference_slag_rate``.
+    """
+    return np.maximum(0.05, p["heat_losses"] + p["slag_heat_loss"] * (S_mass - p["reference_slag_rate"]))
 
 
 def _burden_need(S_mass: Array, p: Mapping[str, Array], q: Quantities) -> Quantities:
@@ -1436,6 +1489,7 @@ def _diagnostics(
         "direct_reduction_degree": direct / (y_W * n_fe),
         "w_point_binding": np.logical_not(neg_direct).astype(float),
         "slag_kg_per_thm": 1000 * slag,
+        "heat_losses_gj_per_thm": last["heat_losses"] + 0.0 * slag,
         "slag_cao": cao / slag,
         "slag_sio2": sio2 / slag,
         "slag_mgo": mgo / slag,
