@@ -88,7 +88,7 @@ def test_workbook_has_the_sheets_people_expect(tmp_path: Path) -> None:
     kpis = {row[0].value: row[1].value for row in wb["KPIs"].iter_rows(min_row=2)}
     assert kpis["capex_usd"] > 1e9
     inputs = [row[0].value for row in wb["Inputs"].iter_rows(min_row=2)]
-    assert "units.eaf.inputs.scrap" in inputs
+    assert "units.eaf.inputs.shredded_scrap" in inputs
 
 
 def test_compare_table_json_and_chart(tmp_path: Path) -> None:

@@ -50,6 +50,7 @@ def chain_plants(
         c_avail = a * c_prev + 0.8 * coal
         # the gas carries carbon too: at most what the stage takes in
         gas = draw(_floats(0.0, 1.0)) * min(1.5, c_avail / GAS_C) if i == 1 else 0.0
+        gas = gas if gas > 1e-12 else 0.0  # the data refuses subnormal numbers (issue 9): no 1e-309 t/t recipes
         c = max(0.0, min(draw(_floats(0.0, 1.0)) * (c_avail - gas * GAS_C), 0.999 - fe))
         air = max(0.0, 1.0 + slag + gas - a - coal) + draw(_floats(0.0, 0.2))
         heat = draw(_floats(0.0, 3.0))

@@ -406,6 +406,91 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
 )
 
 
+PARAMETERS += (
+    ParameterSpec(
+        "trt_efficiency",
+        "dimensionless",
+        "-",
+        0.0,
+        0.0,
+        0.9,
+        "isentropic efficiency x mechanical/generator efficiency of a top-gas recovery turbine (0 = none)",
+        "estimate: PSM's 1980s furnaces have no top-gas recovery turbine (none listed in "
+        "psm_plant_and_context.md §1.2); modern axial TRTs 0.75-0.85 overall",
+    ),
+    ParameterSpec(
+        "top_pressure",
+        "dimensionless",
+        "bar",
+        2.5,
+        1.2,
+        4.0,
+        "top-gas pressure at the turbine inlet, bar absolute (used only when trt_efficiency > 0)",
+        "estimate: large high-top-pressure furnaces run 2.5-3.5 bar abs at the top, a ~1,000 m3 "
+        "furnace ~2 bar abs (issue 8 quotes 3.5-4.3 bar abs blast for a ~1,000 m3 furnace)",
+    ),
+)
+
+PARAMETERS += (
+    ParameterSpec(
+        "slag_heat_loss",
+        "energy_per_mass",
+        "GJ/t",
+        3.6,
+        0.0,
+        5.0,
+        "extra hearth and bosh heat demand per t of slag above reference_slag_rate (slag superheat held "
+        "for fluidity, bosh cooling, slower burden descent), GJ per t slag",
+        "calibrated (tests/physics/test_blast_furnace.py): with the slag's own enthalpy it gives the "
+        "published -1 to -1.5 % fuel rate per +1 %-point burden Fe at ~20-30 kg slag per point "
+        "(process_coefficients.md §5.1 [EST])",
+    ),
+    ParameterSpec(
+        "reference_slag_rate",
+        "mass_per_mass",
+        "t/t",
+        0.30,
+        0.1,
+        0.6,
+        "slag rate at which heat_losses holds (the losses grow with slag above it, fall below it)",
+        "NSC-slag: ~300 kg slag/t pig iron (process_coefficients.md 2.5)",
+    ),
+    ParameterSpec(
+        "lump_shaft_penalty",
+        "dimensionless",
+        "-",
+        0.20,
+        0.0,
+        0.3,
+        "loss of shaft efficiency per unit lump share of the burden (lump is less reducible than sinter "
+        "and decrepitates; its water of hydration is in the heat balance through LOI)",
+        "estimate, calibrated (tests/physics/test_blast_furnace.py) to ~+5-10 kg fuel/tHM per +10 "
+        "points of lump replacing sinter",
+    ),
+)
+
+#: top gas at the recovery-turbine inlet after wet cleaning, degC, and the gas-network pressure it
+#: expands to, bar abs (estimates: saturated wet-cleaned gas 45-60 degC; works gas mains ~0.1 bar g)
+TRT_INLET_C = 55.0
+TRT_OUTLET_BAR = 1.1
+#: ratio of heat capacities of dry blast-furnace gas (STD: N2/CO 1.40, CO2 1.29; ~55 % N2, 22 % CO,
+#: 20 % CO2 gives ~1.38)
+TRT_GAMMA = 1.38
+
+
+def trt_kwh_per_nm3(top_pressure: Array, efficiency: Array) -> Array:
+    r"""Electricity of a top-gas recovery turbine per Nm3 of dry top gas (STD, ideal-gas expansion)::
+
+        w = eta gamma / (gamma - 1) p_0 V_0 (T_in / T_0) (1 - (p_out / p_in)^((gamma - 1)/gamma))
+
+    with ``p_0 V_0 = 101.325 kJ`` per Nm3, ``T_0 = 273.15 K``; result in kWh/Nm3.
+    """
+    g = TRT_GAMMA
+    ratio = np.minimum(TRT_OUTLET_BAR / np.maximum(top_pressure, TRT_OUTLET_BAR), 1.0)
+    w_kj = g / (g - 1.0) * 101.325 * (TRT_INLET_C + 273.15) / 273.15 * (1.0 - ratio ** ((g - 1.0) / g))
+    return efficiency * w_kj / 3600.0
+
+
 def _ash_fraction(props: CarrierProps, default: float) -> Array:
     return num(props.analysis.get("ash", default))
 
@@ -432,6 +517,8 @@ def solve(
     p = check_parameters(PARAMETERS, params, where=where)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
     p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
+    # lump is less reducible than sinter: the shaft efficiency falls with its share
+    p["shaft_efficiency"] = p["shaft_efficiency"] - p["lump_shaft_penalty"] * p["lump_share"]
     q: Quantities = {"shape": shape}
     q.update(_burden_chemistry(p, carriers, where))
     q.update(_hot_metal(carriers, where))
@@ -837,11 +924,24 @@ def _fixed_point(p: Mapping[str, Array], q: Quantities) -> tuple[Array, Array, A
     """
     S_mass = np.full(q["shape"], 0.30)
     all_self_fluxing = False
-    for _ in range(3):
+    p_eff = dict(p)
+    for _ in range(4):
         r = _burden_need(S_mass, p, q)
-        K, V, neg_direct, eqs, all_self_fluxing = _flux_regime(p, q, r, all_self_fluxing)
+        p_eff["heat_losses"] = _slag_losses(S_mass, p)
+        K, V, neg_direct, eqs, all_self_fluxing = _flux_regime(p_eff, q, r, all_self_fluxing)
         S_mass = eqs["slag"].at(K, V)
+    r["heat_losses"] = p_eff["heat_losses"]
     return K, V, neg_direct, eqs, r
+
+
+def _slag_losses(S_mass: Array, p: Mapping[str, Array]) -> Array:
+    r"""Heat losses carrying the slag volume (GJ/tHM)::
+
+        Q_loss = max(0.05, heat_losses + q_S (S - S_ref))
+
+    ``q_S`` = ``slag_heat_loss``, ``S_ref`` = ``reference_slag_rate``.
+    """
+    return np.maximum(0.05, p["heat_losses"] + p["slag_heat_loss"] * (S_mass - p["reference_slag_rate"]))
 
 
 def _burden_need(S_mass: Array, p: Mapping[str, Array], q: Quantities) -> Quantities:
@@ -1245,7 +1345,8 @@ def _recipe(
         burden feed k = -s_k B;   coke = -K;   limestone = -L;   slag = S;   dust = D
         cold_blast = -(V rho_air + V n_H2O M_H2O) / 1000;   oxygen = -V r_e M_O2 / V_m / 1000      t
         fuel_heat = -V h_b / 1000 / eta_stove                                                  GJ
-        electricity = -(aux + e_blower V (1 + r_e) / 1000)                                     MWh
+        electricity = -(aux + e_blower V (1 + r_e) / 1000 - w_TRT n_dry V_m / 1000)             MWh
+        (a top-gas recovery turbine, :func:`trt_kwh_per_nm3`, can make the furnace a net exporter)
         bf_gas = n_dry V_m rho_gas / 1000,   y_X = n_X / n_dry,   n_dry = CO + CO2 + H2 + N2 + Ar   t
 
     Returns the recipe, the gas properties of ``bf_gas`` and the quantities the diagnostics read.
@@ -1272,7 +1373,8 @@ def _recipe(
     moisture_t = V * n_h2o_v * (2 * M["H"] + M["O"]) / 1000.0
     o2_t = V * r_e * thermo.species_molar_mass("O2") / VM / 1000.0
     blast_heat = V * q["blast_h"] / 1000.0  # GJ
-    elec = p["auxiliary_electricity"] + p["blower_kwh_per_nm3"] * V * (1.0 + r_e) / 1000.0
+    trt = trt_kwh_per_nm3(p["top_pressure"], p["trt_efficiency"]) * dry * VM / 1000.0  # MWh/tHM
+    elec = p["auxiliary_electricity"] + p["blower_kwh_per_nm3"] * V * (1.0 + r_e) / 1000.0 - trt
     recipe: dict[str, Array] = {cid: -q["shares"][k] * B for k, cid in FEEDS.items()}
     recipe.update(
         {
@@ -1375,6 +1477,7 @@ def _diagnostics(
         "oxygen_nm3_per_thm": V * r_e,
         "blast_nm3_per_thm": V * (1 + r_e) + V * n_h2o_v * VM,
         "top_gas_nm3_per_thm": dry * VM,
+        "trt_kwh_per_thm": trt_kwh_per_nm3(p["top_pressure"], p["trt_efficiency"]) * dry * VM,
         "top_gas_wet_nm3_per_thm": (dry + h2o_top) * VM,
         "top_gas_co": vf["CO"],
         "top_gas_co2": vf["CO2"],
@@ -1386,6 +1489,7 @@ def _diagnostics(
         "direct_reduction_degree": direct / (y_W * n_fe),
         "w_point_binding": np.logical_not(neg_direct).astype(float),
         "slag_kg_per_thm": 1000 * slag,
+        "heat_losses_gj_per_thm": last["heat_losses"] + 0.0 * slag,
         "slag_cao": cao / slag,
         "slag_sio2": sio2 / slag,
         "slag_mgo": mgo / slag,

@@ -53,6 +53,14 @@ MO = thermo.oxide_molar_mass
 VM = thermo.MOLAR_VOLUME_NM3_PER_KMOL
 #: mean heat capacity of DRI, GJ/(t K) (estimate: iron/oxide mixture ~0.7 kJ/kg K)
 DRI_CP = 0.0007
+#: ZnO: molar mass g/mol (STD) and enthalpy of formation kJ/mol (NBS82: -350.46)
+M_ZNO = M["Zn"] + M["O"]
+HF_ZNO = -350.46
+#: the carrier of the scrap charge: purchased scrap with its analysis (the works' home scrap, carrier
+#: ``scrap``, is clean crop ends and returns and goes to the converters or the market)
+SCRAP = "shredded_scrap"
+#: scrap components the model reads from ``carriers[SCRAP].analysis`` (mass fractions of dry scrap)
+SCRAP_KEYS = ("Fe2O3", "FeO", "SiO2", "Al2O3", "CaO", "MgO", "Zn")
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
     ParameterSpec(
@@ -150,11 +158,12 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "burner_gas",
         "energy_per_mass",
         "GJ/t",
-        0.15,
+        0.43,
         0.0,
         1.0,
-        "natural gas to oxy-fuel burners (LHV) per t",
-        "Worrell07: 0.15 GJ NG/tLS (ECORYS08 0.43 GJ fuel)",
+        "natural gas to oxy-fuel burners (LHV) per t at an all-scrap charge; scaled by the scrap share "
+        "(burners heat the scrap's cold spots, a continuously fed DRI charge needs none)",
+        "ECORYS08: 0.43 GJ fuel/tLS beside its 0.40 MWh/tLS for 100 % scrap (Worrell07 best practice 0.15)",
     ),
     ParameterSpec(
         "burner_efficiency",
@@ -229,6 +238,16 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
     ParameterSpec(
         "dust_rate", "mass_per_mass", "t/t", 0.015, 0.0, 0.03, "EAF dust per t steel", "estimate: 15-20 kg/t"
     ),
+    ParameterSpec(
+        "scrap_moisture",
+        "mass_per_mass",
+        "t/t",
+        0.01,
+        0.0,
+        0.08,
+        "water charged with the scrap, t per t dry scrap (evaporated and heated to off-gas temperature)",
+        "estimate: as carriers.yaml shredded_scrap moisture (0.5-2 %)",
+    ),
 )
 
 
@@ -248,7 +267,7 @@ def solve(
         "scrap_share + dri_share + hot_metal_share = 1",
     )
     g = get_carrier
-    sc, dri, hm, ls, fa = (g(carriers, c, where) for c in ("scrap", "dri", "hot_metal", "liquid_steel", "ferroalloys"))
+    sc, dri, hm, ls, fa = (g(carriers, c, where) for c in (SCRAP, "dri", "hot_metal", "liquid_steel", "ferroalloys"))
     lime = flux_props(g(carriers, "burnt_lime", where))
     ng, cb, el = (
         g(carriers, "natural_gas", where),
@@ -262,7 +281,20 @@ def solve(
     other_d = 1.0 - fe_d - c_d - o_d
     k = fe_sl * MO("FeO") / M["Fe"]
     fe_sc, c_sc = num(sc.fe_frac), num(sc.c_frac)
-    oth_sc = 1.0 - fe_sc - c_sc
+    sa = {kk: num(sc.analysis.get(kk, 0.0)) for kk in SCRAP_KEYS}
+    fe_ox_sc = sa["Fe2O3"] * 2 * M["Fe"] / MO("Fe2O3") + sa["FeO"] * M["Fe"] / MO("FeO")
+    o_ox_sc = sa["Fe2O3"] + sa["FeO"] - fe_ox_sc  # oxygen of rust and scale, t/t scrap
+    fe_met_sc = num(sc.analysis.get("Fe_metallic", fe_sc - fe_ox_sc))
+    # residual metals (Cu, Ni, Cr, Mn, Sn ...) and other non-metallics, by difference
+    oth_sc = 1.0 - fe_sc - c_sc - o_ox_sc - sa["SiO2"] - sa["Al2O3"] - sa["CaO"] - sa["MgO"] - sa["Zn"]
+    infeasible(
+        (np.abs(fe_met_sc + fe_ox_sc - fe_sc) > 0.005) | (oth_sc < -1e-9),
+        where,
+        "carriers.shredded_scrap",
+        "scrap chemistry does not sum (Fe_metallic + Fe in Fe2O3/FeO != fe_frac, or the analysis exceeds 1)",
+        "analysis consistent with fe_frac within 0.005 and summing to <= 1",
+    )
+    oth_sc = np.maximum(oth_sc, 0.0)
     fe_dri, c_dri = num(dri.fe_frac), num(dri.c_frac)
     da = {kk: num(dri.analysis.get(kk, 0.0)) for kk in ("FeO", "SiO2", "Al2O3", "CaO", "MgO")}
     fe_in_feo = da["FeO"] * M["Fe"] / MO("FeO")
@@ -283,7 +315,8 @@ def solve(
     fe_fa, c_fa = num(fa.fe_frac), num(fa.c_frac)
     fe_charge = s_sh * fe_sc + d_sh * fe_dri + h_sh * fe_hm
     ng_gp = gas_props(ng)
-    ng_t = p["burner_gas"] / num(ng_gp["lhv_gj_per_t"])
+    burner_gj = p["burner_gas"] * s_sh  # burners work on the scrap
+    ng_t = burner_gj / num(ng_gp["lhv_gj_per_t"])
     ng_nm3 = 1000.0 * ng_t / num(ng_gp["density_kg_per_nm3"])
     ng_atoms = gas_atoms_per_nm3(ng.volume_fractions)
     dust_t = p["dust_rate"]
@@ -293,6 +326,9 @@ def solve(
     Mc = np.full(shape, 1.1)
     for _ in range(5):
         Mc = (fe_ls + fe_sl * S + fe_d * dust_t - fe_fa * FA) / fe_charge
+        # the dust grows where the scrap's zinc (as ZnO) would exceed its non-iron gangue
+        dust_t = np.maximum(p["dust_rate"], Mc * s_sh * sa["Zn"] * M_ZNO / M["Zn"] / other_d)
+        Mc = (fe_ls + fe_sl * S + fe_d * dust_t - fe_fa * FA) / fe_charge
         need = oth_ls
         use_sc = np.minimum(Mc * s_sh * oth_sc, need)
         mn_ret = np.minimum(Mc * h_sh * ha["Mn"], need - use_sc)
@@ -300,17 +336,21 @@ def solve(
         mn_ox = Mc * h_sh * ha["Mn"] - mn_ret
         si_ox = Mc * h_sh * ha["Si"]
         p_ox = Mc * h_sh * ha["P"]
-        sio2_0 = Mc * d_sh * da["SiO2"] + si_ox * MO("SiO2") / M["Si"]
-        cao_0 = Mc * d_sh * da["CaO"] - other_d * dust_t  # dust gangue taken from the lime
+        m_sc = Mc * s_sh
+        zno = m_sc * sa["Zn"] * M_ZNO / M["Zn"]  # zinc fumes to the dust as ZnO
+        sio2_0 = Mc * d_sh * da["SiO2"] + m_sc * sa["SiO2"] + si_ox * MO("SiO2") / M["Si"]
+        # the dust gangue is the scrap's ZnO, the rest taken from the lime
+        cao_0 = Mc * d_sh * da["CaO"] + m_sc * sa["CaO"] - (other_d * dust_t - zno)
         L = np.maximum(
             p["lime_min"],
             (p["slag_basicity"] * sio2_0 - cao_0) / (lime["CaO"] - p["slag_basicity"] * lime["SiO2"]),
         )
         sio2 = sio2_0 + L * lime["SiO2"]
         cao = cao_0 + L * lime["CaO"]
-        mgo = Mc * d_sh * da["MgO"] + L * lime["MgO"]
+        mgo = Mc * d_sh * da["MgO"] + m_sc * sa["MgO"] + L * lime["MgO"]
         rest = (
             Mc * d_sh * (da["Al2O3"] + oth_dri)
+            + m_sc * sa["Al2O3"]
             + mn_ox * MO("MnO") / M["Mn"]
             + p_ox * MO("P2O5") / (2 * M["P"])
             + Mc * h_sh * (ha["S"] + oth_hm)
@@ -319,6 +359,15 @@ def solve(
         S = (sio2 + cao + mgo + rest) / (1.0 - k)
     fe_slag = fe_sl * S
     Mc = (fe_ls + fe_slag + fe_d * dust_t - fe_fa * FA) / fe_charge  # Fe closes exactly with the final slag
+    m_sc = Mc * s_sh
+    zno = m_sc * sa["Zn"] * M_ZNO / M["Zn"]
+    infeasible(
+        zno > other_d * dust_t * (1.0 + 1e-6) + 1e-12,
+        where,
+        "dust_rate",
+        lambda bad: f"the scrap's zinc ({1000 * first_bad(zno, bad):.1f} kg ZnO/t) exceeds the dust's non-iron gangue",
+        "a higher dust_rate or less zinc in carriers.shredded_scrap.analysis",
+    )
     # carbon and oxygen (kmol)
     c_bath = (
         Mc * (s_sh * c_sc + d_sh * c_dri + h_sh * c_hm)
@@ -338,6 +387,7 @@ def solve(
     n_c = 1000.0 * c_bath / M["C"]
     pcr = p["post_combustion"]
     o_dri = 1000.0 * Mc * d_sh * da["FeO"] / MO("FeO")
+    o_scrap = 1000.0 * m_sc * (o_ox_sc / M["O"] - sa["Zn"] / M["Zn"])  # rust/scale O in, minus O to ZnO
     o_burn = ng_nm3 * (2 * ng_atoms["C"] + ng_atoms["H2"] - ng_atoms["O"])
     o_need = (
         n_c * (1 + pcr)
@@ -347,6 +397,7 @@ def solve(
         + 1000.0 * fe_slag / M["Fe"]
         + 1500.0 * fe_d * dust_t / M["Fe"]
         - o_dri
+        - o_scrap
         + o_burn
     )
     infeasible(
@@ -367,7 +418,8 @@ def solve(
         Mc * h_sh * H_hm
         + Mc * d_sh * (1000.0 * da["FeO"] / MO("FeO") * HF["FeO"] + 1000.0 * DRI_CP * (p["dri_temperature"] - 25.0))
         + L * 1000.0 * lime["C"] / M["C"] * HF["CaCO3"]
-        + p["burner_efficiency"] * 1000.0 * p["burner_gas"]
+        + m_sc * 1000.0 * (sa["Fe2O3"] / MO("Fe2O3") * HF["Fe2O3"] + sa["FeO"] / MO("FeO") * HF["FeO"])
+        + p["burner_efficiency"] * 1000.0 * burner_gj
     )
     n_carb = L * 1000.0 * lime["C"] / M["C"]
     h_out = (
@@ -382,12 +434,18 @@ def solve(
         + n_c * ((1 - pcr) * thermo.gas_enthalpy("CO", T_gas) + pcr * thermo.gas_enthalpy("CO2", T_gas))
         + n_carb * (HF["CaO"] + thermo.gas_enthalpy("CO2", T_gas))
         + 1000.0 * (p["heat_losses"] + p["dri_time_losses"] * Mc * d_sh)
+        + 1000.0 * m_sc * sa["Zn"] / M["Zn"] * HF_ZNO
+        + m_sc
+        * p["scrap_moisture"]
+        * 1000.0
+        / (2 * M["H"] + M["O"])
+        * (thermo.gas_enthalpy("H2O", T_gas) - HF["H2O_l"])
     )
     e_arc = (h_out - h_in) / 1000.0  # GJ
     surplus = np.maximum(-e_arc, 0.0)
     elec = np.maximum(e_arc, 0.0) / 3.6 + p["auxiliary_electricity"]
     recipe = {
-        "scrap": -Mc * s_sh,
+        SCRAP: -Mc * s_sh,
         "dri": -Mc * d_sh,
         "hot_metal": -Mc * h_sh,
         "ferroalloys": -FA,
@@ -405,7 +463,7 @@ def solve(
     c_in = sum(
         -recipe[c] * (carriers[c].c_frac if c != "natural_gas" else ng_gp["c_frac"])
         for c in (
-            "scrap",
+            SCRAP,
             "dri",
             "hot_metal",
             "ferroalloys",
@@ -430,6 +488,8 @@ def solve(
         "lime_kg_per_t": 1000.0 * L,
         "slag_kg_per_t": 1000.0 * S,
         "slag_basicity": cao / np.maximum(sio2, 1e-9),
+        "slag_feo": fe_sl * MO("FeO") / M["Fe"] + 0.0 * S,
+        "scrap_wet_t_per_t": m_sc * (1.0 + p["scrap_moisture"]),
         "ferroalloys_kg_per_t": 1000.0 * FA,
         "fe_yield": fe_ls / (Mc * fe_charge + fe_fa * FA),
         "carbon_emitted_t": c_em,

@@ -366,13 +366,15 @@ def solve(
     consumed += gas.fuel_mass
     bought += gas.bought
     sold += gas.sold
+    # electricity a process unit exports (a top-gas recovery turbine beyond the furnace's own use)
+    unit_export_mwh = produced[:, :, elec].sum(axis=1)
     generated = gas.electricity_mwh  # (S, U+1) net generation by power-plant rows
     x_out = x_out + generated[:, :U]
     produced[:, :, elec] += generated
     demand_mwh = consumed[:, :, elec].sum(axis=1)
     gen_total = generated.sum(axis=1)
-    e_bought = np.clip(demand_mwh - gen_total, 0, None)
-    e_sold = np.clip(gen_total - demand_mwh, 0, None)
+    e_bought = np.clip(demand_mwh - gen_total - unit_export_mwh, 0, None)
+    e_sold = np.clip(gen_total + unit_export_mwh - demand_mwh, 0, None)
     if not plant.grid_buy and faults is not None:
         for s in map(int, np.flatnonzero(e_bought > 1e-9)):
             faults.setdefault(s, "the works needs more power than it generates and the grid may not be used")
