@@ -545,7 +545,7 @@ def markdown(outcomes: list[Outcome], seed: int, seconds: float, show: int = 30)
         lines += ["", "## Bad cases (first of each kind of detail)", ""]
         seen: set[str] = set()
         for o in bad:
-            key = o.kind + re.sub(r"[\d.e+-]+", "#", o.detail)[:80]
+            key = o.kind + re.sub(r"\d+", "#", o.what)[:80] + re.sub(r"[\d.e+-]+", "#", o.detail)[:80]
             if key in seen:
                 continue
             seen.add(key)
@@ -573,6 +573,7 @@ def main() -> int:
     parser.add_argument("--report", type=Path, help="write the Markdown summary here")
     parser.add_argument("--show", type=int, default=30, help="bad cases to list")
     parser.add_argument("--case", type=int, help="run and print one case")
+    parser.add_argument("--only", help="comma-separated case indices to rerun (e.g. the bad ones of a run)")
     ns = parser.parse_args()
     if ns.case is not None:
         case = make_case(ns.seed, ns.case)
@@ -581,6 +582,11 @@ def main() -> int:
         print(outcome.kind, outcome.detail, f"{outcome.seconds:.2f} s")
         return 0
     start = time.perf_counter()
+    if ns.only:
+        outcomes = [_worker((ns.seed, int(i))) for i in ns.only.split(",")]
+        for o in outcomes:
+            print(f"#{o.index} {o.kind}: {o.what[:120]} -> {o.detail[:200]}")
+        return 0 if all(o.kind not in BAD for o in outcomes) else 1
     outcomes = run(ns.cases, ns.seed, ns.workers, progress=True)
     text = markdown(outcomes, ns.seed, time.perf_counter() - start, ns.show)
     print(text)
