@@ -54,6 +54,7 @@ INPUTS = {
         "electricity",
     ),
     "dri": ("dr_pellets", "natural_gas", "hydrogen", "electricity", "oxygen"),
+    "blower": ("air", "steam", "electricity"),
     "eaf": (
         "scrap",
         "dri",
@@ -75,6 +76,7 @@ OUTPUTS = {
     "coke_oven": ("coke_oven_gas", "coke_breeze", "tar", "benzol", "ammonium_sulphate"),
     "sinter": (),
     "dri": (),
+    "blower": (),
     "eaf": ("eaf_slag", "dust_sludge"),
 }
 
