@@ -259,6 +259,14 @@ def _print_balance(report: dict[str, Any]) -> None:
         ("coking coal / PCI coal", f"{_num(k['coking_coal_t'])} / {_num(k['pci_coal_t'])} t"),
         ("scrap bought", f"{_num(k['scrap_t'])} t"),
         ("natural gas bought", f"{_num(k['natural_gas_gj'])} GJ"),
+        *[
+            (f"  natural gas: {use.replace('_', ' ')}", f"{_num(gj)} GJ")
+            for use, gj in report.get("natural_gas_by_user", {}).get("by_use", {}).items()
+        ],
+        *[
+            (f"  natural gas to {u['row']}", f"{_num(u['gj'])} GJ")
+            for u in report.get("natural_gas_by_user", {}).get("users", [])
+        ],
         (
             "electricity generated / bought / exported",
             f"{_num(k['electricity_generated_mwh'])} / {_num(k['electricity_purchased_mwh'])} / "

@@ -63,6 +63,9 @@ FIELDS: dict[str, FieldSpec] = {
     "gas_input": FieldSpec(("sample", "row", "carrier"), "GJ/yr", "works gas taken by each row (fuel and direct)"),
     "gas_sold": FieldSpec(("sample", "carrier"), "GJ/yr", "works gas sold"),
     "gas_bought": FieldSpec(("sample", "carrier"), "t/yr", "works gas bought (direct-use deficits, make-up)"),
+    "gas_bought_by_row": FieldSpec(
+        ("sample", "row", "carrier"), "t/yr", "gas bought for each row (its direct-use deficit and make-up fuel)"
+    ),
     "loss_mass": FieldSpec(("sample", "row"), "t/yr", "declared mass loss of each row (stack, vent, CO2)"),
     "loss_fe": FieldSpec(("sample", "row"), "t/yr", "Fe lost by each row (dust)"),
     "loss_c": FieldSpec(("sample", "row"), "t C/yr", "carbon each row takes in and does not pass on"),
@@ -373,6 +376,7 @@ def works_results(
         "gas_input": sol.gas.e_in,
         "gas_sold": sol.gas.sold_e,
         "gas_bought": sol.gas.bought,
+        "gas_bought_by_row": sol.gas.bought_by_row,
         "loss_mass": bal.loss_mass,
         "loss_fe": bal.loss_fe,
         "loss_c": bal.loss_c,

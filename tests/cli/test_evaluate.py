@@ -178,10 +178,15 @@ def test_physics_flows_into_money(bf_revival: dict) -> None:
     for override in hotter:
         args += ["--set", override]
     hot = evaluate_json("psm-bf-revival", *args)
-    # +100 degC blast saves ~14 kg coke/tHM (BF model) -> less coking coal bought -> lower cash cost, better NPV
+    # +100 degC blast saves ~14 kg coke/tHM (BF model) -> less coking coal bought -> lower raw-material cost;
+    # the stoves burn more BF gas and less coke makes less of it, so the power plant makes less and the works
+    # buys more grid power -> higher energy cost. (With the blower model's 0.54 GJ steam/t blast instead of the
+    # fixed 0.95, the two nearly cancel at pk-2025 prices: -6.4 and +5.9 M USD/yr, so the net sign is not asserted.)
     assert hot["plant_kpis"]["coking_coal_t"] < bf_revival["plant_kpis"]["coking_coal_t"]
-    assert hot["kpis"]["cash_cost_usd_per_t"] < bf_revival["kpis"]["cash_cost_usd_per_t"]
-    assert hot["kpis"]["npv_usd"] > bf_revival["kpis"]["npv_usd"]
+    assert hot["plant_kpis"]["electricity_purchased_mwh"] > bf_revival["plant_kpis"]["electricity_purchased_mwh"]
+    last_hot, last_base = hot["cash_flows"][-1], bf_revival["cash_flows"][-1]
+    assert last_hot["raw_materials_usd"] < last_base["raw_materials_usd"]
+    assert last_hot["energy_usd"] > last_base["energy_usd"]
 
 
 def test_capital_plan_from_the_plant() -> None:

@@ -53,6 +53,7 @@ INPUTS = {
         "electricity",
     ),
     "dri": ("dr_pellets", "natural_gas", "hydrogen", "electricity", "oxygen"),
+    "blower": ("air", "steam", "electricity"),
     "eaf": (
         "scrap",
         "dri",
@@ -74,6 +75,7 @@ OUTPUTS = {
     "coke_oven": ("coke_oven_gas", "coke_breeze", "tar", "benzol", "ammonium_sulphate"),
     "sinter": (),
     "dri": (),
+    "blower": (),
     "eaf": ("eaf_slag", "dust_sludge"),
 }
 

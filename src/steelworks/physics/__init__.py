@@ -8,7 +8,7 @@ has ``name``, ``main_product``, ``PARAMETERS`` (a table of
 
 from __future__ import annotations
 
-from steelworks.physics import blast_furnace, coke_oven, converter, dri, eaf, sinter
+from steelworks.physics import blast_furnace, blower, coke_oven, converter, dri, eaf, sinter
 from steelworks.physics.base import ProcessModel
 
 MODELS: dict[str, ProcessModel] = {
@@ -18,6 +18,7 @@ MODELS: dict[str, ProcessModel] = {
     "sinter": sinter.MODEL,
     "dri": dri.MODEL,
     "eaf": eaf.MODEL,
+    "blower": blower.MODEL,
 }
 
 __all__ = ["MODELS"]

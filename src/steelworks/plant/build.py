@@ -49,6 +49,8 @@ class FuelUser:
     priority: int
     gases: list[int]
     makeup: int  # carrier index of the make-up fuel, or -1 for none
+    dispatch: str = "works_gas_only"  # power plants: schema.plant.DISPATCH_RULES
+    fixed_mwh: float = 0.0  # power plants on dispatch fixed_load: gross MWh/yr (load x 8766 h x availability)
 
 
 @dataclass
@@ -389,7 +391,11 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
                         allowed=", ".join(c for c in carrier_ids if kind[cindex[c]] == 1),
                     )
             makeup = -1 if unit.fuel.makeup == "none" else carrier_index(unit.fuel.makeup, f"{base}.fuel.makeup")
-            fuel_users.append(FuelUser(u, unit.fuel.priority, gases, makeup))
+            fixed = 0.0
+            if unit.fuel.fixed_load is not None:
+                ffile, fwhere = scenario.where(f"{base}.fuel.fixed_load")
+                fixed = convert(unit.fuel.fixed_load, "MWh/year", where=fwhere, file=ffile) * unit.availability
+            fuel_users.append(FuelUser(u, unit.fuel.priority, gases, makeup, unit.fuel.dispatch, fixed))
         if unit.model is not None and unit.model.use:
             if unit.basis != "output":
                 file, where = scenario.where(base)

@@ -8,10 +8,25 @@ For each gas ``g`` the producers' outputs form a pool (mass ``M_g``, carbon ``C_
 2. each fuel user ``u`` in ascending ``priority`` draws its heat demand ``q_u`` [GJ LHV] from
    its gases in the listed order, ``take = min(q, E_available)``; the rest is made up with the
    user's make-up fuel (natural gas by default, bought);
-3. a ``power_plant`` unit is a fuel user whose demand is its fuel capacity
-   ``P_e * 8766 h * availability / eta`` (or, if the grid takes no power, what covers the
-   works' own electricity), so it burns the surplus; net electricity ``q eta (1 - aux) / 3.6``;
+3. a ``power_plant`` unit is a fuel user whose demand follows its dispatch rule
+   (``units.<id>.fuel.dispatch``, :data:`steelworks.schema.plant.DISPATCH_RULES`). With fuel
+   capacity ``Q = P_e * 8766 h * availability * 3.6 / eta`` [GJ], net efficiency
+   ``eta_n = eta (1 - aux)`` and the works' electricity demand ``D`` [MWh]:
+
+   * ``works_gas_only``: burns works gas up to ``Q`` (up to ``D 3.6 / eta_n`` if the grid takes
+     no power), buys nothing; what it cannot fire is reported as unmet fuel;
+   * ``own_demand``: burns works gas up to the same limit, then buys make-up fuel
+     ``max(0, min(Q, D 3.6 / eta_n) - works gas burned)`` so that it covers the works' demand
+     (``D`` less what power plants served before it generate);
+   * ``fixed_load``: runs at ``L * 8766 h * availability`` gross MWh (``fixed_load`` ``L`` <=
+     capacity): fuel ``q = L ... * 3.6 / eta``, works gas first, make-up for the rest; works gas
+     above that load is left to step 4.
+
+   net electricity ``q eta (1 - aux) / 3.6``;
 4. what is left is sold where the gas can be sold, otherwise flared (row ``flare``).
+
+Gas bought is kept per row (``bought_by_row``): direct-use deficits fall on the rows that use the
+gas in proportion to their use, make-up on the row it fires.
 
 Carbon and energy of every gas flow follow the pool's mean composition per tonne, so that
 C and LHV are conserved exactly through the allocation.
@@ -37,6 +52,7 @@ class GasAllocation:
     c_in: Array  # (S, U+1, C) t C of all gas inputs per row (direct uses and fuel)
     e_in: Array  # (S, U+1, C) GJ of all gas inputs per row
     bought: Array  # (S, C) t of gas bought (direct-use deficits and make-up)
+    bought_by_row: Array  # (S, U+1, C) t of gas bought for each row (its direct-use deficit and make-up)
     sold: Array  # (S, C) t of gas sold
     sold_c: Array  # (S, C) t C in gas sold (pool composition)
     sold_e: Array  # (S, C) GJ in gas sold
@@ -70,6 +86,7 @@ def allocate(plant: Plant, flows: Array, out_c: Array, out_lhv: Array, throughpu
     c_in = np.zeros((S, rows, C))
     e_in = np.zeros((S, rows, C))
     bought = np.zeros((S, C))
+    bought_by_row = np.zeros((S, rows, C))
     sold = np.zeros((S, C))
     sold_c = np.zeros((S, C))
     sold_e = np.zeros((S, C))
@@ -90,6 +107,7 @@ def allocate(plant: Plant, flows: Array, out_c: Array, out_lhv: Array, throughpu
         e_in[:, :U, g] += own * e_per_t[:, g, None] + ext * plant.lhv_gj_per_t[g]
         available[:, g] -= from_pool
         bought[:, g] += ext.sum(axis=1)
+        bought_by_row[:, :U, g] += ext
         if np.any(ext.sum(axis=1) > 1e-9) and not plant.can_buy[g]:
             raise InputError(
                 f"units use {float(ext.sum(axis=1).max()):,.1f} t/yr of '{plant.carrier_ids[g]}' more than "
@@ -105,12 +123,28 @@ def allocate(plant: Plant, flows: Array, out_c: Array, out_lhv: Array, throughpu
     for user in plant.fuel_users:
         u = user.unit
         is_power = plant.basis[u] == "power_plant"
+        makeup_q = None  # fuel a power plant buys after its works gas (None: the whole rest, as other users)
         if is_power:
             eff = plant.power_efficiency[u]
             net = eff * (1.0 - plant.power_auxiliary[u])
-            q = np.full(S, plant.effective_capacity[u] * 3.6 / eff)
+            capacity_q = plant.effective_capacity[u] * 3.6 / eff
+            # what the works still needs after the power plants served before this one
+            own_need_q = np.clip(works_demand_mwh - electricity.sum(axis=1), 0.0, None) * 3.6 / net
+            q = np.full(S, capacity_q)
+            if user.dispatch == "fixed_load":
+                cap_mw = plant.effective_capacity[u] / 8766
+                if user.fixed_mwh > plant.effective_capacity[u] * (1 + 1e-12) and cap_mw > 0:
+                    raise InputError(
+                        f"{plant.unit_ids[u]}: fixed load of {user.fixed_mwh / 8766:,.3g} MW (at its availability) "
+                        f"is above its capacity of {cap_mw:,.3g} MW",
+                        location=f"units.{plant.unit_ids[u]}.fuel.fixed_load",
+                        allowed=f"a gross load up to the unit's capacity ({cap_mw:,.3g} MW at its availability)",
+                    )
+                q = np.full(S, user.fixed_mwh * 3.6 / eff if plant.effective_capacity[u] > 0 else 0.0)
             if not plant.grid_sell:
-                q = np.minimum(q, works_demand_mwh * 3.6 / net)
+                q = np.minimum(q, own_need_q)
+            if user.dispatch == "own_demand":
+                makeup_q = np.minimum(capacity_q, own_need_q)  # fuel that covers the works, less gas burned
         else:
             q = neg[:, u, fuel].copy()
         for g in user.gases:
@@ -125,11 +159,14 @@ def allocate(plant: Plant, flows: Array, out_c: Array, out_lhv: Array, throughpu
             e_in[:, u, g] += take
             q = q - take
         if is_power:
-            burned = fuel_gj[:, u].sum(axis=1)
-            electricity[:, u] = burned * plant.power_efficiency[u] * (1.0 - plant.power_auxiliary[u]) / 3.6
-            unmet[:, u] = q
-            continue
-        if user.makeup >= 0:
+            if user.dispatch == "works_gas_only" or user.makeup < 0:
+                unmet[:, u] = q
+                q = np.zeros(S)
+            elif makeup_q is not None:  # own_demand: the works' need less the works gas burned
+                unmet[:, u] = q
+                q = np.clip(makeup_q - fuel_gj[:, u].sum(axis=1), 0.0, None)
+                unmet[:, u] -= q
+        if user.makeup >= 0 and np.any(q > 0):
             m = user.makeup
             mass = q / plant.lhv_gj_per_t[m]
             fuel_mass[:, u, m] += mass
@@ -137,12 +174,17 @@ def allocate(plant: Plant, flows: Array, out_c: Array, out_lhv: Array, throughpu
             c_in[:, u, m] += mass * plant.c_frac[..., m]
             e_in[:, u, m] += q
             bought[:, m] += mass
+            bought_by_row[:, u, m] += mass
             if np.any(mass > 1e-9) and not plant.can_buy[m]:
                 raise InputError(
                     f"{plant.unit_ids[u]} needs make-up '{plant.carrier_ids[m]}' that cannot be bought",
                     location=f"units.{plant.unit_ids[u]}.fuel.makeup",
                     allowed="a make-up fuel listed in market.buy",
                 )
+            q = np.zeros(S)
+        if is_power:
+            burned = fuel_gj[:, u].sum(axis=1)
+            electricity[:, u] = burned * plant.power_efficiency[u] * (1.0 - plant.power_auxiliary[u]) / 3.6
         elif np.any(q > 1e-9):
             raise InputError(
                 f"{plant.unit_ids[u]} lacks {float(q.max()):,.0f} GJ/yr of fuel and has no make-up fuel",
@@ -170,6 +212,7 @@ def allocate(plant: Plant, flows: Array, out_c: Array, out_lhv: Array, throughpu
         c_in=c_in,
         e_in=e_in,
         bought=bought,
+        bought_by_row=bought_by_row,
         sold=sold,
         sold_c=sold_c,
         sold_e=sold_e,

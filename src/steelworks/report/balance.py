@@ -115,6 +115,55 @@ def gas_table(res: WorksResults, s: int = 0) -> list[dict[str, Any]]:
     return out
 
 
+#: the carrier whose purchases :func:`natural_gas_by_user` splits by user
+NATURAL_GAS = "natural_gas"
+
+
+def natural_gas_by_user(res: WorksResults, s: int = 0) -> dict[str, Any]:
+    """Natural gas bought, per row and by use: injected or fed (a direct use such as the blast-furnace
+    tuyeres or a DRI shaft) and burned as make-up fuel (the power plant's and every other fuel user's).
+
+    ``by_use`` groups the rows as the issue of a plant engineer would: ``blast_furnace_tuyeres`` (direct use
+    at blast-furnace rows), ``power_plant`` (make-up at power-plant rows), ``make_up_elsewhere`` (make-up at
+    any other row) and ``other_direct_use`` (e.g. DRI reformer feed, EAF burners). The parts sum to
+    ``total_gj``, which equals the natural gas across the works boundary.
+    """
+    c = res.carriers.index(NATURAL_GAS)
+    empty = {"total_t": 0.0, "total_gj": 0.0, "users": [], "by_use": {}}
+    if c is None:
+        return empty
+    lhv = float(res.carriers.lhv_gj_per_t[c])
+    bought = res["gas_bought_by_row"][s, :, c]
+    burned = res["gas_burned"][s, :, c]  # make-up fuel, GJ (valued at the bought gas's LHV)
+    kinds = [*res.units.kinds, "flare"]
+    users = []
+    by_use = {"blast_furnace_tuyeres": 0.0, "power_plant": 0.0, "make_up_elsewhere": 0.0, "other_direct_use": 0.0}
+    for r, row in enumerate(res.rows):
+        if bought[r] <= 0:
+            continue
+        total = float(bought[r] * lhv)
+        makeup = float(min(burned[r], total))
+        direct = total - makeup
+        users.append(
+            {
+                "row": row,
+                "kind": kinds[r],
+                "t": float(bought[r]),
+                "gj": total,
+                "direct_use_gj": direct,
+                "make_up_gj": makeup,
+            }
+        )
+        by_use["blast_furnace_tuyeres" if kinds[r] == "blast_furnace" else "other_direct_use"] += direct
+        by_use["power_plant" if kinds[r] == "power_plant" else "make_up_elsewhere"] += makeup
+    return {
+        "total_t": float(bought.sum()),
+        "total_gj": float(bought.sum() * lhv),
+        "users": users,
+        "by_use": by_use,
+    }
+
+
 def balances_table(res: WorksResults, s: int = 0) -> dict[str, dict[str, float]]:
     out = {}
     for e, element in enumerate(ELEMENTS):
@@ -159,6 +208,7 @@ def balance_report(res: WorksResults, s: int = 0) -> dict[str, Any]:
         "balances": balances_table(res, s),
         "boundary": boundary_table(res, s),
         "works_gas": gas_table(res, s),
+        "natural_gas_by_user": natural_gas_by_user(res, s),
         "co2_by_unit_t": {row: float(co2_rows[r]) for r, row in enumerate(res.rows) if abs(co2_rows[r]) > 0},
         "demand_scale": float(res["demand_scale"][s]),
         "derived_compositions": res.derived_compositions,

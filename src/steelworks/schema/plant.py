@@ -65,12 +65,50 @@ class CarrierSpec(_Strict):
         return unit
 
 
+#: how a power plant is dispatched (``units.<id>.fuel.dispatch``; a scenario sets it by override):
+#: ``works_gas_only`` burns works gas up to its capacity and buys no fuel; ``own_demand`` burns the works
+#: gas it can (up to capacity) and buys make-up fuel so that its net output covers the works' own
+#: electricity demand, as far as its capacity allows; ``fixed_load`` runs at ``fixed_load`` (gross MW, e.g.
+#: 2 x 55 MW) for its availability, works gas first, make-up fuel for the rest, and leaves any works gas
+#: above that load to the market or the flare. A fourth rule, dispatch "on economics" (own power from bought
+#: gas when its marginal cost at the captive gas tariff is below the grid tariff) needs the price deck; the
+#: plant solve knows no prices, so it is not a rule here: it belongs to the economics, which can pick one
+#: of these rules per year (not implemented yet).
+DISPATCH_RULES: tuple[str, ...] = ("works_gas_only", "own_demand", "fixed_load")
+
+
 class FuelSpec(_Strict):
-    """How a unit's ``fuel_heat`` demand is met: works gases in order of preference, then make-up."""
+    """How a unit's ``fuel_heat`` demand is met: works gases in order of preference, then make-up.
+
+    For a ``power_plant`` unit the demand is set by its ``dispatch`` rule (:data:`DISPATCH_RULES`).
+    """
 
     priority: int = Field(ge=0, description="lower is served first")
     gases: list[str]
     makeup: str = "natural_gas"
+    dispatch: Literal["works_gas_only", "own_demand", "fixed_load"] = Field(
+        default="works_gas_only",
+        description="power plants only: works_gas_only, own_demand or fixed_load (see DISPATCH_RULES)",
+    )
+    fixed_load: QuantityText | None = Field(
+        default=None, description="power plants on dispatch fixed_load: gross electrical load, e.g. '110 MW'"
+    )
+
+    @model_validator(mode="after")
+    def _dispatch_consistent(self) -> FuelSpec:
+        if (self.dispatch == "fixed_load") != (self.fixed_load is not None):
+            raise PydanticCustomError(
+                "dispatch",
+                "fixed_load (a gross load such as '110 MW') is given with, and only with, dispatch: fixed_load",
+                {"allowed": "dispatch: fixed_load with fixed_load: '<MW>', or another rule without fixed_load"},
+            )
+        if self.dispatch != "works_gas_only" and self.makeup == "none":
+            raise PydanticCustomError(
+                "makeup",
+                "dispatch {dispatch} buys make-up fuel: name it (makeup: natural_gas)",
+                {"dispatch": self.dispatch, "allowed": "makeup: a fuel the market sells, e.g. natural_gas"},
+            )
+        return self
 
 
 class HandlesSpec(_Strict):
@@ -174,6 +212,12 @@ class UnitSpec(_Strict):
                 "source",
                 "lifecycle field(s) {missing} need a source in the unit's sources: mapping ({hint})",
                 {"missing": ", ".join(missing), "hint": hint, "allowed": hint},
+            )
+        if self.fuel is not None and self.basis != "power_plant" and "dispatch" in self.fuel.model_fields_set:
+            raise PydanticCustomError(
+                "dispatch",
+                "fuel.dispatch is a rule for power_plant units only",
+                {"allowed": "remove fuel.dispatch, or basis: power_plant"},
             )
         if (self.reline is not None or self.cost is not None) and self.capex_kind is None:
             raise PydanticCustomError(
