@@ -61,7 +61,11 @@ Simplifications (stated, each a departure from ``balance``/``evaluate``)
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,11 +139,33 @@ def size(m: Any) -> dict[str, int]:
     return {"variables": nvars, "binaries": nbin, "constraints": int(m.ncons)}
 
 
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """HiGHS prints its banner on file descriptor 1 even with output_flag off; keep stdout for results
+    (``steelworks plan --format json``)."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no real file descriptor (captured stdout): nothing to protect
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
 def _solve(m: Any, gap: float, time_limit: float | None) -> tuple[str, str]:
     opts: dict[str, Any] = {"mip_rel_gap": gap, "output_flag": False}
     if time_limit is not None:
         opts["time_limit"] = float(time_limit)
-    status, condition = m.solve(solver_name="highs", io_api="direct", progress=False, **opts)
+    with _quiet_stdout():
+        status, condition = m.solve(solver_name="highs", io_api="direct", progress=False, **opts)
     return str(status), str(condition)
 
 
