@@ -465,6 +465,79 @@ def compare(
 
 
 @app.command()
+def plan(
+    scenario: Annotated[str, typer.Argument(help="bundled scenario name or YAML file with an economics: block")],
+    fmt: FormatOption = Format.table,
+    budget: Annotated[float | None, typer.Option("--budget", help="total capital budget, USD")] = None,
+    budget_per_year: Annotated[float | None, typer.Option("--budget-per-year", help="yearly capital cap, USD")] = None,
+    fix_option: Annotated[
+        bool, typer.Option("--fix-option", help="fix the plan to the scenario's option (its actions and years)")
+    ] = False,
+    gap: Annotated[float, typer.Option("--gap", help="relative MIP gap")] = 0.005,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="solver time limit, s")] = None,
+) -> None:
+    """The revival planner: which units to restore, rebuild or build, in which year, for the highest NPV.
+
+    Prints the year x unit action grid (R restore, B rebuild, C clear and reline, N new, = building,
+    # in service), output and capital by year, and the plan's NPV (pre-tax; see steelworks.planning.model).
+    """
+    from steelworks.planning import option_plan, problem_from_scenario, solve_plan
+    from steelworks.planning.summary import action_grid, yearly_rows
+
+    try:
+        if budget is not None and budget <= 0:
+            raise InputError(f"--budget {budget} is not a positive amount", location="--budget", allowed="> 0 USD")
+        problem = problem_from_scenario(scenario, budget_total=budget, budget_per_year=budget_per_year)
+        if fix_option:
+            problem = problem.fix(option_plan(scenario))
+        result = solve_plan(problem, gap=gap, time_limit=time_limit)
+    except InputError as exc:
+        _fail(exc)
+        return
+    grid = action_grid(result)
+    rows = yearly_rows(result)
+    if fmt is Format.json:
+        _dump({**result.to_dict(), "grid": grid, "yearly": rows})
+        return
+    years = result.problem.years
+    header = "".join(str(y)[-1] for y in years)
+    table = _table(f"Plan for {scenario}: actions by year ({years[0]}-{years[-1]})", ["unit", header], right=set())
+    for uid, cells in grid.items():
+        _row(table, uid, cells)
+    if not grid:
+        _row(table, "(none)", "keep the works idle: no action pays at these prices")
+    console.print(table)
+    out = _table(
+        "Output and capital by year", ["year", "crude steel, kt", "products sold, kt", "capital, USD m", "cash, USD m"]
+    )
+    for r in rows:
+        _row(
+            out,
+            str(r["year"]),
+            _num(r["crude_steel_t"] / 1e3),
+            _num(r["products_sold_t"] / 1e3),
+            _num(r["capex_usd"] / 1e6),
+            _num(r["cash_flow_usd"] / 1e6),
+        )
+    console.print(out)
+    first = next((r["year"] for r in rows if r["crude_steel_t"] > 0), None)
+    _print_figures(
+        "Plan",
+        [
+            ("NPV (pre-tax, cost-year USD), USD m", _num(result.npv_usd / 1e6)),
+            ("capital, USD m", _num(sum(result.capex_by_year) / 1e6)),
+            ("first steel", str(first) if first else "never"),
+            (
+                "model",
+                f"{result.size['variables']:,} variables, {result.size['binaries']:,} binaries, "
+                f"{result.size['constraints']:,} constraints",
+            ),
+            ("build / solve, s", f"{result.build_s:.1f} / {result.solve_s:.1f}"),
+        ],
+    )
+
+
+@app.command()
 def rist(
     scenario: Annotated[str, typer.Argument(help="bundled scenario name or YAML file")],
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write")] = Path("rist.html"),

@@ -27,6 +27,7 @@ LAYER = {
     "carbon": 5,
     "results": 6,
     "economics": 7,
+    "planning": 7.5,  # the revival planner: reads economics, plant, schema; report/api/cli may import it
     "report": 8,
     "batch": 9,
     "api": 10,

@@ -1,0 +1,336 @@
+"""The planning problem as plain arrays, and its assembly from a bundled scenario.
+
+:class:`PlanningProblem` holds only numbers (no files, no pydantic), so a test can write a two-unit,
+three-year problem by hand; :func:`problem_from_scenario` fills it from a scenario, its option, the price
+deck, the finance settings and capex.yaml through the same functions ``evaluate`` uses
+(:func:`steelworks.economics.capex.estimate_capex` prices every action, :func:`resolve_prices` the
+carriers, the real discount rate as in :func:`steelworks.economics.evaluate.build_model`).
+
+Money is cost-year USD (real); year index 0 is the first horizon year (the option's construction start).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from steelworks.errors import InputError
+
+Array = np.ndarray
+
+
+@dataclass
+class Action:
+    """One capital action a plan may start on a unit: its cost, spending profile, life, ramp-up, relines.
+
+    ``cost_usd`` is all-in (EPC x owner's costs and contingency x the infrastructure share); spent as
+    ``cost_usd * profile[k]`` in the k-th year after the start; the unit serves from ``start + len(profile)``
+    for ``life`` years at ``ramp[j]`` of its capacity in its j-th service year (1 after the curve).
+    """
+
+    unit: str
+    name: str
+    cost_usd: float
+    profile: Array
+    life: int
+    ramp: Array = field(default_factory=lambda: np.zeros(0))
+    reline_usd: float = 0.0
+    reline_first: int = 0  # service years to the first reline (0: none)
+    reline_interval: int = 0
+    reline_loss: float = 0.0  # share of the unit's output lost in a reline year
+    fixed: bool = False  # set by a fixed plan: this action starts in ``fixed_year``
+    fixed_year: int | None = None
+
+    @property
+    def duration(self) -> int:
+        return len(self.profile)
+
+
+@dataclass
+class PlanningProblem:
+    """Units x carriers x years. See :mod:`steelworks.planning.model` for the equations and symbols."""
+
+    start_year: int
+    n_years: int
+    discount_rate: float  # real, end-of-year (year 0 undiscounted, as finance.npv)
+    unit_ids: list[str]
+    carrier_ids: list[str]
+    recipe: Array  # R (U, C): + made, - used per unit of the unit's output
+    capacity: Array  # (U,) per year in the unit's product unit
+    availability: Array  # (U,)
+    in_service: Array  # (U,) bool: serves from year 0 without an action (operating or infrastructure)
+    actions: list[Action]
+    price_buy: Array  # (C,) USD per carrier unit
+    price_sell: Array  # (C,)
+    can_buy: Array  # (C,) bool
+    can_sell: Array  # (C,) bool
+    market_cap: Array  # (C, T) most the market takes (inf: no cap)
+    fixed_cost: Array  # (U,) USD/yr while the unit is in service (on capacity, not production)
+    lhv: Array = field(default_factory=lambda: np.zeros(0))  # (C,) GJ/t, for works gases and make-up fuel
+    works_gases: list[str] = field(default_factory=list)
+    fuel_heat: str | None = None
+    makeup_fuel: str | None = None
+    electricity: str | None = None
+    power_efficiency: Array = field(default_factory=lambda: np.zeros(0))  # (U,) >0: a power plant on works gas
+    service_purchases: dict[str, list[str]] = field(default_factory=dict)  # unit -> carriers it handles bought
+    service_production: dict[str, list[str]] = field(default_factory=dict)  # unit -> carriers it handles made
+    crude_steel: list[str] = field(default_factory=list)
+    consumables_usd_per_t: float = 0.0  # per t crude steel
+    overhead_share: float = 0.0  # of revenue
+    budget_per_year: Array | None = None  # (T,) USD
+    budget_total: float | None = None
+    residual_value: bool = True  # credit straight-line undepreciated capital at the end of the horizon
+    only_fixed: bool = False  # no action but the fixed ones (a fixed plan, e.g. a bundled option)
+    label: str = ""
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.start_year + self.n_years))
+
+    @property
+    def discount(self) -> Array:
+        """End-of-year discount factor of each year index: (1 + r) ** -t, year 0 undiscounted."""
+        return (1.0 + self.discount_rate) ** -np.arange(self.n_years, dtype=float)
+
+    def unit_index(self, uid: str) -> int:
+        return self.unit_ids.index(uid)
+
+    def carrier_index(self, cid: str) -> int:
+        return self.carrier_ids.index(cid)
+
+    def fix(self, plan: dict[str, tuple[str, int]], *, only: bool = True) -> PlanningProblem:
+        """A copy with ``plan`` (unit -> (action, calendar start year)) forced; ``only``: nothing else."""
+        by_key = {(a.unit, a.name): a for a in self.actions}
+        acts = [dataclasses.replace(a, fixed=False, fixed_year=None) for a in self.actions]
+        for uid, (name, year) in plan.items():
+            if (uid, name) not in by_key:
+                allowed = ", ".join(f"{a.unit}:{a.name}" for a in self.actions if a.unit == uid) or "none"
+                raise InputError(
+                    f"the plan fixes {name!r} on unit {uid!r}, which is not an action the planner offers",
+                    location=f"plan.{uid}",
+                    allowed=allowed,
+                )
+            if not self.start_year <= year < self.start_year + self.n_years:
+                raise InputError(
+                    f"the plan fixes {uid} {name} in {year}, outside the horizon",
+                    location=f"plan.{uid}.year",
+                    allowed=f"{self.start_year}..{self.start_year + self.n_years - 1}",
+                )
+            i = next(k for k, a in enumerate(acts) if (a.unit, a.name) == (uid, name))
+            acts[i] = dataclasses.replace(acts[i], fixed=True, fixed_year=year - self.start_year)
+        return dataclasses.replace(self, actions=acts, only_fixed=only)
+
+
+# ---------------------------------------------------------------------------------------------
+# assembly from a bundled scenario
+# ---------------------------------------------------------------------------------------------
+def problem_from_scenario(
+    scenario: str,
+    *,
+    budget_total: float | None = None,
+    budget_per_year: float | None = None,
+    market_factor: float = 1.0,
+    horizon_years: int | None = None,
+) -> PlanningProblem:
+    """The planning problem of a bundled scenario (or scenario file) with an ``economics:`` block.
+
+    Every unit whose condition allows an action and that has a ``capex_kind`` is a candidate, with every
+    action its condition allows (restore/rebuild/clear_and_reline/new), priced bottom-up by capex.yaml, or
+    by the option's calibrated line where the action is the one the option's plan takes. Units without a
+    capex_kind (berth, mixer, blowers, boilers, by-product plant) are site infrastructure: in service from
+    year 0, their cost in the infrastructure share on every action.
+    """
+    from steelworks.economics.capex import estimate_capex, works_table
+    from steelworks.economics.evaluate import load_inputs
+    from steelworks.economics.opex import labour_cost
+    from steelworks.economics.prices import Converter, resolve_prices
+    from steelworks.plant.build import build_plant
+    from steelworks.plant.solve import solve
+    from steelworks.schema.economics import PlanStep
+    from steelworks.schema.loader import load_scenario
+
+    resolved = load_scenario(scenario)
+    block = resolved.economics or {}
+    if "option" not in block:
+        raise InputError(
+            "a planning scenario needs an 'economics:' block naming its option (ramp-up, fixed costs) and prices",
+            file=str(getattr(resolved, "scenario_file", scenario)),
+            location="scenario.economics",
+            allowed="economics: {option: psm-bf-revival, prices: pk-2025}",
+        )
+    plant = build_plant(resolved)
+    inputs = load_inputs(block["option"], block.get("prices", "pk-2025"), block.get("finance", "finance"))
+    option, deck, settings = inputs.option, inputs.deck, inputs.finance
+    conv = Converter(deck)
+    works = works_table(resolved, plant)
+    n_years = int(horizon_years or settings.horizon_years)
+    start = option.schedule.construction_start
+    dr = settings.discount_rate
+    real = dr.value if dr.basis == "real" else (1.0 + dr.value) / (1.0 + settings.inflation.value) - 1.0
+
+    # --- capital: every allowed action of every costed unit, priced by estimate_capex -------------
+    candidates = {uid: w for uid, w in works.items() if w.capex_kind is not None and w.actions}
+    opened = {uid: dataclasses.replace(w, in_service=True) for uid, w in works.items()}
+    ramp = np.asarray(option.ramp_up.fractions if option.ramp_up else [], dtype=float)
+    priced: dict[tuple[str, str], Any] = {}
+    markup_of: dict[tuple[str, str], float] = {}
+    bottom_option = option.model_copy(update={"calibration": None})
+    for uid, w in candidates.items():
+        for name in w.actions:
+            one = bottom_option.model_copy(update={"plan": {uid: PlanStep(action=name, year=start)}})
+            try:
+                est = estimate_capex(one, {uid: opened[uid]}, conv, inputs.benchmarks)
+            except InputError as exc:
+                if "has no cost for action" in str(exc):
+                    continue  # capex.yaml does not price this action on the unit's kind: not offered
+                raise
+            for line in est.lines:
+                if line.uid == uid:
+                    priced[(uid, name)] = line
+                    markup_of[(uid, name)] = est.markup * _infrastructure_factor(est)
+    if option.calibration is not None and option.plan:
+        est = estimate_capex(option, works, conv, inputs.benchmarks)
+        infra = _infrastructure_factor(est)
+        for line in est.lines:
+            if line.uid in candidates:
+                priced[(line.uid, line.action)] = line
+                markup_of[(line.uid, line.action)] = est.markup * infra
+
+    actions: list[Action] = []
+    for (uid, name), line in priced.items():
+        actions.append(
+            Action(
+                unit=uid,
+                name=name,
+                cost_usd=float(line.epc_usd * markup_of[(uid, name)]),
+                profile=np.asarray(line.profile, dtype=float),
+                life=max(1, round(line.life_years)),
+                ramp=ramp,
+                reline_usd=float(line.reline_usd * markup_of[(uid, name)]) if line.reline_interval else 0.0,
+                reline_first=int(line.reline_first or 0),
+                reline_interval=int(line.reline_interval or 0),
+                reline_loss=float(line.reline_output_loss),
+            )
+        )
+
+    # --- fixed costs on capacity: maintenance, insurance, sustaining on replacement value; labour and
+    # fixed overheads allocated to units by replacement value --------------------------------------------
+    replacement = {uid: float(line.replacement_usd) for (uid, _), line in priced.items()}
+    fc = option.fixed_costs
+    share = (fc.maintenance.share + fc.insurance.share) if fc else 0.0
+    sustaining = option.capex.sustaining.share if option.capex else 0.0
+    labour = labour_cost(
+        option.labour.headcount, inputs.labour, conv, where="option.labour.headcount", file=option.file
+    )
+    overheads = (
+        conv.usd_per(fc.overheads.fixed.amount, "year", fc.overheads.fixed.year, where="option.fixed_costs.overheads")
+        if fc
+        else 0.0
+    )
+    base_units = [uid for uid in option.plan if uid in replacement] or list(replacement)
+    base_value = sum(replacement[u] for u in base_units) or 1.0
+    per_value = (labour + overheads) / base_value
+    fixed_cost = np.array([replacement.get(uid, 0.0) * (share + sustaining + per_value) for uid in plant.unit_ids])
+
+    # --- carriers, market, prices ------------------------------------------------------------------
+    cids = list(plant.carrier_ids)
+    can_buy = np.array(plant.can_buy, dtype=bool)
+    can_sell = np.array(plant.can_sell, dtype=bool)
+    elec = "electricity" if "electricity" in cids else None
+    if elec:
+        can_buy[cids.index(elec)] = plant.grid_buy
+        can_sell[cids.index(elec)] = plant.grid_sell
+    # a carrier the deck does not price is not traded by the planner (evaluate prices what the balance trades)
+    unpriced = np.array([c not in deck.prices for c in cids])
+    can_buy &= ~unpriced
+    can_sell &= ~unpriced
+    traded = [c for i, c in enumerate(cids) if can_buy[i] or can_sell[i]]
+    lhv_map = {c: float(v) for c, v in zip(cids, plant.lhv_gj_per_t, strict=True) if v > 0}
+    table = resolve_prices(deck, traded, lhv_map, buying=[c for i, c in enumerate(cids) if can_buy[i]])
+    price_buy = np.zeros(len(cids))
+    price_sell = np.zeros(len(cids))
+    for i, c in enumerate(cids):
+        if c in table.carriers:
+            price_buy[i] = table.buy[table.index(c)]
+            price_sell[i] = table.sell[table.index(c)]
+    full = solve(plant)
+    products = set(np.array(cids)[plant.tags.get("product", np.zeros(len(cids), bool))])
+    cap = np.full((len(cids), n_years), np.inf)
+    for i, c in enumerate(cids):
+        if c in products:
+            cap[i, :] = float(full.sold[0, i]) * market_factor
+
+    operating = {uid for uid, w in works.items() if w.condition == "operating"}
+    infrastructure = {uid for uid, w in works.items() if w.capex_kind is None and w.condition != "not_built"}
+    in_service = np.array([uid in operating or uid in infrastructure for uid in plant.unit_ids])
+    gases = [cids[i] for i in np.nonzero(plant.tags.get("works_gas", np.zeros(len(cids), bool)))[0]]
+    service_buy: dict[str, list[str]] = {}
+    service_made: dict[str, list[str]] = {}
+    for u, uid in enumerate(plant.unit_ids):
+        if plant.basis[u] != "service":
+            continue
+        tag = plant.service_purchase_tag[u]
+        if tag:
+            service_buy[uid] = [cids[i] for i in np.nonzero(plant.tags[tag])[0]]
+        made = np.nonzero(plant.service_production[u])[0]
+        if made.size:
+            service_made[uid] = [cids[i] for i in made]
+    fc_cons = (
+        conv.usd_per(fc.consumables.cost.amount, "t", fc.consumables.cost.year, where="option.fixed_costs.consumables")
+        if fc
+        else 0.0
+    )
+    crude = [cids[i] for i in np.nonzero(plant.tags.get("crude_steel", np.zeros(len(cids), bool)))[0]]
+    return PlanningProblem(
+        start_year=start,
+        n_years=n_years,
+        discount_rate=real,
+        unit_ids=list(plant.unit_ids),
+        carrier_ids=cids,
+        recipe=np.asarray(plant.recipe, dtype=float),
+        capacity=np.asarray(plant.capacity, dtype=float),
+        availability=np.asarray(plant.availability, dtype=float),
+        in_service=in_service,
+        actions=actions,
+        price_buy=price_buy,
+        price_sell=price_sell,
+        can_buy=can_buy,
+        can_sell=can_sell,
+        market_cap=cap,
+        fixed_cost=fixed_cost,
+        lhv=np.asarray(plant.lhv_gj_per_t, dtype=float),
+        works_gases=gases,
+        fuel_heat="fuel_heat" if "fuel_heat" in cids else None,
+        makeup_fuel="natural_gas" if "natural_gas" in cids else None,
+        electricity=elec,
+        power_efficiency=np.asarray(plant.power_efficiency, dtype=float),
+        service_purchases=service_buy,
+        service_production=service_made,
+        crude_steel=crude,
+        consumables_usd_per_t=float(fc_cons),
+        overhead_share=float(fc.overheads.share_of_revenue) if fc else 0.0,
+        budget_per_year=None if budget_per_year is None else np.full(n_years, float(budget_per_year)),
+        budget_total=budget_total,
+        residual_value=settings.terminal_value.method == "residual_value",
+        label=str(scenario),
+    )
+
+
+def option_plan(scenario: str) -> dict[str, tuple[str, int]]:
+    """The fixed plan of the scenario's option: unit -> (action, start year)."""
+    from steelworks.economics.evaluate import load_inputs
+    from steelworks.schema.loader import load_scenario
+
+    resolved = load_scenario(scenario)
+    option = load_inputs((resolved.economics or {})["option"]).option
+    return {uid: (step.action, step.year) for uid, step in option.plan.items()}
+
+
+def _infrastructure_factor(est: Any) -> float:
+    """1 + (infrastructure EPC / the units' EPC): the site-works share carried by each unit action."""
+    units = sum(line.epc_usd for line in est.lines if line.uid not in ("infrastructure", "grid_connection"))
+    infra = sum(line.epc_usd for line in est.lines if line.uid == "infrastructure")
+    return 1.0 + (infra / units if units else 0.0)

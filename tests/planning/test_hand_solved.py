@@ -1,0 +1,138 @@
+"""Two units, three years: plans whose optimum and NPV are worked out by hand.
+
+The works: ore (bought at 10 USD/t) -> a mill -> steel (sold at 30 USD/t, the market takes 10 t/yr), so
+every tonne made earns a margin of 20 USD. Two candidate mills of 10 t/yr, availability 1:
+``old`` (repairable: restore) and ``new`` (not built: new). Years 2030-2032, index t = 0, 1, 2,
+discount rate 10 % end-of-year (delta = 1, 1/1.1, 1/1.21), year 0 undiscounted.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from steelworks.planning import Action, PlanInfeasibleError, PlanningProblem, solve_plan
+
+pytest.importorskip("linopy")
+pytest.importorskip("highspy")
+
+MARGIN = 20.0 * 10  # USD per year at full output (10 t x (30 - 10))
+D1, D2 = 1 / 1.1, 1 / 1.21
+
+
+def works(
+    *,
+    restore_cost: float = 100.0,
+    restore_profile: tuple[float, ...] = (1.0,),
+    restore_ramp: tuple[float, ...] = (),
+    new_cost: float = 150.0,
+    new_profile: tuple[float, ...] = (1.0,),
+    fixed_cost_new: float = 0.0,
+    residual: bool = False,
+    budget_total: float | None = None,
+    budget_per_year: float | None = None,
+) -> PlanningProblem:
+    restore_total = restore_cost
+    return PlanningProblem(
+        start_year=2030,
+        n_years=3,
+        discount_rate=0.10,
+        unit_ids=["old", "new"],
+        carrier_ids=["ore", "steel"],
+        recipe=np.array([[-1.0, 1.0], [-1.0, 1.0]]),
+        capacity=np.array([10.0, 10.0]),
+        availability=np.array([1.0, 1.0]),
+        in_service=np.array([False, False]),
+        actions=[
+            Action("old", "restore", restore_total, np.array(restore_profile), life=10, ramp=np.array(restore_ramp)),
+            Action("new", "new", new_cost, np.array(new_profile), life=10),
+        ],
+        price_buy=np.array([10.0, 0.0]),
+        price_sell=np.array([0.0, 30.0]),
+        can_buy=np.array([True, False]),
+        can_sell=np.array([False, True]),
+        market_cap=np.array([[np.inf] * 3, [10.0] * 3]),
+        fixed_cost=np.array([0.0, fixed_cost_new]),
+        residual_value=residual,
+        budget_total=budget_total,
+        budget_per_year=None if budget_per_year is None else np.full(3, budget_per_year),
+    )
+
+
+def chosen(result) -> set[tuple[str, str, int]]:  # type: ignore[no-untyped-def]
+    return {(a["unit"], a["action"], a["start_year"]) for a in result.actions}
+
+
+def test_restore_beats_new_when_cheaper_and_equal() -> None:
+    # restore in 2030 (100 in year 0), output 10 t in years 1 and 2:
+    # NPV = -100 + 200/1.1 + 200/1.21 = 247.107...; new would be -150 + the same = 197.107
+    r = solve_plan(works())
+    assert chosen(r) == {("old", "restore", 2030)}
+    assert r.npv_usd == pytest.approx(-100 + MARGIN * (D1 + D2), rel=1e-9)
+    assert r.npv_usd == pytest.approx(247.10743801652893, rel=1e-9)
+    assert r.output["old"] == pytest.approx([0.0, 10.0, 10.0])
+    assert r.objective_usd == pytest.approx(r.npv_usd, rel=1e-9)  # the LP's objective is the NPV
+
+
+def test_ramp_up_makes_new_build_win() -> None:
+    # restore ramps at 50 % in its first service year: -100 + 100/1.1 + 200/1.21 = 156.198
+    # new at full rate: -150 + 200/1.1 + 200/1.21 = 197.107 -> new is chosen
+    r = solve_plan(works(restore_ramp=(0.5,)))
+    assert chosen(r) == {("new", "new", 2030)}
+    assert r.npv_usd == pytest.approx(-150 + MARGIN * (D1 + D2), rel=1e-9)
+    assert r.npv_usd == pytest.approx(197.10743801652893, rel=1e-9)
+
+
+def test_budget_binds_and_picks_the_cheaper_action() -> None:
+    # the same works with a total budget of 120: new (150) is out of reach -> restore with its ramp, 156.198
+    r = solve_plan(works(restore_ramp=(0.5,), budget_total=120.0))
+    assert chosen(r) == {("old", "restore", 2030)}
+    assert r.npv_usd == pytest.approx(-100 + 0.5 * MARGIN * D1 + MARGIN * D2, rel=1e-9)
+    assert r.npv_usd == pytest.approx(156.19834710743802, rel=1e-9)
+    assert sum(r.capex_by_year) <= 120.0 + 1e-9
+
+
+def test_yearly_budget_spreads_spending() -> None:
+    # a yearly cap of 60: new (150 in one year) is out; a restore spread 50/50 over two years fits,
+    # output only in year 2: NPV = -50 - 50/1.1 + 200/1.21 = 69.835
+    r = solve_plan(works(new_profile=(1.0,), restore_profile=(0.5, 0.5), budget_per_year=60.0))
+    assert chosen(r) == {("old", "restore", 2030)}
+    assert r.capex_by_year == pytest.approx([50.0, 50.0, 0.0])
+    assert r.npv_usd == pytest.approx(-50 - 50 * D1 + MARGIN * D2, rel=1e-9)
+
+
+def test_lead_time_shifts_output() -> None:
+    # a two-year restore (50/50) against a new build of 300: restore, output only from year 2
+    # NPV = -50 - 50/1.1 + 200/1.21 = 69.835 > new: -300 + 200/1.1 + 200/1.21 = 47.107
+    r = solve_plan(works(restore_profile=(0.5, 0.5), new_cost=300.0))
+    assert chosen(r) == {("old", "restore", 2030)}
+    assert r.output["old"] == pytest.approx([0.0, 0.0, 10.0])
+    assert r.npv_usd == pytest.approx(69.83471074380165, rel=1e-9)
+    # with one year of lead time the same restore makes steel from year 1
+    r1 = solve_plan(works(restore_profile=(1.0,), new_cost=300.0))
+    assert r1.output["old"] == pytest.approx([0.0, 10.0, 10.0])
+
+
+def test_fixed_cost_on_capacity_and_residual_value() -> None:
+    # new with 5 USD/yr fixed cost while in service (years 1, 2) and a residual of the restore:
+    # restore: life 10, in service from year 1 -> 2 of 10 years used at the end: 0.8 x 100 = 80 credited
+    # at delta_2: NPV = -100 + 200/1.1 + 200/1.21 + 80/1.21 = 313.22
+    r = solve_plan(works(fixed_cost_new=5.0, residual=True))
+    assert chosen(r) == {("old", "restore", 2030)}
+    assert r.npv_usd == pytest.approx(-100 + MARGIN * (D1 + D2) + 80 * D2, rel=1e-9)
+    # forcing the new mill (fixed plan): -150 - 5/1.1 - 5/1.21 + 200/1.1 + 200/1.21 + 0.8 x 150/1.21
+    f = solve_plan(works(fixed_cost_new=5.0, residual=True).fix({"new": ("new", 2030)}))
+    assert chosen(f) == {("new", "new", 2030)}
+    assert f.npv_usd == pytest.approx(-150 + (MARGIN - 5) * (D1 + D2) + 120 * D2, rel=1e-9)
+
+
+def test_idle_is_the_answer_when_nothing_pays() -> None:
+    r = solve_plan(works(restore_cost=1000.0, new_cost=1000.0))
+    assert r.actions == []
+    assert r.npv_usd == pytest.approx(0.0, abs=1e-9)
+
+
+def test_infeasible_plan_names_the_binding_constraint_set() -> None:
+    with pytest.raises(PlanInfeasibleError, match="budget_total") as err:
+        solve_plan(works(budget_total=100.0).fix({"new": ("new", 2030)}))
+    assert err.value.location == "plan.budget_total"
