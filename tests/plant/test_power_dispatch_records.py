@@ -29,7 +29,7 @@ def test_ieaghg_mill_power_plant_natural_gas(ieaghg) -> None:  # type: ignore[no
     ng = ieaghg.report["natural_gas_by_user"]["by_use"]["power_plant"] / ieaghg.kpis["hot_rolled_coil_t"]
     # published 0.849 GJ/tHRC (IEAGHG13 Table C-6); the model's mill makes it with own_demand dispatch
     # and typical, unfitted unit data (its electricity demand and works gas are not IEAGHG's own)
-    assert ng == pytest.approx(0.849, rel=0.25)
+    assert ng == pytest.approx(0.849, rel=0.15)  # 0.963 with the utilities (0.644 without)
     # the rule buys no grid power for the mill
     assert ieaghg.kpis["electricity_purchased_mwh"] == pytest.approx(0.0, abs=1e-6)
 
