@@ -24,14 +24,14 @@ def test_plan_fixed_to_the_option_prints_grid_output_capital_and_npv() -> None:
     assert "bf1" in out and "coke_battery_1" in out
     assert "Output and capital by year" in out
     assert "1,010" in out  # 2027 capital, USD m
-    assert "-2,439" in out  # NPV, USD m
+    assert "-2,221" in out  # NPV, USD m (the fixed plan, see test_consistency.py)
 
 
 def test_plan_json_and_a_budget() -> None:
     res = runner.invoke(app, ["plan", "psm", "--fix-option", "--format", "json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
-    assert data["npv_usd"] == pytest.approx(-2.439e9, rel=0.02)
+    assert data["npv_usd"] == pytest.approx(-2.221e9, rel=0.02)
     assert data["years"][0] == 2027 and len(data["years"]) == 30
     assert data["grid"]["bf1"].startswith("C==#")
     assert sum(data["capex_by_year"][:3]) == pytest.approx(2196.5e6, rel=1e-3)

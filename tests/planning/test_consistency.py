@@ -1,7 +1,8 @@
 """The planner fixed to a bundled option's actions against ``evaluate`` of the same option.
 
-Measured (psm, option psm-bf-revival, pk-2025, 30 years, 10 % real): evaluate NPV -2,918 M USD, the
-fixed plan -2,439 M USD (16 % less negative). Capital of the initial actions is the same figure
+Measured (psm, option psm-bf-revival, pk-2025, 30 years, 10 % real; after issue 8's model changes,
+Dec 2026): evaluate NPV -2,455 M USD, the fixed plan -2,221 M USD (10 % less negative; before them
+-2,918 and -2,439). Capital of the initial actions is the same figure
 (2,196.5 M USD: estimate_capex with the option's calibration, markup and infrastructure share). The gap
 is not hidden: the planner is pre-tax (evaluate's tax ~0.25 bn nominal over the horizon), has no
 working-capital swing, runs the units at availability (~1.1 Mt crude steel) where evaluate holds the
@@ -49,12 +50,12 @@ def test_initial_capital_is_evaluates(both) -> None:  # type: ignore[no-untyped-
 def test_npv_same_sign_and_magnitude_as_evaluate(both) -> None:  # type: ignore[no-untyped-def]
     ev, _, result = both
     evaluated = ev.kpis["npv_usd"]
-    assert evaluated == pytest.approx(-2918e6, rel=0.02)
+    assert evaluated == pytest.approx(-2455e6, rel=0.02)  # the golden value of psm (tests/golden/psm.json)
     assert result.npv_usd < 0.0
     # pre-tax, no working capital, optional renewals: the planner's NPV is less negative, within 25 %
     assert evaluated < result.npv_usd
     assert abs(result.npv_usd - evaluated) / abs(evaluated) < 0.25
-    assert result.npv_usd == pytest.approx(-2439e6, rel=0.02)
+    assert result.npv_usd == pytest.approx(-2221e6, rel=0.02)  # regression of the planner, re-measured
 
 
 def test_first_steel_year_and_output_path(both) -> None:  # type: ignore[no-untyped-def]
