@@ -15,3 +15,15 @@ def test_an_unknown_carrier_lists_every_known_one() -> None:
     assert "unknown carrier 'unobtainium'" in err.value.message
     assert err.value.allowed == ", ".join(sorted(CARRIERS))
     assert "furnace" in (err.value.location or "")
+
+
+def test_demand_beyond_capacity_is_a_demand_error_naming_the_unit_and_the_shortfall() -> None:
+    from steelworks.plant.solve import DemandError
+
+    with pytest.raises(DemandError) as err:
+        run({"furnace": FURNACE, "converter": CONVERTER}, {"steel": "2000 t/year"}, buy=["ore", "coal"], sell=["steel"])
+    # 2000 t steel need 2080 t iron from a 1000 t/yr furnace and 2000 t from the 1000 t/yr converter
+    assert err.value.message.startswith("the works cannot meet the demand: ")
+    expected = "furnace needs 2,080 against an effective capacity of 1,000 /yr (208.0%, short by 1,080)"
+    assert expected in err.value.message
+    assert err.value.location == "demand / target"
