@@ -39,3 +39,16 @@ def test_cached_physics_arrays_are_read_only() -> None:
     assert arrays
     with pytest.raises(ValueError, match="read-only"):
         arrays[0][...] = 0.0
+
+
+@pytest.mark.parametrize("scenario", ["psm", "psm-dri-eaf", "psm-local-ore"])
+def test_a_warm_build_equals_a_build_with_every_cache_emptied(scenario: str) -> None:
+    from steelworks.plant import build
+
+    run_balance(scenario)
+    warm = run_balance(scenario).plant  # physics results and their rows reused
+    build._MODEL_RESULTS.clear()
+    build._MODEL_ROWS.clear()
+    cold = run_balance(scenario).plant
+    for name in ("recipe", "out_c_frac", "out_lhv", "fe_frac", "c_frac", "lhv_gj_per_t", "capacity", "demand"):
+        assert np.array_equal(getattr(warm, name), getattr(cold, name)), name

@@ -576,11 +576,9 @@ def _run_models(
         tables["fe"][cindex[cid]] = float(held["fe_frac"])
         tables["c"][cindex[cid]] = float(held["c_frac"])
         out_c[:, cindex[cid]] = float(held["c_frac"])
+    carriers = tuple(cindex)
     for u, result in results.items():
-        file, _ = scenario.where(f"units.{unit_ids[u]}")
-        apply_model(
-            result, u, int(product[u]), cindex, recipe, out_c, out_lhv, file=file, where=f"units.{unit_ids[u]}.model"
-        )
+        _apply_model(scenario, unit_ids[u], result, u, int(product[u]), cindex, carriers, recipe, out_c, out_lhv)
     return results, derived
 
 
@@ -588,6 +586,40 @@ def _run_models(
 #: A model is a pure function of these, so a warm run reuses the result (its arrays are read-only).
 _MODEL_RESULTS: dict[tuple[Any, ...], Any] = {}
 _MODEL_RESULTS_MAX = 512
+
+
+#: the plant rows of a kept physics result: id(result) -> (result, {(product, carriers, C row, LHV row): rows})
+_MODEL_ROWS: dict[int, tuple[Any, dict[tuple[Any, ...], tuple[Array, Array, Array]]]] = {}
+
+
+def _apply_model(
+    scenario: ResolvedScenario,
+    uid: str,
+    result: Any,
+    u: int,
+    product: int,
+    cindex: dict[str, int],
+    carriers: tuple[str, ...],
+    recipe: Array,
+    out_c: Array,
+    out_lhv: Array,
+) -> None:
+    """:func:`apply_model`, with the rows of a kept (read-only) result written from the last time."""
+    entry = _MODEL_ROWS.get(id(result))
+    if entry is None or entry[0] is not result:
+        if not any(r is result for r in _MODEL_RESULTS.values()):  # not kept (e.g. a batch): nothing to reuse
+            file, _ = scenario.where(f"units.{uid}")
+            apply_model(result, u, product, cindex, recipe, out_c, out_lhv, file=file, where=f"units.{uid}.model")
+            return
+        entry = _MODEL_ROWS[id(result)] = (result, {})
+    key = (product, carriers, out_c[u].tobytes(), out_lhv[u].tobytes())
+    rows = entry[1].get(key)
+    if rows is None:
+        file, _ = scenario.where(f"units.{uid}")
+        apply_model(result, u, product, cindex, recipe, out_c, out_lhv, file=file, where=f"units.{uid}.model")
+        entry[1][key] = (recipe[u].copy(), out_c[u].copy(), out_lhv[u].copy())
+        return
+    recipe[u, :], out_c[u, :], out_lhv[u, :] = rows
 
 
 def _carriers_key(props: dict[str, CarrierProps]) -> tuple[Any, ...] | None:
@@ -621,6 +653,7 @@ def _model_result(
         _freeze(result)
         if len(_MODEL_RESULTS) >= _MODEL_RESULTS_MAX:
             _MODEL_RESULTS.clear()
+            _MODEL_ROWS.clear()
         _MODEL_RESULTS[key] = result
     return result
 
