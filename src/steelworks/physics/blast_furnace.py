@@ -77,12 +77,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from steelworks.physics import thermo
-from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
+from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult
 from steelworks.physics.common import (
     ASH_SPLIT,
     DUST_CP,
     Bad,
     any_bad,
+    broadcast_parameters,
     ferrous_chemistry,
     first_bad,
     gas_atoms_per_nm3,
@@ -514,9 +515,7 @@ def solve(
     (:func:`_check_solution`), top gas and recipe (:func:`_recipe`), raceway flame (:func:`_raft`)
     and diagnostics with the Rist line (:func:`_diagnostics`).
     """
-    p = check_parameters(PARAMETERS, params, where=where)
-    shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
-    p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
+    p, shape = broadcast_parameters(PARAMETERS, params, where=where)
     # lump is less reducible than sinter: the shaft efficiency falls with its share
     p["shaft_efficiency"] = p["shaft_efficiency"] - p["lump_shaft_penalty"] * p["lump_share"]
     q: Quantities = {"shape": shape}

@@ -46,8 +46,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.common import get_carrier, num, shaped
+from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult
+from steelworks.physics.common import broadcast_parameters, get_carrier, shaped
 
 #: dry air: isobaric heat capacity [kJ/(kg K)] near 300 K and its ratio of heat capacities (STD, ideal gas)
 CP_AIR_KJ_PER_KG_K = 1.005
@@ -166,9 +166,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
 def solve(
     params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
 ) -> PhysicsResult:
-    p = check_parameters(PARAMETERS, params, where=where)
-    shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
-    p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
+    p, shape = broadcast_parameters(PARAMETERS, params, where=where)
     get_carrier(carriers, "air", where)
     get_carrier(carriers, "cold_blast", where)
     ratio = p["blast_pressure"] / p["inlet_pressure"]  # > 1.36 within the parameter ranges (1.5 / 1.1)

@@ -31,8 +31,9 @@ from collections.abc import Mapping
 import numpy as np
 
 from steelworks.physics import thermo
-from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
+from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult
 from steelworks.physics.common import (
+    broadcast_parameters,
     first_bad,
     gas_atoms_per_nm3,
     gas_props,
@@ -135,9 +136,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
 def solve(
     params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
 ) -> PhysicsResult:
-    p = check_parameters(PARAMETERS, params, where=where)
-    shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
-    p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
+    p, shape = broadcast_parameters(PARAMETERS, params, where=where)
     coal, coke = get_carrier(carriers, "coking_coal", where), get_carrier(carriers, "coke", where)
     breeze, tar, benzol = (get_carrier(carriers, c, where) for c in ("coke_breeze", "tar", "benzol"))
     get_carrier(carriers, "ammonium_sulphate", where)

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from steelworks.errors import InputError
 from steelworks.physics import thermo
-from steelworks.physics.base import Array, CarrierProps
+from steelworks.physics.base import Array, CarrierProps, ParameterSpec, check_parameters
 
 M = thermo.MOLAR_MASS
 VM = thermo.MOLAR_VOLUME_NM3_PER_KMOL
@@ -47,6 +47,16 @@ def num(x: object) -> Array:
     """``x`` as float: a numpy scalar when it is a single value (fast arithmetic), else an array."""
     arr = np.asarray(x, dtype=float)
     return arr[()] if arr.ndim == 0 else arr
+
+
+def broadcast_parameters(
+    specs: tuple[ParameterSpec, ...], params: Mapping[str, float | Array], *, where: str
+) -> tuple[dict[str, Array], tuple[int, ...]]:
+    """A model's parameters checked against its table (defaults filled, domains enforced) and broadcast
+    to one sample shape, so every equation of the model sees arrays of the same shape: (params, shape)."""
+    p = check_parameters(specs, params, where=where)
+    shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
+    return {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}, shape
 
 
 def shaped(value: object, shape: tuple[int, ...]) -> Array:

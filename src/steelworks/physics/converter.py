@@ -46,8 +46,17 @@ from collections.abc import Mapping
 import numpy as np
 
 from steelworks.physics import thermo
-from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
-from steelworks.physics.common import DUST_CP, first_bad, flux_props, get_carrier, infeasible, num, shaped
+from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult
+from steelworks.physics.common import (
+    DUST_CP,
+    broadcast_parameters,
+    first_bad,
+    flux_props,
+    get_carrier,
+    infeasible,
+    num,
+    shaped,
+)
 
 M = thermo.MOLAR_MASS
 VM = thermo.MOLAR_VOLUME_NM3_PER_KMOL
@@ -193,9 +202,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
 def solve(
     params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
 ) -> PhysicsResult:
-    p = check_parameters(PARAMETERS, params, where=where)
-    shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
-    p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
+    p, shape = broadcast_parameters(PARAMETERS, params, where=where)
     g = get_carrier
     hm, sc, ls = (
         g(carriers, "hot_metal", where),

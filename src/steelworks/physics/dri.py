@@ -31,8 +31,9 @@ from collections.abc import Mapping
 import numpy as np
 
 from steelworks.physics import thermo
-from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
+from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult
 from steelworks.physics.common import (
+    broadcast_parameters,
     ferrous_chemistry,
     first_bad,
     gas_atoms_per_nm3,
@@ -112,9 +113,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
 def solve(
     params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
 ) -> PhysicsResult:
-    p = check_parameters(PARAMETERS, params, where=where)
-    shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
-    p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
+    p, shape = broadcast_parameters(PARAMETERS, params, where=where)
     dri = get_carrier(carriers, "dri", where)
     pel = ferrous_chemistry(get_carrier(carriers, "dr_pellets", where), "dr_pellets", where)
     ng, h2 = get_carrier(carriers, "natural_gas", where), get_carrier(carriers, "hydrogen", where)

@@ -34,9 +34,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from steelworks.physics import thermo
-from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
+from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult
 from steelworks.physics.common import (
     DUST_CP,
+    broadcast_parameters,
     first_bad,
     flux_props,
     gas_atoms_per_nm3,
@@ -254,9 +255,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
 def solve(
     params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
 ) -> PhysicsResult:
-    p = check_parameters(PARAMETERS, params, where=where)
-    shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
-    p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
+    p, shape = broadcast_parameters(PARAMETERS, params, where=where)
     s_sh, d_sh, h_sh = p["scrap_share"], p["dri_share"], p["hot_metal_share"]
     tot = s_sh + d_sh + h_sh
     infeasible(

@@ -32,9 +32,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from steelworks.physics import thermo
-from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult, check_parameters
+from steelworks.physics.base import Array, CarrierProps, Model, ParameterSpec, PhysicsResult
 from steelworks.physics.common import (
     ASH_SPLIT,
+    broadcast_parameters,
     fail,
     ferrous_chemistry,
     first_bad,
@@ -194,9 +195,7 @@ def _flux(props: CarrierProps, carbonate: str) -> dict[str, Array]:
 def solve(
     params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
 ) -> PhysicsResult:
-    p = check_parameters(PARAMETERS, params, where=where)
-    shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
-    p = {k: num(np.broadcast_to(v, shape)) for k, v in p.items()}
+    p, shape = broadcast_parameters(PARAMETERS, params, where=where)
     total = p["fines_share"] + p["local_ore_share"]
     infeasible(
         np.abs(total - 1.0) > 1e-6,

@@ -161,6 +161,14 @@ def _quiet_stdout() -> Iterator[None]:
 
 
 def _solve(m: Any, gap: float, time_limit: float | None) -> tuple[str, str]:
+    try:  # linopy hands the model to HiGHS through highspy ("direct" API): say so if it is missing
+        import highspy  # noqa: F401
+    except ImportError:
+        raise InputError(
+            "the planner needs the HiGHS solver (Python package highspy), which is not installed",
+            location="steelworks plan",
+            allowed="pip install highspy (a dependency of steelworks)",
+        ) from None
     opts: dict[str, Any] = {"mip_rel_gap": gap, "output_flag": False}
     if time_limit is not None:
         opts["time_limit"] = float(time_limit)

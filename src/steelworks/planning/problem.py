@@ -180,7 +180,8 @@ def problem_from_scenario(
     bottom_option = option.model_copy(update={"calibration": None})
     for uid, w in candidates.items():
         for name in w.actions:
-            one = bottom_option.model_copy(update={"plan": {uid: PlanStep(action=name, year=start)}})
+            step = PlanStep.model_validate({"action": name, "year": start})  # the actions the unit allows
+            one = bottom_option.model_copy(update={"plan": {uid: step}})
             try:
                 est = estimate_capex(one, {uid: opened[uid]}, conv, inputs.benchmarks)
             except InputError as exc:

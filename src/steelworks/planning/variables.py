@@ -102,7 +102,7 @@ def power_plants(prob: PlanningProblem) -> list[str]:
     return [uid for u, uid in enumerate(prob.unit_ids) if eff.size and eff[u] > 0]
 
 
-def add_variables(m, prob: PlanningProblem, tm: Timing) -> dict:  # type: ignore[no-untyped-def]
+def add_variables(m, prob: PlanningProblem, tm: Timing) -> dict:
     """Add the planner's variables to linopy model ``m``; returns them by symbol.
 
     Slots that may not be used (a start that cannot commission inside the horizon, a carrier the
