@@ -157,6 +157,15 @@ def run_evaluation(scenario: str | Path, overrides: Iterable[str] | Mapping[str,
         econ_overrides[branch].setdefault(path, value)
     crude = balance.kpis["crude_steel_t"]
     plant_year = PlantYear.from_balance(balance) if crude > 0 else PlantYear.idle()
+    if crude > 0 and sum(plant_year.products_t.values()) <= 0:
+        # without a sold product the per-tonne figures (cash cost, LCOS) would be 0/0
+        raise InputError(
+            "the works makes steel but sells no carrier tagged 'product', so the business case has nothing "
+            "to price per tonne",
+            file=str(balance.scenario.carriers_file),
+            location="carriers.<id>.tags",
+            allowed="tag each saleable output (coil, bar, billet sold) 'product'",
+        )
     result = evaluate(
         plant_year,
         choice.option,

@@ -160,3 +160,22 @@ def test_true_or_false_inside_a_mapping_of_numbers_is_an_error() -> None:
         "escalation.values",
         "true/false is not a value of this field's type (at 2019)",
     )
+
+
+def test_a_works_that_sells_no_product_cannot_be_priced_per_tonne() -> None:
+    """Fuzz case (seed 1, 10,000 run): the coil's tags replaced by an unknown name left the EAF works with
+    no sold product; evaluate gave exit 0 with cash cost and LCOS null (0 t of product in the denominator)."""
+    out = _clean(
+        ["evaluate", "psm-eaf", "--set", "carriers.hot_rolled_coil.tags=[zzz]"],
+        "carriers.yaml",
+        "carriers.<id>.tags",
+        "sells no carrier tagged 'product'",
+    )
+    assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("carrier", ["coke", "pci_coal"])
+def test_a_furnace_fuel_without_lhv_is_named(carrier: str) -> None:
+    """Fuzz case #881 (seed 1): 'lhv: null' on coke gave the furnace's heat balance no coke heat, and the
+    error blamed the natural-gas rate (a negative coke rate); the missing LHV is now named."""
+    _clean(["balance", "psm", "--set", f"carriers.{carrier}.lhv=null"], f"carrier '{carrier}'", "no positive lhv")

@@ -668,6 +668,13 @@ def _fuels(p: Mapping[str, Array], carriers: Mapping[str, CarrierProps], where: 
         "coke chemistry does not sum (C + ash + S > 1)",
         "C + ash + S <= 1",
     )
+    infeasible(  # issue 9: a missing LHV made the heat balance blame the injection rates
+        ~(num(coke.lhv_gj_per_t) > 0),
+        where,
+        "carriers.coke.lhv",
+        "carrier 'coke' (carriers file) has no positive lhv: the furnace's heat balance counts the coke by it",
+        "lhv > 0 GJ/t",
+    )
     hf_k = 1000.0 * num(coke.lhv_gj_per_t) + 1000.0 * c_k / M["C"] * HF["CO2"]  # MJ/t
 
     pci = get_carrier(carriers, "pci_coal", where)
@@ -680,6 +687,13 @@ def _fuels(p: Mapping[str, Array], carriers: Mapping[str, CarrierProps], where: 
         "carriers.pci_coal",
         "PCI coal chemistry does not sum (C + ash + H + N + S > 1)",
         "c_frac + ash <= 0.935",
+    )
+    infeasible(
+        ~(num(pci.lhv_gj_per_t) > 0),
+        where,
+        "carriers.pci_coal.lhv",
+        "carrier 'pci_coal' (carriers file) has no positive lhv: the furnace's heat balance counts the coal by it",
+        "lhv > 0 GJ/t",
     )
     hf_p = 1000.0 * (num(pci.lhv_gj_per_t) + c_p / M["C"] * HF["CO2"] + PCI_H / (2 * M["H"]) * HF["H2O"])
 
