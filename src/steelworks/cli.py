@@ -479,9 +479,11 @@ def plan(
     """The revival planner: which units to restore, rebuild or build, in which year, for the highest NPV.
 
     Prints the year x unit action grid (R restore, B rebuild, C clear and reline, N new, = building,
-    # in service), output and capital by year, and the plan's NPV (pre-tax; see steelworks.planning.model).
+    # in service), output and capital by year, and the plan's NPV: evaluate's cash flow where the plan acts on
+    the option's units (steelworks.planning.economics), and the MILP's pre-tax linear surrogate.
     """
     from steelworks.planning import option_plan, problem_from_scenario, solve_plan
+    from steelworks.planning.economics import price
     from steelworks.planning.summary import action_grid, yearly_rows
 
     try:
@@ -490,7 +492,7 @@ def plan(
         problem = problem_from_scenario(scenario, budget_total=budget, budget_per_year=budget_per_year)
         if fix_option:
             problem = problem.fix(option_plan(scenario))
-        result = solve_plan(problem, gap=gap, time_limit=time_limit)
+        result = price(solve_plan(problem, gap=gap, time_limit=time_limit))
     except InputError as exc:
         _fail(exc)
         return
@@ -524,7 +526,19 @@ def plan(
     _print_figures(
         "Plan",
         [
-            ("NPV (pre-tax, cost-year USD), USD m", _num(result.npv_usd / 1e6)),
+            *(
+                [
+                    ("NPV (evaluate's cash flow, after tax, cost-year USD), USD m", _num(result.npv_usd / 1e6)),
+                    (
+                        "IRR (real)",
+                        f"{result.economics.kpis['irr']:.1%}" if result.economics.kpis["irr"] is not None else "none",
+                    ),
+                    ("LCOS, USD/t product", _num(result.economics.kpis["lcos_usd_per_t"] or float("nan"))),
+                ]
+                if result.economics is not None
+                else []
+            ),
+            ("NPV of the MILP's linear surrogate (pre-tax), USD m", _num(result.surrogate_npv_usd / 1e6)),
             ("capital, USD m", _num(sum(result.capex_by_year) / 1e6)),
             ("first steel", str(first) if first else "never"),
             (

@@ -98,13 +98,32 @@ class PlanResult:
     solve_s: float
     mip_gap: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the plan priced by ``evaluate`` (:mod:`steelworks.planning.economics`); None: surrogate figures only
+    economics: Any = field(default=None, repr=False)
+
+    @property
+    def surrogate_npv_usd(self) -> float:
+        """The NPV of the MILP's linear objective (pre-tax, see :mod:`.objective`)."""
+        return float(self.lines["npv"])  # type: ignore[arg-type]
 
     def to_dict(self) -> dict[str, Any]:
+        ev = self.economics
+        priced: dict[str, Any] = {"economics": "surrogate", "irr": None, "lcos_usd_per_t": None}
+        if ev is not None:
+            priced = {
+                "economics": "evaluate",
+                "irr": ev.kpis["irr"],
+                "lcos_usd_per_t": ev.kpis["lcos_usd_per_t"],
+                "capex_usd": ev.kpis["capex_usd"],
+                "cash_flows": ev.to_dict()["cash_flows"],
+            }
         return {
             "scenario": self.problem.label,
             "years": self.problem.years,
             "status": self.status,
             "npv_usd": self.npv_usd,
+            "surrogate_npv_usd": self.surrogate_npv_usd,
+            **priced,
             "actions": self.actions,
             "output": self.output,
             "sales": self.sales,
@@ -116,7 +135,9 @@ class PlanResult:
             "mip_gap": self.mip_gap,
             "conventions": {
                 "discounting": "end of year, year 0 (construction start) undiscounted, real rate",
-                "money": "cost-year USD, pre-tax, no working capital",
+                "money": "cost-year USD as of the first year (evaluate's NPV basis)",
+                "npv": "evaluate's cash-flow model of the plan (economics = evaluate), else the MILP's "
+                "pre-tax linear surrogate (economics = surrogate)",
             },
         }
 
