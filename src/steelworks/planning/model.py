@@ -237,6 +237,17 @@ def solve_plan(prob: PlanningProblem, *, gap: float = 1e-4, time_limit: float | 
         "sell": _values(v["sell"], (len(prob.carrier_ids), prob.n_years)),
     }
     sol["start"] = np.round(sol["start"])
+    flows = {k: sol[k] for k in ("x", "buy", "sell")}
+    for key in ("burn", "flare"):
+        if key in v:
+            flows[key] = _values(v[key], (len(prob.carrier_ids), prob.n_years))
+    if "power" in v:
+        flows["power"] = _values(v["power"], (-1, len(prob.carrier_ids), prob.n_years))
+    closure = None
+    if prob.mass.size:  # mass, Fe and C of every year, by the balance's laws (planning/closure.py)
+        from steelworks.planning.closure import check_year_flows
+
+        closure = check_year_flows(prob, flows)
     lines = npv_breakdown(prob, sol, tm)
     years = prob.years
     actions = []
@@ -274,6 +285,7 @@ def solve_plan(prob: PlanningProblem, *, gap: float = 1e-4, time_limit: float | 
         build_s=t1 - t0,
         solve_s=t2 - t1,
         mip_gap=gap_value,
+        extra={"flows": flows, "closure": closure},
     )
 
 

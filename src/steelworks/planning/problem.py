@@ -85,6 +85,12 @@ class PlanningProblem:
     residual_value: bool = True  # credit straight-line undepreciated capital at the end of the horizon
     only_fixed: bool = False  # no action but the fixed ones (a fixed plan, e.g. a bundled option)
     label: str = ""
+    #: carrier properties for the closure check (:mod:`.closure`): mass carrier (not energy), Fe and C mass
+    #: fractions; empty: not checked
+    mass: Array = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    fe_frac: Array = field(default_factory=lambda: np.zeros(0))
+    c_frac: Array = field(default_factory=lambda: np.zeros(0))
+    out_c_frac: Array = field(default_factory=lambda: np.zeros(0))  # (U, C) C of each unit's outputs
 
     @property
     def years(self) -> list[int]:
@@ -147,7 +153,7 @@ def problem_from_scenario(
     from steelworks.economics.evaluate import load_inputs
     from steelworks.economics.opex import labour_cost
     from steelworks.economics.prices import Converter, resolve_prices
-    from steelworks.plant.build import build_plant
+    from steelworks.plant.build import KIND_CODES, build_plant
     from steelworks.plant.solve import solve
     from steelworks.schema.economics import PlanStep
     from steelworks.schema.loader import load_scenario
@@ -317,6 +323,10 @@ def problem_from_scenario(
         budget_total=budget_total,
         residual_value=settings.terminal_value.method == "residual_value",
         label=str(scenario),
+        mass=np.asarray(plant.carrier_kind) != KIND_CODES["energy"],
+        fe_frac=np.asarray(plant.fe_frac, dtype=float),
+        c_frac=np.asarray(plant.c_frac, dtype=float),
+        out_c_frac=np.asarray(plant.out_c_frac, dtype=float),
     )
 
 
