@@ -136,3 +136,20 @@ def test_infeasible_plan_names_the_binding_constraint_set() -> None:
     with pytest.raises(PlanInfeasibleError, match="budget_total") as err:
         solve_plan(works(budget_total=100.0).fix({"new": ("new", 2030)}))
     assert err.value.location == "plan.budget_total"
+
+
+def test_output_mandate_and_its_cost() -> None:
+    """A mandate of 10 t steel in years 1 and 2, the new mill costing 300: unmandated, restore (100 over two
+    years, output only in year 2: -50 - 50/1.1 + 200/1.21 = 69.835); the mandate needs output in year 1,
+    which only the one-year new build gives: -300 + 200/1.1 + 200/1.21 = 47.107 -> the mandate costs 22.727."""
+    prob = works(restore_profile=(0.5, 0.5), new_cost=300.0)
+    free = solve_plan(prob)
+    prob.crude_steel = ["steel"]
+    prob.min_crude_steel_t = np.array([0.0, 10.0, 10.0])
+    mandated = solve_plan(prob)
+    assert chosen(mandated) == {("new", "new", 2030)}
+    assert mandated.npv_usd == pytest.approx(-300 + MARGIN * (D1 + D2), rel=1e-9)
+    assert free.npv_usd - mandated.npv_usd == pytest.approx(69.83471074380165 - 47.10743801652893, rel=1e-9)
+    prob.min_crude_steel_t = np.array([10.0, 10.0, 10.0])  # steel in year 0: no action commissions in time
+    with pytest.raises(PlanInfeasibleError, match="mandate_output"):
+        solve_plan(prob)

@@ -19,6 +19,7 @@ SETS = (
     "budget_total",
     "budget_year",
     "fixed_plan",
+    "mandate_output",
     "one_vintage",
     "capacity",
     "balance",
@@ -152,6 +153,12 @@ def add_constraints(m: Any, prob: PlanningProblem, v: dict, tm: Timing, skip: tu
             eta = float(prob.power_efficiency[prob.unit_index(p)])
             fuel = (v["power"].sel(p=p) * lhv).sum("c")
             m.add_constraints(3.6 * v["x"].sel(u=p) - eta * fuel == 0, name=f"power[{p}]")
+
+    # mandate_output: the owner's least crude steel per year (made[crude, t] >= M_t)
+    if prob.min_crude_steel_t is not None and prob.crude_steel and "mandate_output" not in skip:
+        need = xr.DataArray(np.asarray(prob.min_crude_steel_t, dtype=float), coords=[co["t"]])
+        crude = made(prob, v, co).sel(c=prob.crude_steel).sum("c")
+        m.add_constraints(crude >= need, name="mandate_output")
 
     # budgets on capital spending
     if has_start and prob.budget_per_year is not None and "budget_year" not in skip:

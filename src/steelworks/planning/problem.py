@@ -82,6 +82,8 @@ class PlanningProblem:
     overhead_share: float = 0.0  # of revenue
     budget_per_year: Array | None = None  # (T,) USD
     budget_total: float | None = None
+    #: mandate: least crude steel (t, carriers in ``crude_steel``) per year; None: no mandate
+    min_crude_steel_t: Array | None = None
     residual_value: bool = True  # credit straight-line undepreciated capital at the end of the horizon
     only_fixed: bool = False  # no action but the fixed ones (a fixed plan, e.g. a bundled option)
     label: str = ""
