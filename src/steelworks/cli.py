@@ -473,6 +473,10 @@ def plan(
     fix_option: Annotated[
         bool, typer.Option("--fix-option", help="fix the plan to the scenario's option (its actions and years)")
     ] = False,
+    fix: Annotated[
+        list[str] | None,
+        typer.Option("--fix", help="force unit:action@YEAR, or forbid !unit:action (repeatable)"),
+    ] = None,
     gap: Annotated[float, typer.Option("--gap", help="relative MIP gap")] = 0.005,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="solver time limit, s")] = None,
 ) -> None:
@@ -492,6 +496,8 @@ def plan(
         problem = problem_from_scenario(scenario, budget_total=budget, budget_per_year=budget_per_year)
         if fix_option:
             problem = problem.fix(option_plan(scenario))
+        if fix:
+            problem = problem.apply_fixes(list(fix))
         result = price(solve_plan(problem, gap=gap, time_limit=time_limit))
     except InputError as exc:
         _fail(exc)

@@ -153,3 +153,26 @@ def test_output_mandate_and_its_cost() -> None:
     prob.min_crude_steel_t = np.array([10.0, 10.0, 10.0])  # steel in year 0: no action commissions in time
     with pytest.raises(PlanInfeasibleError, match="mandate_output"):
         solve_plan(prob)
+
+
+def test_fix_forces_and_forbids() -> None:
+    # forbid the restore: the new build is the best left (197.107); force the restore in 2031: output in year 2
+    # only, -100/1.1 + 200/1.21 = 74.380
+    r = solve_plan(works().apply_fixes(["!old:restore"]))
+    assert chosen(r) == {("new", "new", 2030)}
+    assert r.npv_usd == pytest.approx(197.10743801652893, rel=1e-9)
+    r = solve_plan(works(new_cost=1000.0).apply_fixes(["old:restore@2031"]))
+    assert chosen(r) == {("old", "restore", 2031)}
+    assert r.npv_usd == pytest.approx(-100 * D1 + MARGIN * D2, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("spec", "where"),
+    [("ghost:restore@2030", "--fix.unit"), ("old:new@2030", "--fix.action"), ("old:restore@2029", "year")],
+)
+def test_fix_validation_names_the_field(spec: str, where: str) -> None:
+    from steelworks.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        works().apply_fixes([spec])
+    assert where in str(err.value)

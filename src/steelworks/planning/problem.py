@@ -85,6 +85,7 @@ class PlanningProblem:
     #: mandate: least crude steel (t, carriers in ``crude_steel``) per year; None: no mandate
     min_crude_steel_t: Array | None = None
     residual_value: bool = True  # credit straight-line undepreciated capital at the end of the horizon
+    forbidden: list[tuple[str, str]] = field(default_factory=list)  # (unit, action) never started
     only_fixed: bool = False  # no action but the fixed ones (a fixed plan, e.g. a bundled option)
     label: str = ""
     #: carrier properties for the closure check (:mod:`.closure`): mass carrier (not energy), Fe and C mass
@@ -124,12 +125,47 @@ class PlanningProblem:
             if not self.start_year <= year < self.start_year + self.n_years:
                 raise InputError(
                     f"the plan fixes {uid} {name} in {year}, outside the horizon",
-                    location=f"plan.{uid}.year",
+                    location=f"--fix/plan.{uid}.year",
                     allowed=f"{self.start_year}..{self.start_year + self.n_years - 1}",
                 )
             i = next(k for k, a in enumerate(acts) if (a.unit, a.name) == (uid, name))
             acts[i] = dataclasses.replace(acts[i], fixed=True, fixed_year=year - self.start_year)
         return dataclasses.replace(self, actions=acts, only_fixed=only)
+
+    def apply_fixes(self, specs: list[str]) -> PlanningProblem:
+        """``--fix`` forms: ``unit:action@YEAR`` forces that start (other actions stay open), ``!unit:action``
+        forbids the action; an unknown unit or action, or a year outside the horizon, is an InputError."""
+        force: dict[str, tuple[str, int]] = {}
+        forbid: list[tuple[str, str]] = []
+        offered = {(a.unit, a.name) for a in self.actions}
+        for spec in specs:
+            text = spec.strip()
+            body = text[1:] if text.startswith("!") else text
+            head, _, year = body.partition("@")
+            uid, _, name = head.partition(":")
+            form = "!unit:action" if text.startswith("!") else "unit:action@YEAR"
+            if not uid or not name or (text.startswith("!") == bool(year)):
+                raise InputError(f"--fix {spec!r} is not of the form {form}", location="--fix", allowed=form)
+            if (uid, name) not in offered:
+                allowed = ", ".join(f"{u}:{n}" for u, n in sorted(offered) if u == uid) or ", ".join(
+                    sorted({u for u, _ in offered})
+                )
+                raise InputError(
+                    f"--fix {spec!r}: unit {uid!r} has no action {name!r} the planner offers",
+                    location="--fix.unit" if all(u != uid for u, _ in offered) else "--fix.action",
+                    allowed=allowed,
+                )
+            if text.startswith("!"):
+                forbid.append((uid, name))
+                continue
+            try:
+                force[uid] = (name, int(year))
+            except ValueError:
+                raise InputError(
+                    f"--fix {spec!r}: year {year!r} is not a year", location="--fix.year", allowed="e.g. 2029"
+                ) from None
+        prob = self.fix(force, only=False) if force else self
+        return dataclasses.replace(prob, forbidden=[*prob.forbidden, *forbid])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -118,7 +118,7 @@ def add_variables(m, prob: PlanningProblem, tm: Timing) -> dict:
         for a, act in enumerate(prob.actions):
             if act.fixed and act.fixed_year is not None:
                 lower[a, act.fixed_year] = 1.0
-            elif prob.only_fixed:
+            elif prob.only_fixed or (act.unit, act.name) in prob.forbidden:
                 allowed[a, :] = False
         if prob.only_fixed:  # a fixed action may be renewed after its life ends (as evaluate replaces it)
             for a, act in enumerate(prob.actions):
