@@ -22,7 +22,8 @@ analysis can evaluate thousands of parameter samples in one call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -285,6 +286,29 @@ def _check_capacity(plant: Plant, x: Array, faults: dict[int, str] | None = None
         )
 
 
+#: samples solved per block: a block's (S, U, C) temporaries (~15 kB a sample each for PSM) stay in the
+#: core's cache instead of streaming through memory; measured in benchmarks/RESULTS.md
+SOLVE_BLOCK = 256
+
+
+def _block_of(a: Array | None, S: int, lo: int, hi: int) -> Array | None:
+    """Rows lo:hi of an array with a leading sample axis (one shared by every sample stays whole)."""
+    if a is None:
+        return None
+    arr = np.asarray(a)
+    return arr[lo:hi] if arr.ndim >= 1 and arr.shape[0] == S and arr.ndim in (1, 3) else arr
+
+
+def _join(parts: list[Any]) -> Any:
+    """Concatenate per-block results along the sample axis (dataclasses and dicts field by field)."""
+    first = parts[0]
+    if isinstance(first, np.ndarray):
+        return np.concatenate(parts, axis=0)
+    if isinstance(first, dict):
+        return {k: _join([p[k] for p in parts]) for k in first}
+    return type(first)(**{f.name: _join([getattr(p, f.name) for p in parts]) for f in fields(first)})
+
+
 def solve(
     plant: Plant,
     recipe: Array | None = None,
@@ -298,8 +322,59 @@ def solve(
 
     With ``mask_faults`` a sample that cannot be met (capacity, a carrier that can be neither bought
     nor sold, the grid) or that breaks a conservation law is recorded in :attr:`Solution.faults` with
-    its reason, and the other samples are solved as usual.
+    its reason, and the other samples are solved as usual. A large batch is solved in blocks of
+    :data:`SOLVE_BLOCK` samples (each sample's numbers do not depend on the block it is in beyond
+    the 1e-13 stopping rule of the share iteration).
     """
+    S = 1 if recipe is None or np.ndim(recipe) == 2 else int(np.shape(recipe)[0])
+    if S <= SOLVE_BLOCK:
+        return _solve_block(plant, recipe, demand, out_c_frac, out_lhv, check, mask_faults)
+    parts: list[Solution] = []
+    for lo in range(0, S, SOLVE_BLOCK):
+        hi = min(lo + SOLVE_BLOCK, S)
+        sub = replace(
+            plant,
+            fe_frac=plant.fe_frac[lo:hi] if plant.fe_frac.ndim == 2 else plant.fe_frac,
+            c_frac=plant.c_frac[lo:hi] if plant.c_frac.ndim == 2 else plant.c_frac,
+            target_amount=_block_of(plant.target_amount, S, lo, hi)
+            if np.ndim(plant.target_amount)
+            else plant.target_amount,
+        )
+        d = None if demand is None else (np.asarray(demand)[lo:hi] if np.ndim(demand) == 2 else demand)
+        parts.append(
+            _solve_block(
+                sub,
+                _block_of(recipe, S, lo, hi),
+                d,
+                _block_of(out_c_frac, S, lo, hi),
+                _block_of(out_lhv, S, lo, hi),
+                check,
+                mask_faults,
+            )
+        )
+    faults = {lo + s: r for lo, p in zip(range(0, S, SOLVE_BLOCK), parts, strict=True) for s, r in p.faults.items()}
+    head = parts[0]
+    return Solution(
+        plant=replace(head.plant, fe_frac=plant.fe_frac, c_frac=plant.c_frac, target_amount=plant.target_amount),
+        **{
+            f.name: _join([getattr(p, f.name) for p in parts])
+            for f in fields(Solution)
+            if f.name not in ("plant", "faults", "balances")
+        },
+        balances=None if head.balances is None else _join([p.balances for p in parts]),
+        faults=faults,
+    )
+
+
+def _solve_block(
+    plant: Plant,
+    recipe: Array | None,
+    demand: Array | None,
+    out_c_frac: Array | None,
+    out_lhv: Array | None,
+    check: bool,
+    mask_faults: bool,
+) -> Solution:
     faults: dict[int, str] | None = {} if mask_faults else None
     R_full = _as_batch(recipe, plant)
     S, U, C = R_full.shape
