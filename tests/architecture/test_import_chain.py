@@ -26,6 +26,7 @@ LAYER = {
     "plant": 4,
     "carbon": 5,
     "results": 6,
+    "sourcing": 6.5,  # issue 11: sources, logistics, ore blend; physics, schema, plant below it
     "economics": 7,
     "planning": 7.5,  # the revival planner: reads economics, plant, schema; report/api/cli may import it
     "report": 8,
