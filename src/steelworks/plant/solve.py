@@ -291,6 +291,12 @@ def _check_capacity(plant: Plant, x: Array, faults: dict[int, str] | None = None
 SOLVE_BLOCK = 256
 
 
+def _block_target(amount: Any, S: int, lo: int, hi: int) -> Any:
+    """The target of samples lo:hi: a per-sample array is cut, one shared number stays (typed ``float``
+    on the plant, an array in a batch)."""
+    return _block_of(amount, S, lo, hi) if np.ndim(amount) else amount
+
+
 def _block_of(a: Array | None, S: int, lo: int, hi: int) -> Array | None:
     """Rows lo:hi of an array with a leading sample axis (one shared by every sample stays whole)."""
     if a is None:
@@ -336,9 +342,7 @@ def solve(
             plant,
             fe_frac=plant.fe_frac[lo:hi] if plant.fe_frac.ndim == 2 else plant.fe_frac,
             c_frac=plant.c_frac[lo:hi] if plant.c_frac.ndim == 2 else plant.c_frac,
-            target_amount=_block_of(plant.target_amount, S, lo, hi)
-            if np.ndim(plant.target_amount)
-            else plant.target_amount,
+            target_amount=_block_target(plant.target_amount, S, lo, hi),
         )
         d = None if demand is None else (np.asarray(demand)[lo:hi] if np.ndim(demand) == 2 else demand)
         parts.append(

@@ -68,10 +68,10 @@ def load_sourcing(sources_path: Path | None = None, logistics_path: Path | None 
                 location=f"routes.{name}.source",
                 allowed=", ".join(sorted(sf.sources)),
             )
-        for leg in route.legs:
-            if leg not in lf.legs:
+        for leg_id in route.legs:
+            if leg_id not in lf.legs:
                 raise InputError(
-                    f"route names unknown leg '{leg}'",
+                    f"route names unknown leg '{leg_id}'",
                     file=str(lp),
                     location=f"routes.{name}.legs",
                     allowed=", ".join(sorted(lf.legs)),
