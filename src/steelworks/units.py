@@ -117,6 +117,8 @@ def _factor(from_units: str, to_unit: str) -> float:
 
 
 #: a string that is only a number (pint would read it as dimensionless, but it names no unit)
+#: characters a quantity may hold: digits, ASCII letters, operators, and the few unit signs people type
+_STRAY = re.compile(r"[^0-9A-Za-z \t.,+\-*/^()%_°µμ²³·]")
 _NUMBER_ONLY = re.compile(r"^\s*[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
 
@@ -143,7 +145,7 @@ _CONVERTED_MAX = 100_000
 # numbers it converted before and never imports pint. The file is keyed on this module's unit
 # definitions and on the installed pint (its path, size and modification time), so a change of
 # either starts a new file. STEELWORKS_NO_UNIT_CACHE=1 turns it off; STEELWORKS_CACHE_DIR moves it.
-_DISK_FORMAT = 1
+_DISK_FORMAT = 2  # 2: stray characters refused (a cached "8 \U0001f525" -> 8000 must not survive)
 _disk_state: dict[str, Any] = {"loaded": False, "path": None, "new": {}}
 
 
@@ -295,6 +297,14 @@ def _convert_text(
 
     ureg = registry()
     target = _unit(to_unit)
+    stray = _STRAY.search(value)
+    if stray is not None:  # pint's tokenizer drops some characters: '8 \U0001f525' read as 8 (issue 9)
+        raise InputError(
+            f"cannot read {value!r} as a quantity (unexpected character {stray.group(0)!r})",
+            file=file,
+            location=where,
+            allowed=f"a number and a unit convertible to {to_unit}",
+        )
     try:
         quantity = _parse(value.strip())
     except Exception as exc:  # pint's parser fails in many ways on damaged text (AssertionError, TokenError)

@@ -179,3 +179,15 @@ def test_a_furnace_fuel_without_lhv_is_named(carrier: str) -> None:
     """Fuzz case #881 (seed 1): 'lhv: null' on coke gave the furnace's heat balance no coke heat, and the
     error blamed the natural-gas rate (a negative coke rate); the missing LHV is now named."""
     _clean(["balance", "psm", "--set", f"carriers.{carrier}.lhv=null"], f"carrier '{carrier}'", "no positive lhv")
+
+
+@pytest.mark.parametrize("text", ["8 \U0001f525", "8 ünïcødé"])
+def test_a_quantity_with_stray_characters_is_refused(text: str) -> None:
+    """Fuzz case #1247 (seed 7, 2,000 run): pint's tokenizer dropped an emoji, so '8 🔥' was read as the
+    number 8 and converted to 8,000 kg/t of ferroalloys with exit 0."""
+    from steelworks.errors import InputError
+    from steelworks.units import convert
+
+    with pytest.raises(InputError, match="unexpected character"):
+        convert(text, "kg/t")
+    _clean(["balance", "psm", "--set", f"units.bof1.capacity=0.65 Mt/year {text[2:]}"], "unexpected character")
