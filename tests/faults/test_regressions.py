@@ -191,3 +191,9 @@ def test_a_quantity_with_stray_characters_is_refused(text: str) -> None:
     with pytest.raises(InputError, match="unexpected character"):
         convert(text, "kg/t")
     _clean(["balance", "psm", "--set", f"units.bof1.capacity=0.65 Mt/year {text[2:]}"], "unexpected character")
+
+
+def test_a_negative_heating_value_is_refused_even_where_unused() -> None:
+    """Fuzz case #1916 (seed 7): benzol's LHV set negative in the mothballed works (where nothing burns it)
+    gave exit 0; a heating value's domain is > 0 wherever it is given."""
+    _clean(["evaluate", "psm-mothballed", "--set", "carriers.benzol.lhv=-41.1 GJ/t"], "carriers.benzol.lhv", "> 0")

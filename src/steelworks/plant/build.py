@@ -185,6 +185,11 @@ def _carrier_tables(scenario: ResolvedScenario) -> dict[str, Any]:
             c[i] = spec.c_frac
             if spec.lhv is not None:
                 lhv[i] = _convert_at(scenario, f"{path}.lhv", spec.lhv, "GJ/t")
+                if not lhv[i] > 0:  # a heating value is positive; leave it out where a carrier has none
+                    lfile, lwhere = scenario.where(f"{path}.lhv")
+                    raise InputError(
+                        f"lhv of '{cid}' is {spec.lhv!r}", file=lfile, location=lwhere, allowed="a quantity > 0 GJ/t"
+                    )
             if spec.density is not None:
                 density[i] = _convert_at(scenario, f"{path}.density", spec.density, "kg/m**3")
         if spec.kind == "material" and fe[i] + c[i] > 1.0 + 1e-12:
