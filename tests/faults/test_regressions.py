@@ -197,3 +197,24 @@ def test_a_negative_heating_value_is_refused_even_where_unused() -> None:
     """Fuzz case #1916 (seed 7): benzol's LHV set negative in the mothballed works (where nothing burns it)
     gave exit 0; a heating value's domain is > 0 wherever it is given."""
     _clean(["evaluate", "psm-mothballed", "--set", "carriers.benzol.lhv=-41.1 GJ/t"], "carriers.benzol.lhv", "> 0")
+
+
+def test_every_model_parameter_can_be_given_with_its_table_unit() -> None:
+    """Fuzz case #419 (seed 7): a text value for the blower's blast_pressure, whose table unit is
+    'bar abs', made pint read 'abs' as a unit: UndefinedUnitError traceback. Every parameter's table
+    unit must be one a user can type after the number."""
+    import importlib
+    import pkgutil
+
+    import steelworks.physics as physics
+    from steelworks.plant.models import parameter_value
+
+    checked = 0
+    for info in pkgutil.iter_modules(physics.__path__):
+        for spec in getattr(importlib.import_module(f"steelworks.physics.{info.name}"), "PARAMETERS", ()):
+            text = spec.default if spec.unit in ("-", "") else f"{spec.default} {spec.unit}"
+            value = parameter_value(spec, text, file=None, where=spec.name)
+            assert value == pytest.approx(spec.default, rel=1e-12), (info.name, spec.name, spec.unit)
+            checked += 1
+    assert checked > 50
+    _clean(["balance", "psm", "--set", "units.blower_station.model.params.blast_pressure=" + "x" * 300], "cannot read")

@@ -70,7 +70,10 @@ def parameter_value(spec: ParameterSpec, value: object, *, file: str | None, whe
     """A model parameter in its table unit; plain numbers are read in that unit."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    unit = "dimensionless" if spec.unit in ("-", "") else spec.unit.replace("Nm3", "m**3")
+    # the table's unit is for people ("bar abs", "Nm3/t"); pint reads the same unit without the words
+    unit = "dimensionless" if spec.unit in ("-", "") else spec.unit.replace("Nm3", "m**3").removesuffix(" abs")
+    if isinstance(value, str) and spec.unit.endswith(" abs"):  # "3.9 bar abs", as `params` prints it
+        value = value.strip().removesuffix(" abs")
     return convert(value, unit, where=where, file=file)
 
 
