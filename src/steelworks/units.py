@@ -116,9 +116,9 @@ def _factor(from_units: str, to_unit: str) -> float:
     return float(source.to(to_unit).magnitude)
 
 
-#: a string that is only a number (pint would read it as dimensionless, but it names no unit)
 #: characters a quantity may hold: digits, ASCII letters, operators, and the few unit signs people type
 _STRAY = re.compile(r"[^0-9A-Za-z \t.,+\-*/^()%_°µμ²³·]")
+#: a string that is only a number (pint would read it as dimensionless, but it names no unit)
 _NUMBER_ONLY = re.compile(r"^\s*[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
 
