@@ -225,8 +225,12 @@ def _set_case(rng: random.Random, index: int) -> Case:
     )
 
 
+#: free-text fields: any text is a valid value, so a mutation of one is judged by its effect alone
+FREE_TEXT_KEYS = ("source", "description", "name", "citation", "note", "basis")
+
+
 def _inert_path(path: str) -> bool:
-    return path.endswith(("source", "description", "name", "citation", "note", "carriers_file"))
+    return path.endswith((*FREE_TEXT_KEYS, "carriers_file"))
 
 
 def _bundle(scenario: str) -> dict[str, str]:
@@ -276,8 +280,10 @@ def _file_case(rng: random.Random, index: int) -> Case:
                 quoted = text  # bare non-finite or huge numbers stay plain YAML
             lines[i] = f"{indent}{key}: {quoted}"
             what = f"{name}:{i + 1} {key} = {what}"
-            # a value only some runs read (e.g. an unbuilt unit's recipe, text fields) is judged by effect
-            must_fail = must_fail and key not in ("source", "description", "name", "citation", "note")
+            # free text is judged by its effect; so is an explicit null/empty, which YAML reads as "not
+            # given": valid for an optional field (a layered file clears an inherited value with it) and
+            # refused by the schema for a required one
+            must_fail = must_fail and key not in FREE_TEXT_KEYS and text not in ("", "null")
     if kind == "delete":
         i = rng.choice(key_lines)
         what = f"{name}:{i + 1} line deleted"

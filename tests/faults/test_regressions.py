@@ -218,3 +218,16 @@ def test_every_model_parameter_can_be_given_with_its_table_unit() -> None:
             checked += 1
     assert checked > 50
     _clean(["balance", "psm", "--set", "units.blower_station.model.params.blast_pressure=" + "x" * 300], "cannot read")
+
+
+def test_a_model_parameter_of_a_unit_not_built_is_validated(tmp_path: Path) -> None:
+    """Fuzz seed 7 case 1156: text in bf3's (not built) model parameter gave exit 0; a plan may build bf3."""
+    plant = (DATA_DIR / "plants" / "psm.yaml").read_text(encoding="utf-8")
+    bf3 = plant.index("\n    bf3:\n")
+    cut = plant.index("blower_kwh_per_nm3: 0.0", bf3)
+    plant = plant[:cut] + 'blower_kwh_per_nm3: "ünïcødé"' + plant[cut + len("blower_kwh_per_nm3: 0.0") :]
+    plant = re.sub(r"carriers_file:\s*(\S+)", lambda m: f"carriers_file: {DATA_DIR / 'plants' / m.group(1)}", plant)
+    (tmp_path / "psm.yaml").write_text(plant, encoding="utf-8")
+    scenario = (SCENARIO_DIR / "psm.yaml").read_text(encoding="utf-8").replace("../plants/psm.yaml", "psm.yaml")
+    (tmp_path / "s.yaml").write_text(scenario, encoding="utf-8")
+    _clean(["balance", str(tmp_path / "s.yaml"), "-f", "json"], "units.bf3.model.params.blower_kwh_per_nm3", "kWh")

@@ -31,7 +31,7 @@ from steelworks.errors import InputError
 from steelworks.physics import MODELS
 from steelworks.physics.base import CarrierProps
 from steelworks.physics.thermo import gas_properties
-from steelworks.plant.models import apply_model, carrier_props, run_model
+from steelworks.plant.models import apply_model, carrier_props, model_parameters, run_model
 from steelworks.schema.loader import ResolvedScenario
 from steelworks.units import convert
 
@@ -510,6 +510,21 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
     return plant
 
 
+def _check_idle_models(scenario: ResolvedScenario, unit_ids: list[str], idle: list[int]) -> None:
+    """The model of a unit that does not run is validated all the same (kind, parameter names, values
+    and units): a plan or a ``condition`` override may start it, and a bad value must not wait for that."""
+    for u in idle:
+        spec = scenario.plant.units[unit_ids[u]].model
+        assert spec is not None
+        file, _ = scenario.where(f"units.{unit_ids[u]}")
+        where = f"units.{unit_ids[u]}.model"
+        if spec.kind not in MODELS:
+            raise InputError(
+                f"unknown model kind '{spec.kind}'", file=file, location=f"{where}.kind", allowed=", ".join(MODELS)
+            )
+        model_parameters(spec, MODELS[spec.kind], file=file, where=where)
+
+
 def _run_models(
     scenario: ResolvedScenario,
     unit_ids: list[str],
@@ -532,6 +547,7 @@ def _run_models(
     results: dict[int, Any] = {}
     derived: dict[str, dict[str, Any]] = {}
     running = [u for u in model_units if scenario.plant.units[unit_ids[u]].condition == "operating"]
+    _check_idle_models(scenario, unit_ids, [u for u in model_units if u not in running])
     for _ in range(len(running) + 1):
         results = {}
         carriers_key = _carriers_key(props)
