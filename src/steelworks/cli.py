@@ -632,11 +632,11 @@ def params(
         _dump(rows)
         return
     table = Table(title=f"Parameters of {scenario} ({len(rows)})")
-    for col in ("path", "value", "unit", "source"):
+    for col in ("path", "value", "unit", "allowed", "source"):
         table.add_column(col, overflow="fold")
     for r in rows:
         value = str(r["value"])
-        _row(table, r["path"] + (" *" if r["overridden"] else ""), value, r["unit"], r["source"])
+        _row(table, r["path"] + (" *" if r["overridden"] else ""), value, r["unit"], r["allowed"], r["source"])
     console.print(table)
 
 

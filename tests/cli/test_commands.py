@@ -95,6 +95,7 @@ def test_params_lists_values_units_and_sources() -> None:
             "file": rows[0]["file"],
             "where": rows[0]["where"],
             "overridden": False,
+            "allowed": "a finite quantity >= 0",
         }
     ]
     assert "Soviet" in rows[0]["source"] and rows[0]["file"].endswith("psm.yaml")

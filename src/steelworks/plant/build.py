@@ -32,6 +32,7 @@ from steelworks.physics import MODELS
 from steelworks.physics.base import CarrierProps
 from steelworks.physics.thermo import gas_properties
 from steelworks.plant.models import apply_model, carrier_props, model_parameters, run_model
+from steelworks.schema.domains import NON_NEGATIVE, POSITIVE
 from steelworks.schema.loader import ResolvedScenario
 from steelworks.units import convert
 
@@ -185,13 +186,21 @@ def _carrier_tables(scenario: ResolvedScenario) -> dict[str, Any]:
             c[i] = spec.c_frac
             if spec.lhv is not None:
                 lhv[i] = _convert_at(scenario, f"{path}.lhv", spec.lhv, "GJ/t")
-                if not lhv[i] > 0:  # a heating value is positive; leave it out where a carrier has none
+                if not POSITIVE.allows(lhv[i]):  # a heating value is positive; leave it out where a carrier has none
                     lfile, lwhere = scenario.where(f"{path}.lhv")
                     raise InputError(
-                        f"lhv of '{cid}' is {spec.lhv!r}", file=lfile, location=lwhere, allowed="a quantity > 0 GJ/t"
+                        f"lhv of '{cid}' is {spec.lhv!r}", file=lfile, location=lwhere, allowed=f"{POSITIVE.text} GJ/t"
                     )
             if spec.density is not None:
                 density[i] = _convert_at(scenario, f"{path}.density", spec.density, "kg/m**3")
+                if not POSITIVE.allows(density[i]):
+                    dfile, dwhere = scenario.where(f"{path}.density")
+                    raise InputError(
+                        f"density of '{cid}' is {spec.density!r}",
+                        file=dfile,
+                        location=dwhere,
+                        allowed=f"{POSITIVE.text} kg/m3",
+                    )
         if spec.kind == "material" and fe[i] + c[i] > 1.0 + 1e-12:
             file, where = scenario.where(path)
             raise InputError(f"fe_frac + c_frac of '{cid}' exceed 1", file=file, location=where)
@@ -332,13 +341,13 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
             unit.capacity,
             f"{product_unit}/year" if unit.basis != "power_plant" else "MWh/year",
         )
-        if capacity[u] < 0:
+        if not NON_NEGATIVE.allows(capacity[u]):
             cap_file, cap_where = scenario.where(f"{base}.capacity")
             raise InputError(
                 f"capacity is negative ({unit.capacity})",
                 file=cap_file,
                 location=cap_where,
-                allowed="a quantity >= 0 per year",
+                allowed=f"{NON_NEGATIVE.text} per year",
             )
 
         for side, sign, entries in (("inputs", -1.0, unit.inputs), ("outputs", 1.0, unit.outputs)):
@@ -359,13 +368,13 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
                     density_kg_per_m3=tables["density"][c] or None,
                     lhv_gj_per_t=tables["lhv"][c] or None,
                 )
-                if value < 0:
+                if not NON_NEGATIVE.allows(value):
                     efile, ewhere = scenario.where(f"{base}.{side}.{name}")
                     raise InputError(
                         f"negative amount {amount!r}: list it under the other side instead",
                         file=efile,
                         location=ewhere,
-                        allowed="a quantity >= 0",
+                        allowed=NON_NEGATIVE.text,
                     )
                 recipe[u, c] += sign * value
         if unit.basis != "output":
@@ -423,9 +432,9 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
     for name, amount in scenario.demand.items():
         c = carrier_index(name, f"demand.{name}")
         demand[c] = _convert_at(scenario, f"demand.{name}", amount, f"{carriers[name].unit}/year")
-        if demand[c] < 0:
+        if not NON_NEGATIVE.allows(demand[c]):
             dfile, dwhere = scenario.where(f"demand.{name}")
-            raise InputError("demand must not be negative", file=dfile, location=dwhere, allowed=">= 0")
+            raise InputError("demand must not be negative", file=dfile, location=dwhere, allowed=NON_NEGATIVE.text)
         if product[product >= 0].size and c not in set(product.tolist()) and not can_buy[c]:
             dfile, dwhere = scenario.where(f"demand.{name}")
             raise InputError(
@@ -448,9 +457,9 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
                 allowed=", ".join(sorted(set(tag_names) | unit_tags)),
             )
         target_amount = _convert_at(scenario, "target.amount", scenario.target.amount, "t/year")
-        if target_amount <= 0:
+        if not POSITIVE.allows(target_amount):
             tfile, twhere = scenario.where("target.amount")
-            raise InputError("target amount must be positive", file=tfile, location=twhere, allowed="> 0")
+            raise InputError("target amount must be positive", file=tfile, location=twhere, allowed=POSITIVE.text)
 
     grid = spec.grid
     credits = np.zeros(n_c)

@@ -80,7 +80,35 @@ def parameter_rows(scenario: ResolvedScenario) -> list[dict[str, Any]]:
         row["overridden"] = row["path"] in scenario.overridden
     rows.extend(_model_defaults(scenario, {r["path"] for r in rows}))
     rows.extend(_economics_rows(scenario))
+    for row in rows:
+        row["allowed"] = allowed_values(scenario, row["path"])
     return rows
+
+
+def allowed_values(scenario: ResolvedScenario, path: str) -> str:
+    """What the field at ``path`` allows, from the schema's declarations or the model's parameter table."""
+    from steelworks.physics import MODELS
+    from steelworks.schema.domains import field_domain
+    from steelworks.schema.economics import FinanceSettings, OptionEconomics, PriceDeck
+    from steelworks.schema.plant import CarrierSpec, PlantSpec, ScenarioSpec
+    from steelworks.schema.tree import route
+
+    parts = path.split(".")
+    if len(parts) == 5 and parts[0] == "units" and parts[2:4] == ["model", "params"]:
+        unit = scenario.plant.units.get(parts[1])
+        model = MODELS.get(unit.model.kind) if unit is not None and unit.model is not None else None
+        spec = {p.name: p for p in model.PARAMETERS}.get(parts[4]) if model is not None else None
+        unit_text = "" if spec is None or spec.unit in ("-", "") else f" {spec.unit}"
+        return f"{spec.low:g} to {spec.high:g}{unit_text}" if spec is not None else ""
+    branch, inner = route(path)
+    roots: dict[str, Any] = {"prices": PriceDeck, "option": OptionEconomics, "finance": FinanceSettings}
+    if branch in roots:
+        return field_domain(roots[branch], inner)
+    if parts[0] == "carriers":
+        return field_domain(dict[str, CarrierSpec], ".".join(parts[1:]))
+    if parts[0] in ScenarioSpec.model_fields and parts[0] not in PlantSpec.model_fields:
+        return field_domain(ScenarioSpec, path)
+    return field_domain(PlantSpec, path)
 
 
 def _economics_rows(scenario: ResolvedScenario) -> list[dict[str, Any]]:

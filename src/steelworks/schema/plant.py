@@ -12,10 +12,15 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from steelworks.schema.base import _not_bool, _Strict
+from steelworks.schema.domains import NON_NEGATIVE, POSITIVE, Domain
 from steelworks.schema.economics import CostAt
 
 Fraction = Annotated[float, BeforeValidator(_not_bool), Field(ge=0.0, le=1.0)]
-QuantityText = str | float | int
+#: a quantity as written ("450 kg/t", or a number in the field's unit); converted when the plant is built,
+#: which checks the :class:`~steelworks.schema.domains.Domain` declared here (``params`` shows it)
+QuantityText = Annotated[str | float | int, Domain()]
+NonNegativeQuantity = Annotated[str | float | int, NON_NEGATIVE]
+PositiveQuantity = Annotated[str | float | int, POSITIVE]
 
 #: the state a unit is in today (before a scenario's ``restore``/``build`` lists)
 CONDITIONS: tuple[str, ...] = ("operating", "repairable", "frozen", "derelict", "not_built")
@@ -47,8 +52,8 @@ class CarrierSpec(_Strict):
     moisture: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
         default=0.0, description="as-received H2O, mass fraction of the wet material (quantities are dry)"
     )
-    lhv: QuantityText | None = None
-    density: QuantityText | None = None
+    lhv: PositiveQuantity | None = None
+    density: PositiveQuantity | None = None
     analysis: dict[str, Fraction] = {}
     volume_fractions: dict[str, Fraction] = {}
     source: str
@@ -164,12 +169,12 @@ class UnitSpec(_Strict):
     kind: str
     product: str
     basis: Literal["output", "service", "power_plant"] = "output"
-    capacity: QuantityText
+    capacity: NonNegativeQuantity
     availability: Fraction = 1.0
     condition: Literal["operating", "repairable", "frozen", "derelict", "not_built"] = "operating"
     commissioned: int | None = None
-    inputs: dict[str, QuantityText] = {}
-    outputs: dict[str, QuantityText] = {}
+    inputs: dict[str, NonNegativeQuantity] = {}
+    outputs: dict[str, NonNegativeQuantity] = {}
     fuel: FuelSpec | None = None
     handles: HandlesSpec | None = None
     efficiency: Fraction | None = None
@@ -280,7 +285,7 @@ class TargetSpec(_Strict):
     """Scale the demand vector so that production of carriers with ``tag`` equals ``amount``."""
 
     tag: str
-    amount: QuantityText
+    amount: PositiveQuantity
 
 
 class ScenarioSpec(_Strict):
@@ -292,7 +297,7 @@ class ScenarioSpec(_Strict):
     )
     build: list[str] = Field(default=[], description="units with condition 'not_built' that are built and operating")
     overrides: dict[str, Any] = {}
-    demand: dict[str, QuantityText] = {}
+    demand: dict[str, NonNegativeQuantity] = {}
     target: TargetSpec | None = None
     economics: dict[str, Any] | None = None
     source: str = ""
