@@ -175,10 +175,20 @@ def test_a_works_that_sells_no_product_cannot_be_priced_per_tonne() -> None:
 
 
 @pytest.mark.parametrize("carrier", ["coke", "pci_coal"])
-def test_a_furnace_fuel_without_lhv_is_named(carrier: str) -> None:
+def test_a_furnace_fuel_without_lhv_is_named(carrier: str, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Fuzz case #881 (seed 1): 'lhv: null' on coke gave the furnace's heat balance no coke heat, and the
     error blamed the natural-gas rate (a negative coke rate); the missing LHV is now named."""
-    _clean(["balance", "psm", "--set", f"carriers.{carrier}.lhv=null"], f"carrier '{carrier}'", "no positive lhv")
+    tmp_path = tmp_path_factory.mktemp(carrier)
+    carriers = (DATA_DIR / "carriers.yaml").read_text(encoding="utf-8")
+    block = re.search(rf"\n  {carrier}:\n(    .*\n)+", carriers)
+    assert block is not None and "    lhv: " in block.group(0)
+    damaged = re.sub(r"    lhv: .*\n", "    lhv: null\n", block.group(0))
+    (tmp_path / "carriers.yaml").write_text(carriers.replace(block.group(0), damaged), encoding="utf-8")
+    plant = (DATA_DIR / "plants" / "psm.yaml").read_text(encoding="utf-8")
+    (tmp_path / "psm.yaml").write_text(re.sub(r"carriers_file:\s*\S+", "carriers_file: carriers.yaml", plant))
+    scenario = (SCENARIO_DIR / "psm.yaml").read_text(encoding="utf-8").replace("../plants/psm.yaml", "psm.yaml")
+    (tmp_path / "s.yaml").write_text(scenario, encoding="utf-8")
+    _clean(["balance", str(tmp_path / "s.yaml")], f"carrier '{carrier}'", "no positive lhv")
 
 
 @pytest.mark.parametrize("text", ["8 \U0001f525", "8 ünïcødé"])
@@ -231,3 +241,9 @@ def test_a_model_parameter_of_a_unit_not_built_is_validated(tmp_path: Path) -> N
     scenario = (SCENARIO_DIR / "psm.yaml").read_text(encoding="utf-8").replace("../plants/psm.yaml", "psm.yaml")
     (tmp_path / "s.yaml").write_text(scenario, encoding="utf-8")
     _clean(["balance", str(tmp_path / "s.yaml"), "-f", "json"], "units.bf3.model.params.blower_kwh_per_nm3", "kWh")
+
+
+@pytest.mark.parametrize("text", ["null", "~", "NULL"])
+def test_a_null_override_is_refused_like_an_empty_one(text: str) -> None:
+    """Fuzz seed 1 case 2584: --set units.hot_strip_mill.commissioned=null cleared the year with exit 0."""
+    _clean(["balance", "psm", "--set", f"units.hot_strip_mill.commissioned={text}"], "null", "--set")

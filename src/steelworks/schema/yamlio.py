@@ -291,8 +291,15 @@ def parse_scalar(text: str, where: str | None = None) -> Any:
             allowed=f"at most {MAX_OVERRIDE_CHARS:,} characters",
         )
     try:
-        return _parse(text, "--set")[0]
+        value = _parse(text, "--set")[0]
     except InputError as exc:
         if exc.message.startswith(("YAML syntax error", "YAML error")):
             return text
         raise InputError(exc.message, location=location, allowed=exc.allowed) from None
+    if value is None:  # as an empty value: an override sets a value; leaving a field unset is the file's job
+        raise InputError(
+            f"{text.strip()!r} is YAML's null, not a value",
+            location=location,
+            allowed="a number, a quantity or a name (to leave an optional field unset, leave it out of the file)",
+        )
+    return value
