@@ -176,3 +176,35 @@ def test_fix_validation_names_the_field(spec: str, where: str) -> None:
     with pytest.raises(InputError) as err:
         works().apply_fixes([spec])
     assert where in str(err.value)
+
+
+def test_co2_cap_limits_output() -> None:
+    """Ore carries 10 % C (a toy), steel none: each t of steel emits 0.1 x 44.009/12.011 = 0.366403 t CO2.
+    A cap of 5 t steel's worth from year 1 halves the output: restore, 5 t in years 1 and 2,
+    NPV = -100 + 100/1.1 + 100/1.21 = 73.554."""
+    prob = works()
+    prob.c_frac = np.array([0.1, 0.0])
+    per_t = 0.1 * 44.009 / 12.011
+    prob.max_co2_t = np.array([np.inf, 5 * per_t, 5 * per_t])
+    r = solve_plan(prob)
+    assert chosen(r) == {("old", "restore", 2030)}
+    assert r.output["old"] == pytest.approx([0.0, 5.0, 5.0], rel=1e-9)
+    assert r.extra["co2_t"] == pytest.approx([0.0, 5 * per_t, 5 * per_t], rel=1e-9)
+    assert r.npv_usd == pytest.approx(-100 + 0.5 * MARGIN * (D1 + D2), rel=1e-9)
+    assert r.npv_usd == pytest.approx(73.55371900826447, rel=1e-9)
+
+
+def test_first_steel_mandate_and_its_cost() -> None:
+    """A two-year restore (50/50) is the free optimum (69.835, steel from year 2); first steel by 2031 needs
+    a mill in service in year 1, which only the one-year new build (300) gives: 47.107."""
+    prob = works(restore_profile=(0.5, 0.5), new_cost=300.0)
+    prob.crude_steel = ["steel"]
+    free = solve_plan(prob)
+    prob.first_steel_by = 1
+    mandated = solve_plan(prob)
+    assert chosen(free) == {("old", "restore", 2030)}
+    assert chosen(mandated) == {("new", "new", 2030)}
+    assert mandated.npv_usd == pytest.approx(47.10743801652893, rel=1e-9)
+    prob.first_steel_by = 0  # nothing commissions in year 0
+    with pytest.raises(PlanInfeasibleError, match="mandate_first_steel"):
+        solve_plan(prob)

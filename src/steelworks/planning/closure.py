@@ -81,4 +81,6 @@ def check_year_flows(prob: PlanningProblem, flows: dict[str, Array]) -> dict[str
         out[f"{element}_in"] = inflow
         out[f"{element}_out"] = outflow
         out[f"{element}_residual_rel"] = rel
+        if element == "c":
+            out["c_sold"] = (sell * pool_c).sum(axis=0)  # the rest of the C bought leaves as CO2
     return out

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from steelworks.planning.problem import PlanningProblem
+from steelworks.planning.problem import PlanInfeasibleError, PlanningProblem
 from steelworks.planning.variables import Timing, coords, power_plants
 
 #: the constraint sets, in the order they are added (a diagnosis relaxes them one at a time)
@@ -20,6 +20,8 @@ SETS = (
     "budget_year",
     "fixed_plan",
     "mandate_output",
+    "mandate_first_steel",
+    "mandate_co2",
     "one_vintage",
     "capacity",
     "balance",
@@ -48,6 +50,27 @@ def timed(v: dict, arr: np.ndarray, idx: list[int], co: dict) -> Any:
     """sum_{a in idx, s} arr[a, s, t] * start[a, s] as a linopy expression over t."""
     da = xr.DataArray(arr[idx], coords=[co["a"][idx], co["s"], co["t"]])
     return (v["start"].sel(a=idx) * da).sum(["a", "s"])
+
+
+def site_co2(prob: PlanningProblem, v: dict, co: dict) -> Any:
+    """Direct (site) CO2 per year, t: ``44/12 (sum_c c_c buy[c,t] - sum_c c^sold_c sell[c,t])``.
+
+    All carbon that enters the works and does not leave in what it sells leaves its stacks as CO2
+    (the carbon account's direct emission; closure checks the same C balance every year). Linear
+    because a sold carrier's C fraction is a constant (:attr:`PlanningProblem.sold_c_frac`).
+    """
+    from steelworks.physics.thermo import CO2_PER_C
+
+    sold = prob.sold_c_frac if prob.sold_c_frac.size else prob.c_frac
+    c_in = xr.DataArray(prob.c_frac, coords=[co["c"]])
+    c_out = xr.DataArray(sold, coords=[co["c"]])
+    return CO2_PER_C * ((v["buy"] * c_in).sum("c") - (v["sell"] * c_out).sum("c"))
+
+
+def steel_units(prob: PlanningProblem) -> list[str]:
+    """Units whose recipe makes a crude-steel carrier."""
+    cols = [prob.carrier_index(c) for c in prob.crude_steel]
+    return [uid for u, uid in enumerate(prob.unit_ids) if cols and (prob.recipe[u, cols] > 0).any()]
 
 
 def capital(v: dict, tm: Timing, co: dict) -> Any:
@@ -159,6 +182,32 @@ def add_constraints(m: Any, prob: PlanningProblem, v: dict, tm: Timing, skip: tu
         need = xr.DataArray(np.asarray(prob.min_crude_steel_t, dtype=float), coords=[co["t"]])
         crude = made(prob, v, co).sel(c=prob.crude_steel).sum("c")
         m.add_constraints(crude >= need, name="mandate_output")
+
+    # mandate_first_steel: a unit making crude steel in service in year Y (today's, or commissioned by Y)
+    if prob.first_steel_by is not None and "mandate_first_steel" not in skip:
+        steel = steel_units(prob)
+        ready = sum(1.0 for uid in steel if prob.in_service[prob.unit_index(uid)])
+        idx = [a for uid in steel for a in actions_of(prob, uid)] if has_start else []
+        can_serve = bool(idx) and bool(tm.serve[idx, :, prob.first_steel_by].any())
+        if ready < 1.0 and not can_serve:  # linopy drops a row with no terms: say so here
+            raise PlanInfeasibleError(
+                f"no plan meets the first-steel mandate (constraint set 'mandate_first_steel'): no unit making "
+                f"crude steel is in service in {prob.years[prob.first_steel_by]} or can be commissioned by then",
+                location="plan.mandate_first_steel",
+                allowed="a later first_steel_by, or a steel shop the plan may restore or build in time",
+            )
+        if ready < 1.0:
+            with_actions = list(dict.fromkeys(prob.actions[a].unit for a in idx))
+            serving = by_unit(prob, v, tm.serve, co).sel(u=with_actions, t=prob.first_steel_by).sum("u")
+            m.add_constraints(serving >= 1.0 - ready, name="mandate_first_steel")
+
+    # mandate_co2: direct CO2 at most the cap in each year that has one
+    if prob.max_co2_t is not None and "mandate_co2" not in skip:
+        co2_cap = np.asarray(prob.max_co2_t, dtype=float)
+        years = [t for t in range(T) if np.isfinite(co2_cap[t])]
+        if years:
+            limit = xr.DataArray(co2_cap[years], coords=[co["t"][years]])
+            m.add_constraints(site_co2(prob, v, co).sel(t=years) <= limit, name="mandate_co2")
 
     # budgets on capital spending
     if has_start and prob.budget_per_year is not None and "budget_year" not in skip:

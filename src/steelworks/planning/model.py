@@ -74,12 +74,8 @@ import numpy as np
 from steelworks.errors import InputError
 from steelworks.planning.constraints import SETS, add_constraints
 from steelworks.planning.objective import constant_fixed_cost, npv_breakdown, npv_expression
-from steelworks.planning.problem import PlanningProblem
+from steelworks.planning.problem import PlanInfeasibleError, PlanningProblem
 from steelworks.planning.variables import Timing, add_variables, timing
-
-
-class PlanInfeasibleError(InputError):
-    """No plan meets the constraints; the message names the constraint set that makes it so."""
 
 
 @dataclass
@@ -249,6 +245,7 @@ def solve_plan(prob: PlanningProblem, *, gap: float = 1e-4, time_limit: float | 
 
         closure = check_year_flows(prob, flows)
     lines = npv_breakdown(prob, sol, tm)
+    co2 = _site_co2(prob, flows, closure)
     years = prob.years
     actions = []
     for a, act in enumerate(prob.actions):
@@ -285,8 +282,23 @@ def solve_plan(prob: PlanningProblem, *, gap: float = 1e-4, time_limit: float | 
         build_s=t1 - t0,
         solve_s=t2 - t1,
         mip_gap=gap_value,
-        extra={"flows": flows, "closure": closure},
+        extra={"flows": flows, "closure": closure, **co2},
     )
+
+
+def _site_co2(prob: PlanningProblem, flows: dict[str, np.ndarray], closure: dict | None) -> dict[str, list[float]]:
+    """Direct CO2 per year, t: the MILP's linear form (what a CO2 cap constrains) and, where the closure
+    ran, the balance's exact C (sold carriers at each year's pool composition)."""
+    from steelworks.physics.thermo import CO2_PER_C
+
+    sold = prob.sold_c_frac if prob.sold_c_frac.size else prob.c_frac
+    if not prob.c_frac.size:
+        return {}
+    linear = CO2_PER_C * (prob.c_frac @ flows["buy"] - sold @ flows["sell"])
+    out = {"co2_t": linear.tolist()}
+    if closure is not None:
+        out["co2_exact_t"] = (CO2_PER_C * (closure["c_in"] - closure["c_sold"])).tolist()
+    return out
 
 
 def _values(var: Any, shape: tuple[int, ...]) -> np.ndarray:

@@ -22,6 +22,10 @@ from steelworks.errors import InputError
 Array = np.ndarray
 
 
+class PlanInfeasibleError(InputError):
+    """No plan meets the constraints; the message names the constraint set that makes it so."""
+
+
 @dataclass
 class Action:
     """One capital action a plan may start on a unit: its cost, spending profile, life, ramp-up, relines.
@@ -84,6 +88,15 @@ class PlanningProblem:
     budget_total: float | None = None
     #: mandate: least crude steel (t, carriers in ``crude_steel``) per year; None: no mandate
     min_crude_steel_t: Array | None = None
+    #: mandate: a unit making crude steel in service in this year index; None: no mandate
+    first_steel_by: int | None = None
+    #: mandate: most direct (site) CO2 per year, t (inf: no cap that year); None: no mandate
+    max_co2_t: Array | None = None
+    #: mass fraction of C of each carrier as sold (its makers' common output composition, else the
+    #: carrier record's), so that site CO2 = 44/12 (C bought - C sold) is linear; empty: ``c_frac``
+    sold_c_frac: Array = field(default_factory=lambda: np.zeros(0))
+    #: where the mandates and budgets come from (the scenario's ``planning.source``)
+    mandate_source: str = ""
     residual_value: bool = True  # credit straight-line undepreciated capital at the end of the horizon
     forbidden: list[tuple[str, str]] = field(default_factory=list)  # (unit, action) never started
     only_fixed: bool = False  # no action but the fixed ones (a fixed plan, e.g. a bundled option)
@@ -210,8 +223,15 @@ def problem_from_scenario(
     option, deck, settings = inputs.option, inputs.deck, inputs.finance
     conv = Converter(deck)
     works = works_table(resolved, plant)
-    n_years = int(horizon_years or settings.horizon_years)
+    planning = planning_spec(resolved)
+    n_years = int(horizon_years or (planning.horizon_years if planning else None) or settings.horizon_years)
     start = option.schedule.construction_start
+    if planning is not None:  # the CLI's --budget/--budget-per-year win over the scenario's
+        file = str(resolved.scenario_file)
+        if budget_total is None and planning.budget_total is not None:
+            budget_total = conv.usd(planning.budget_total, where="planning.budget_total", file=file)
+        if budget_per_year is None and planning.budget_per_year is not None:
+            budget_per_year = conv.usd(planning.budget_per_year, where="planning.budget_per_year", file=file)
     dr = settings.discount_rate
     real = dr.value if dr.basis == "real" else (1.0 + dr.value) / (1.0 + settings.inflation.value) - 1.0
 
@@ -329,6 +349,7 @@ def problem_from_scenario(
         else 0.0
     )
     crude = [cids[i] for i in np.nonzero(plant.tags.get("crude_steel", np.zeros(len(cids), bool)))[0]]
+    mandates = _mandates(planning, start, n_years, str(resolved.scenario_file))
     return PlanningProblem(
         start_year=start,
         n_years=n_years,
@@ -365,7 +386,71 @@ def problem_from_scenario(
         fe_frac=np.asarray(plant.fe_frac, dtype=float),
         c_frac=np.asarray(plant.c_frac, dtype=float),
         out_c_frac=np.asarray(plant.out_c_frac, dtype=float),
+        sold_c_frac=sold_carbon(np.asarray(plant.recipe), np.asarray(plant.out_c_frac), plant.c_frac, can_buy),
+        **mandates,
     )
+
+
+def planning_spec(resolved: Any) -> Any:
+    """The scenario's validated ``planning:`` block (:class:`~steelworks.schema.planning.PlanningSpec`) or None."""
+    from pydantic import ValidationError
+
+    from steelworks.schema.planning import PlanningSpec
+    from steelworks.schema.tree import validation_error
+
+    if resolved.planning is None:
+        return None
+    try:
+        return PlanningSpec.model_validate(resolved.planning)
+    except ValidationError as exc:
+        raise validation_error(exc, file=str(resolved.scenario_file), prefix=("planning",)) from None
+
+
+def _mandates(planning: Any, start: int, n_years: int, file: str) -> dict[str, Any]:
+    """The planning block's mandates as the problem's arrays (years outside the horizon are errors)."""
+    from steelworks.schema.planning import step_values
+
+    if planning is None:
+        return {}
+    years = list(range(start, start + n_years))
+    m = planning.mandates
+    for name, steps in (("crude_steel", m.crude_steel), ("co2_cap", m.co2_cap)):
+        late = [y for y in steps if y > years[-1]]
+        if late:
+            raise InputError(
+                f"a {name} mandate starts in {late[0]}, after the horizon",
+                file=file,
+                location=f"planning.mandates.{name}.{late[0]}",
+                allowed=f"years up to {years[-1]}",
+            )
+    out: dict[str, Any] = {"mandate_source": planning.source}
+    if m.crude_steel:
+        out["min_crude_steel_t"] = np.array([v or 0.0 for v in step_values(m.crude_steel, years)])
+    if m.co2_cap:
+        out["max_co2_t"] = np.array([np.inf if v is None else v for v in step_values(m.co2_cap, years)])
+    if m.first_steel_by is not None:
+        if not start <= m.first_steel_by <= years[-1]:
+            raise InputError(
+                f"first_steel_by {m.first_steel_by} is outside the horizon",
+                file=file,
+                location="planning.mandates.first_steel_by",
+                allowed=f"{start}..{years[-1]}",
+            )
+        out["first_steel_by"] = m.first_steel_by - start
+    return out
+
+
+def sold_carbon(recipe: Array, out_c_frac: Array, c_frac: Array, can_buy: Array) -> Array:
+    """C fraction of each carrier as sold: its makers' output composition where they all agree and it is
+    not also bought (then the pool is that composition), else the carrier record's ``c_frac``."""
+    sold = np.asarray(c_frac, dtype=float).copy()
+    for c in range(recipe.shape[1]):
+        makers = np.nonzero(recipe[:, c] > 0)[0]
+        if makers.size and not can_buy[c]:
+            values = out_c_frac[makers, c]
+            if np.ptp(values) <= 1e-12:
+                sold[c] = float(values[0])
+    return sold
 
 
 def option_plan(scenario: str) -> dict[str, tuple[str, int]]:

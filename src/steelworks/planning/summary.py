@@ -41,6 +41,7 @@ def yearly_rows(result: PlanResult) -> list[dict[str, Any]]:
                 "products_sold_t": sum(result.sales[c][t] for c in products),
                 "capex_usd": result.capex_by_year[t],
                 "cash_flow_usd": result.lines["cash"][t],
+                "co2_t": result.extra["co2_t"][t] if "co2_t" in result.extra else None,
             }
         )
     return rows

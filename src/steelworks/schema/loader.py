@@ -87,6 +87,7 @@ class ResolvedScenario:
     target: TargetSpec | None
     economics: dict[str, Any] | None
     tree: dict[str, Any]
+    planning: dict[str, Any] | None = None
     source: str = ""
     restored: list[str] = field(default_factory=list)  # units brought back from repairable/frozen/derelict
     built: list[str] = field(default_factory=list)  # units that were not built
@@ -356,6 +357,7 @@ def resolve_scenario(
         target=target,
         economics=spec.economics,
         tree=tree,
+        planning=spec.planning,
         source=spec.source,
         restored=[
             u

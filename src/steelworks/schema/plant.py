@@ -300,4 +300,7 @@ class ScenarioSpec(_Strict):
     demand: dict[str, NonNegativeQuantity] = {}
     target: TargetSpec | None = None
     economics: dict[str, Any] | None = None
+    planning: dict[str, Any] | None = Field(
+        default=None, description="horizon, budgets and mandates of `steelworks plan` (schema.planning.PlanningSpec)"
+    )
     source: str = ""
