@@ -6,9 +6,11 @@ Exit codes: 0 success, 2 bad input (a message naming the file, the place and wha
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sys
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -32,19 +34,41 @@ class _LazyConsole:
         self._stderr = stderr
         self._console: Console | None = None
 
-    def __getattr__(self, name: str) -> Any:
+    def _console_or_new(self) -> Console:
         if self._console is None:
             from rich.console import Console
 
             stream = sys.stderr if self._stderr else sys.stdout
             self._console = Console(stderr=self._stderr, width=None if stream.isatty() else 150)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._console_or_new(), name)
 
 
 def Table(*args: Any, **kwargs: Any) -> RichTable:  # noqa: N802 - rich's Table, imported when a table is drawn
     from rich.table import Table as RichTable
 
     return RichTable(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def _progress(total: int, what: str) -> Iterator[Callable[[], None]]:
+    """A rich progress bar on stderr (stdout stays for results and JSON); yields 'one more done'."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console._console_or_new(), transient=True) as bar:
+        task = bar.add_task(what, total=total)
+        started = [False]
+
+        def step() -> None:
+            if started[0]:
+                bar.advance(task)
+            started[0] = True
+
+        yield step
+        bar.update(task, completed=total)
 
 
 def escape(text: str) -> str:
@@ -479,6 +503,29 @@ def plan(
     ] = None,
     gap: Annotated[float, typer.Option("--gap", help="relative MIP gap")] = 0.005,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="solver time limit, s")] = None,
+    min_steel: Annotated[
+        list[str] | None,
+        typer.Option("--min-steel", help="mandate YEAR:AMOUNT least crude steel from YEAR on, e.g. 2031:1.0Mt/year"),
+    ] = None,
+    first_steel_by: Annotated[
+        int | None, typer.Option("--first-steel-by", help="mandate: a steel shop in service in this year")
+    ] = None,
+    co2_cap: Annotated[
+        list[str] | None,
+        typer.Option("--co2-cap", help="mandate YEAR:AMOUNT most direct CO2 from YEAR on, e.g. 2035:2Mt/year"),
+    ] = None,
+    no_mandates: Annotated[
+        bool, typer.Option("--no-mandates", help="drop the scenario's mandates (its planning block)")
+    ] = False,
+    gantt: Annotated[Path | None, typer.Option("--gantt", help="write the plan's Gantt chart (HTML)")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="write the plan as an Excel workbook")] = None,
+    budget_sweep: Annotated[
+        str | None,
+        typer.Option("--budget-sweep", help="LOW:HIGH:N total budgets (USD): the NPV frontier, one plan a point"),
+    ] = None,
+    frontier: Annotated[Path, typer.Option("--frontier", help="HTML file of the --budget-sweep chart")] = Path(
+        "plan-frontier.html"
+    ),
 ) -> None:
     """The revival planner: which units to restore, rebuild or build, in which year, for the highest NPV.
 
@@ -488,24 +535,58 @@ def plan(
     """
     from steelworks.planning import option_plan, problem_from_scenario, solve_plan
     from steelworks.planning.economics import price
+    from steelworks.planning.problem import parse_year_amounts
     from steelworks.planning.summary import action_grid, yearly_rows
 
+    free = None
     try:
+        for path, option in ((gantt, "--gantt"), (xlsx, "--xlsx"), (frontier if budget_sweep else None, "--frontier")):
+            if path is not None:
+                check_output_path(path, option)
         if budget is not None and budget <= 0:
             raise InputError(f"--budget {budget} is not a positive amount", location="--budget", allowed="> 0 USD")
         problem = problem_from_scenario(scenario, budget_total=budget, budget_per_year=budget_per_year)
+        if no_mandates:
+            problem = problem.without_mandates()
+        if min_steel or co2_cap or first_steel_by is not None:
+            problem = problem.with_mandates(
+                crude_steel=parse_year_amounts(min_steel or [], "--min-steel") or None,
+                first_steel_by=first_steel_by,
+                co2_cap=parse_year_amounts(co2_cap or [], "--co2-cap") or None,
+            )
         if fix_option:
             problem = problem.fix(option_plan(scenario))
         if fix:
             problem = problem.apply_fixes(list(fix))
+        if budget_sweep is not None:
+            _plan_frontier(problem, budget_sweep, frontier, gap, time_limit, fmt)
+            return
         result = price(solve_plan(problem, gap=gap, time_limit=time_limit))
+        if problem.has_mandates:  # the cost of the mandate: against the best plan without it
+            free = solve_plan(problem.without_mandates(), gap=gap, time_limit=time_limit)
+        if gantt is not None:
+            from steelworks.report.plan import gantt_figure, write_figure_html
+
+            write_figure_html(gantt_figure(result), gantt, "--gantt")
+        if xlsx is not None:
+            from steelworks.report.plan import write_plan_workbook
+
+            write_plan_workbook(result, xlsx)
     except InputError as exc:
         _fail(exc)
         return
+    mandate = None
+    if free is not None:
+        mandate = {
+            "source": problem.mandate_source,
+            "free_optimum_surrogate_npv_usd": free.surrogate_npv_usd,
+            "cost_usd": free.surrogate_npv_usd - result.surrogate_npv_usd,
+            "basis": "the MILP's surrogate NPV of both plans (one basis)",
+        }
     grid = action_grid(result)
     rows = yearly_rows(result)
     if fmt is Format.json:
-        _dump({**result.to_dict(), "grid": grid, "yearly": rows})
+        _dump({**result.to_dict(), "grid": grid, "yearly": rows, "mandate": mandate})
         return
     years = result.problem.years
     header = "".join(str(y)[-1] for y in years)
@@ -547,6 +628,16 @@ def plan(
             ("NPV of the MILP's linear surrogate (pre-tax), USD m", _num(result.surrogate_npv_usd / 1e6)),
             ("capital, USD m", _num(sum(result.capex_by_year) / 1e6)),
             ("first steel", str(first) if first else "never"),
+            *(
+                [
+                    (
+                        "cost of the mandate (surrogate NPV of the free optimum - this plan's), USD m",
+                        _num(mandate["cost_usd"] / 1e6),
+                    )
+                ]
+                if mandate
+                else []
+            ),
             (
                 "model",
                 f"{result.size['variables']:,} variables, {result.size['binaries']:,} binaries, "
@@ -555,6 +646,41 @@ def plan(
             ("build / solve, s", f"{result.build_s:.1f} / {result.solve_s:.1f}"),
         ],
     )
+
+
+def _plan_frontier(problem: Any, sweep: str, out: Path, gap: float, time_limit: float | None, fmt: Format) -> None:
+    """``plan --budget-sweep``: the best plan at each budget, a table (or JSON) and the chart."""
+    from steelworks.planning.frontier import budget_frontier, parse_sweep
+    from steelworks.report.plan import frontier_figure, write_figure_html
+
+    budgets = parse_sweep(sweep)
+    with _progress(len(budgets), "budgets") as step:
+        points = budget_frontier(problem, budgets, gap=gap, time_limit=time_limit, progress=lambda k, b: step())
+    write_figure_html(frontier_figure(points, f"Budget frontier of {problem.label}"), out, "--frontier")
+    if fmt is Format.json:
+        _dump({"scenario": problem.label, "points": points, "chart": str(out)})
+        return
+    table = _table(
+        f"Budget frontier of {problem.label} (MILP surrogate NPV)",
+        ["budget, USD m", "NPV, USD m", "capital, USD m", "first steel", "actions"],
+        right={"budget, USD m", "NPV, USD m", "capital, USD m"},
+    )
+    for p in points:
+        npv = _num(p["npv_usd"] / 1e6) if p["npv_usd"] is not None else "infeasible"
+        _row(
+            table,
+            _num(p["budget_usd"] / 1e6),
+            npv,
+            _num(p["capex_usd"] / 1e6),
+            str(p["first_steel"] or "-"),
+            _shorten(p["actions"], 70),
+        )
+    console.print(table)
+    console.print(f"Frontier chart written to {out} (each point's actions on hover, and in --format json)")
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @app.command()

@@ -123,6 +123,26 @@ class PlanningProblem:
     def carrier_index(self, cid: str) -> int:
         return self.carrier_ids.index(cid)
 
+    @property
+    def has_mandates(self) -> bool:
+        return self.min_crude_steel_t is not None or self.first_steel_by is not None or self.max_co2_t is not None
+
+    def without_mandates(self) -> PlanningProblem:
+        """The same problem with no mandate: its optimum, against which a mandate's cost is measured."""
+        return dataclasses.replace(self, min_crude_steel_t=None, first_steel_by=None, max_co2_t=None)
+
+    def with_mandates(
+        self,
+        crude_steel: dict[int, float] | None = None,
+        first_steel_by: int | None = None,
+        co2_cap: dict[int, float] | None = None,
+    ) -> PlanningProblem:
+        """A copy with these mandates in place of the ones of the same kind (calendar years, t/yr)."""
+        fields = mandate_fields(
+            self.start_year, self.n_years, crude_steel or {}, first_steel_by, co2_cap or {}, prefix="--"
+        )
+        return dataclasses.replace(self, **fields)
+
     def fix(self, plan: dict[str, tuple[str, int]], *, only: bool = True) -> PlanningProblem:
         """A copy with ``plan`` (unit -> (action, calendar start year)) forced; ``only``: nothing else."""
         by_key = {(a.unit, a.name): a for a in self.actions}
@@ -407,36 +427,60 @@ def planning_spec(resolved: Any) -> Any:
 
 
 def _mandates(planning: Any, start: int, n_years: int, file: str) -> dict[str, Any]:
-    """The planning block's mandates as the problem's arrays (years outside the horizon are errors)."""
-    from steelworks.schema.planning import step_values
-
+    """The planning block's mandates as the problem's fields (years after the horizon are errors)."""
     if planning is None:
         return {}
-    years = list(range(start, start + n_years))
     m = planning.mandates
-    for name, steps in (("crude_steel", m.crude_steel), ("co2_cap", m.co2_cap)):
+    fields = mandate_fields(start, n_years, m.crude_steel, m.first_steel_by, m.co2_cap, file=file)
+    return {**fields, "mandate_source": planning.source}
+
+
+def mandate_fields(
+    start: int,
+    n_years: int,
+    crude_steel: dict[int, float],
+    first_steel_by: int | None,
+    co2_cap: dict[int, float],
+    *,
+    file: str | None = None,
+    prefix: str = "planning.mandates.",
+) -> dict[str, Any]:
+    """Mandates given by calendar year (step functions: each value holds from its year to the next one's)
+    as :class:`PlanningProblem` fields: ``min_crude_steel_t``, ``max_co2_t`` (T,), ``first_steel_by`` (index)."""
+    from steelworks.schema.planning import step_values
+
+    years = list(range(start, start + n_years))
+    for name, steps in (("crude_steel", crude_steel), ("co2_cap", co2_cap)):
         late = [y for y in steps if y > years[-1]]
         if late:
             raise InputError(
                 f"a {name} mandate starts in {late[0]}, after the horizon",
                 file=file,
-                location=f"planning.mandates.{name}.{late[0]}",
+                location=f"{prefix}{name}.{late[0]}",
                 allowed=f"years up to {years[-1]}",
             )
-    out: dict[str, Any] = {"mandate_source": planning.source}
-    if m.crude_steel:
-        out["min_crude_steel_t"] = np.array([v or 0.0 for v in step_values(m.crude_steel, years)])
-    if m.co2_cap:
-        out["max_co2_t"] = np.array([np.inf if v is None else v for v in step_values(m.co2_cap, years)])
-    if m.first_steel_by is not None:
-        if not start <= m.first_steel_by <= years[-1]:
+        bad = [y for y, v in steps.items() if not (v >= 0.0 and v < float("inf"))]
+        if bad:
             raise InputError(
-                f"first_steel_by {m.first_steel_by} is outside the horizon",
+                f"the {name} mandate for {bad[0]} is {steps[bad[0]]!r}",
                 file=file,
-                location="planning.mandates.first_steel_by",
+                location=f"{prefix}{name}.{bad[0]}",
+                allowed="a finite amount >= 0 t/yr",
+            )
+    out: dict[str, Any] = {}
+    if crude_steel:
+        out["min_crude_steel_t"] = np.array([v or 0.0 for v in step_values(crude_steel, years)])
+    if co2_cap:
+        out["max_co2_t"] = np.array([np.inf if v is None else v for v in step_values(co2_cap, years)])
+    if first_steel_by is not None:
+        if not start <= first_steel_by <= years[-1]:
+            raise InputError(
+                f"first_steel_by {first_steel_by} is outside the horizon",
+                file=file,
+                location=f"{prefix}first_steel_by",
                 allowed=f"{start}..{years[-1]}",
             )
-        out["first_steel_by"] = m.first_steel_by - start
+        out["first_steel_by"] = first_steel_by - start
     return out
 
 
@@ -468,3 +512,22 @@ def _infrastructure_factor(est: Any) -> float:
     units = sum(line.epc_usd for line in est.lines if line.uid not in ("infrastructure", "grid_connection"))
     infra = sum(line.epc_usd for line in est.lines if line.uid == "infrastructure")
     return 1.0 + (infra / units if units else 0.0)
+
+
+def parse_year_amounts(specs: list[str], option: str) -> dict[int, float]:
+    """``YEAR:AMOUNT`` forms (``2031:1.0 Mt/year``) as {year: t/yr}; a repeated year is an error."""
+    from steelworks.units import parse_quantity
+
+    out: dict[int, float] = {}
+    for spec in specs:
+        year_text, sep, amount = spec.partition(":")
+        try:
+            year = int(year_text.strip())
+        except ValueError:
+            year = -1
+        if not sep or not 1950 <= year <= 2200:
+            raise InputError(f"{option} {spec!r} is not YEAR:AMOUNT", location=option, allowed="e.g. 2031:1.0 Mt/year")
+        if year in out:
+            raise InputError(f"{option} gives {year} twice", location=option, allowed="each year once")
+        out[year] = parse_quantity(amount.strip(), "mass_per_year", where=f"{option} {year}")
+    return out

@@ -18,7 +18,9 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 
 
-def _table(ws: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[Any]], number_format: str = "#,##0") -> None:
+def workbook_table(
+    ws: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[Any]], number_format: str = "#,##0"
+) -> None:
     ws.append(list(headers))
     for cell in ws[ws.max_row]:
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
@@ -52,23 +54,23 @@ def write_workbook(
         for k, v in evaluation["kpis"].items()
     ]
     rows += [("plant: " + k, float(v)) for k, v in balance["kpis"].items()]
-    _table(ws, ["figure", "value"], rows, "#,##0")
+    workbook_table(ws, ["figure", "value"], rows, "#,##0")
 
     cf = wb.create_sheet("Cash flows")
     lines = evaluation["cash_flows"]
     keys = [k for k in lines[0] if k != "year"]
     headers = ["line (USD, nominal)"] + [str(r["year"]) for r in lines]
-    _table(cf, headers, [[k] + [r[k] for r in lines] for k in keys])
+    workbook_table(cf, headers, [[k] + [r[k] for r in lines] for k in keys])
 
     fl = wb.create_sheet("Boundary flows")
-    _table(
+    workbook_table(
         fl,
         ["carrier", "name", "unit", "bought per year", "sold per year"],
         [(r["carrier"], r["name"], r["unit"], r["purchased"], r["sold"]) for r in balance["boundary"]],
     )
 
     un = wb.create_sheet("Units")
-    _table(
+    workbook_table(
         un,
         ["unit", "kind", "condition", "output", "unit of output", "capacity", "utilisation", "CO2 direct t"],
         [
@@ -90,10 +92,10 @@ def write_workbook(
     capex_units = evaluation["capex"].get("units", [])
     if capex_units:
         keys = list(capex_units[0])
-        _table(cx, keys, [[u.get(k) for k in keys] for u in capex_units])
+        workbook_table(cx, keys, [[u.get(k) for k in keys] for u in capex_units])
 
     inp = wb.create_sheet("Inputs")
-    _table(
+    workbook_table(
         inp,
         ["path", "value", "unit", "source", "file / line"],
         [
