@@ -247,3 +247,18 @@ def test_a_model_parameter_of_a_unit_not_built_is_validated(tmp_path: Path) -> N
 def test_a_null_override_is_refused_like_an_empty_one(text: str) -> None:
     """Fuzz seed 1 case 2584: --set units.hot_strip_mill.commissioned=null cleared the year with exit 0."""
     _clean(["balance", "psm", "--set", f"units.hot_strip_mill.commissioned={text}"], "null", "--set")
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_a_dolomite_without_mgo_is_a_second_limestone() -> None:
+    """Fuzz seed 2 case 2536: dolomite with no CaMg(CO3)2 divided by zero in the sinter model's flux split
+    (a RuntimeWarning on stderr broke the JSON stream); now the pair is solved without a quotient by 0."""
+    result = runner.invoke(
+        app, ["balance", "ieaghg-reference", "--format", "json", "--set", "carriers.dolomite.analysis.CaMgCO3_2=0"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Warning" not in result.output
+    import json
+
+    data = json.loads(result.stdout)
+    assert data["kpis"]["crude_steel_t"] == pytest.approx(4210400.0, rel=1e-9)

@@ -317,6 +317,13 @@ def solve(
     return PhysicsResult(recipe=recipe, diagnostics=diag, product_composition=composition)
 
 
+def _quotient(top: Array, bottom: Array) -> Array:
+    """``top / bottom``, and 0 where ``bottom`` is 0 (no warning, no infinity)."""
+    bottom = np.asarray(bottom, dtype=float)
+    safe = np.where(bottom != 0.0, bottom, 1.0)
+    return np.where(bottom != 0.0, np.asarray(top, dtype=float) / safe, 0.0)
+
+
 def _sinter_from(
     ore: Array,
     p: Mapping[str, Array],
@@ -344,11 +351,13 @@ def _sinter_from(
     a21, a22 = lime["MgO"], dolo["MgO"]
     r1, r2 = beta * sio2_0 - cao_0, mgo_t - mgo_0
     det = a11 * a22 - a12 * a21
-    L = (r1 * a22 - a12 * r2) / det
-    D = (a11 * r2 - a21 * r1) / det
+    # a flux that carries none of an oxide (a dolomite without MgO: the two fluxes act alike) makes a
+    # quotient 0/0 or x/0: that flux alone then gives nothing, and a singular pair is limestone alone
+    L = _quotient(r1 * a22 - a12 * r2, det)
+    D = np.where(det != 0.0, _quotient(a11 * r2 - a21 * r1, det), -1.0)
     # clip: no dolomite -> limestone alone; no limestone -> dolomite alone (MgO floats or basicity floats)
-    L_only = np.maximum(r1 / a11, 0.0)
-    D_only = np.maximum(r2 / a22, 0.0)
+    L_only = np.maximum(_quotient(r1, a11), 0.0)
+    D_only = np.maximum(_quotient(r2, a22), 0.0)
     L, D = np.where(D < 0, L_only, L), np.where(D < 0, 0.0, D)
     L, D = np.where(L < 0, 0.0, L), np.where(L < 0, D_only, D)
     sio2 = sio2_0 + L * lime["SiO2"] + D * dolo["SiO2"]
