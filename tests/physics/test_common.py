@@ -105,6 +105,9 @@ def test_a_masked_batch_equals_one_run_per_sample_for_every_model(kind, carriers
         assert batch.feasible[i], batch.infeasible_reason[i]
         assert batch.infeasible_reason[i] == ""
         for cid, coefficient in alone.recipe.items():
-            assert float(batch.recipe[cid][i]) == float(coefficient), (kind, i, cid)
+            # equal to a few ulp: numpy's SIMD loops over an array may round differently from the scalar
+            # path (numpy 2.4 on this machine: 1 ulp in the blower's steam); any real divergence is far larger
+            got, want = float(batch.recipe[cid][i]), float(coefficient)
+            assert abs(got - want) <= 4 * np.spacing(abs(want)), (kind, i, cid, got, want)
     # both kinds of sample occur (more than the one forced out of range): the comparison tests something
     assert 10 <= batch.feasible.sum() <= n - 1
