@@ -14,7 +14,7 @@ can run in chunks of ``chunk`` samples within a fixed memory.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -81,13 +81,19 @@ def run_batch(
     economics: bool = True,
     keep: Literal["kpis", "all"] = "kpis",
     chunk: int = 1_000,
+    price_factors: Mapping[str, ArrayLike] | None = None,
+    optional: Collection[str] = (),
 ) -> BatchResult:
-    """Run ``S`` samples of ``scenario``'s physics parameters through the whole chain."""
+    """Run ``S`` samples of ``scenario``'s physics parameters through the whole chain.
+
+    ``price_factors`` are draws of factors on the deck's prices, by path ``prices.<carrier>.price``;
+    ``optional`` price paths may name a carrier the works does not trade (to no effect)."""
     branches = split_by_branch(overrides)
     works_overrides = branches.pop(WORKS)
     econ_overrides = branches
     resolved = load_scenario(scenario, works_overrides)
     arrays = {k: np.asarray(v, dtype=float) for k, v in samples.items()}
+    factors = {k: np.asarray(v, dtype=float) for k, v in (price_factors or {}).items()}
     physics = {k: v for k, v in arrays.items() if route(k)[0] == WORKS}
     business = {k: v for k, v in arrays.items() if route(k)[0] != WORKS}
     if business and not economics:
@@ -95,7 +101,7 @@ def run_batch(
             f"{sorted(business)} only act on the business case", location="samples", allowed="economics=True"
         )
     S, _ = parse_samples(resolved, physics)
-    sizes = {v.shape[0] for v in arrays.values()}
+    sizes = {v.shape[0] for v in (*arrays.values(), *factors.values())}
     if len(sizes) > 1:
         raise InputError(f"sample arrays have different lengths {sorted(sizes)}", location="samples")
     S = sizes.pop() if sizes else S
@@ -117,7 +123,17 @@ def run_batch(
             from steelworks.economics.batch import evaluate_samples
 
             drawn = _chunk(business, start, start + chunk)
-            kpis_econ = evaluate_samples(res, resolved, econ_overrides, plant=plant, works=works, sampled=drawn)
+            scaled = _chunk(factors, start, start + chunk)
+            kpis_econ = evaluate_samples(
+                res,
+                resolved,
+                econ_overrides,
+                plant=plant,
+                works=works,
+                sampled=drawn,
+                factors=scaled,
+                optional=optional,
+            )
             for name, values in kpis_econ.items():
                 econ.setdefault(name, []).append(values)
         last = res if keep == "all" else None

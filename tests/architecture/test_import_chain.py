@@ -31,6 +31,8 @@ LAYER = {
     "planning": 7.5,  # the revival planner: reads economics, plant, schema; report/api/cli may import it
     "report": 8,
     "batch": 9,
+    "store": 9.2,  # the DuckDB results store: writes and reads what it is given, computes nothing
+    "risk": 9.5,  # the risk engine: distributions, designs, the batched chain per chunk, Dask; above batch
     "api": 10,
     "cli": 11,
     "__main__": 12,

@@ -10,7 +10,7 @@ same engine ``evaluate`` uses (:func:`~steelworks.economics.evaluate.build_model
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -111,6 +111,8 @@ def evaluate_samples(
     works: Any = None,
     inputs: Inputs | None = None,
     sampled: Mapping[str, Array] | None = None,
+    factors: Mapping[str, Array] | None = None,
+    optional: Collection[str] = (),
 ) -> dict[str, Array]:
     """Per-sample business-case KPIs ``(S,)`` of a batch of plant results (masked samples NaN).
 
@@ -118,7 +120,9 @@ def evaluate_samples(
     sample's works is solved again at each year's output (:mod:`steelworks.economics.yearly`), as the
     one-run evaluation does; without it the unsampled works' years are used for every sample.
     ``sampled`` are draws of business-case parameters by their parameter-tree paths (see
-    :func:`sample_arrays`).
+    :func:`sample_arrays`); ``factors`` multiply the deck's prices (``prices.<carrier>.price``);
+    ``optional`` are price paths that may name a carrier this works does not trade (to no effect: a
+    wildcard of an uncertainty file, a comparison of options on one file).
     """
     inputs = inputs or economics_inputs(scenario, overrides)
     S = res.n_samples
@@ -164,7 +168,7 @@ def evaluate_samples(
         samples.states = yearly
     if not model.carriers:  # an idle works trades nothing
         samples.q_buy = samples.q_sell = None
-    for name, values in sample_arrays(sampled or {}, model, inputs, S).items():
+    for name, values in sample_arrays(sampled or {}, model, inputs, S, factors=factors, optional=optional).items():
         setattr(samples, name, values)
     out = cf.run(model, samples)
     kpis = {name: np.asarray(out[key], dtype=float).copy() for name, key in KPIS.items()}
@@ -180,14 +184,27 @@ SAMPLEABLE = (
     "prices.<carrier>.price (cost-year USD per the carrier's unit; "
     "the sale price too unless the deck gives a sell_price)",
     "finance.discount_rate.value (real)",
+    "option.capex.overrun.share (every capital line x (1 + share))",
 )
 
 
-def sample_arrays(sampled: Mapping[str, Array], model: cf.CashFlowModel, inputs: Inputs, S: int) -> dict[str, Array]:
-    """Draws of prices and finance as :class:`~steelworks.economics.cashflow.Samples` fields."""
+def sample_arrays(
+    sampled: Mapping[str, Array],
+    model: cf.CashFlowModel,
+    inputs: Inputs,
+    S: int,
+    *,
+    factors: Mapping[str, Array] | None = None,
+    optional: Collection[str] = (),
+) -> dict[str, Array]:
+    """Draws of prices, finance and capital overrun as :class:`~steelworks.economics.cashflow.Samples`
+    fields; ``factors`` multiply the deck's price of a carrier (its sale price too unless the deck
+    gives one of its own)."""
     out: dict[str, Array] = {}
     price_buy = price_sell = None
-    for path, values in sampled.items():
+    draws = [(path, values, False) for path, values in sampled.items()]
+    draws += [(path, values, True) for path, values in (factors or {}).items()]
+    for path, values, is_factor in draws:
         values = np.broadcast_to(np.asarray(values, dtype=float), (S,))
         head, _, rest = path.partition(".")
         carrier, _, field = rest.rpartition(".")
@@ -196,11 +213,15 @@ def sample_arrays(sampled: Mapping[str, Array], model: cf.CashFlowModel, inputs:
             if price_buy is None:
                 price_buy = np.tile(model.price_buy, (S, 1))
                 price_sell = np.tile(model.price_sell, (S, 1))
-            price_buy[:, i] = values
+            price_buy[:, i] = values * model.price_buy[i] if is_factor else values
             if inputs.deck.prices[carrier].sell_price is None:
-                price_sell[:, i] = values  # type: ignore[index]
-        elif path == "finance.discount_rate.value" and inputs.finance.discount_rate.basis == "real":
+                price_sell[:, i] = values * model.price_sell[i] if is_factor else values  # type: ignore[index]
+        elif head == "prices" and field == "price" and carrier in inputs.deck.prices and path in optional:
+            continue  # a carrier this works does not trade: no effect here, by request
+        elif path == "finance.discount_rate.value" and inputs.finance.discount_rate.basis == "real" and not is_factor:
             out["discount_rate"] = values
+        elif path == "option.capex.overrun.share" and not is_factor:
+            out["capex_factor"] = 1.0 + values
         else:
             traded = ", ".join(f"prices.{c}.price" for c in model.carriers)
             raise InputError(

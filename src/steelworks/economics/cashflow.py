@@ -97,6 +97,8 @@ class CashFlowModel:
     terminal_method: str
     terminal_growth: float
     extras: dict[str, object] = field(default_factory=dict)
+    #: every capital line x this (1 + the option's capex overrun); a batch may sample it per sample
+    capex_factor: float = 1.0
     #: the plant state of each year; None: each year is the full-output year x ``production``
     states: YearStates | None = None
     #: the steady-state year (index): the first year after every phase's ramp-up with no reline loss,
@@ -183,7 +185,7 @@ def _pieces(model: CashFlowModel, samples: Samples, n: int) -> _Pieces:
     )
     prod_factor = _col(samples.production_factor, 1.0, n)
     fixed_factor = _col(samples.fixed_cost_factor, 1.0, n)
-    capf = _col(samples.capex_factor, 1.0, n)
+    capf = _col(samples.capex_factor, model.capex_factor, n)
     real_rate = _col(samples.discount_rate, model.discount_rate_real, n)
     prod = prod_factor[:, None] * model.production[None, :]  # (S, T)
     scale = prod * infl[None, :]  # full-year amounts -> nominal amounts of each year

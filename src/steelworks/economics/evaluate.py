@@ -199,6 +199,12 @@ def _none(value: Any) -> float | None:
     return None if value is None or not math.isfinite(float(value)) else float(value)
 
 
+def _overrun(option: Any) -> float:
+    """The option's capital overrun share (0 without one): every capital line x (1 + share)."""
+    plan = getattr(option, "capex", None)
+    return float(plan.overrun.share) if plan is not None and plan.overrun is not None else 0.0
+
+
 def _with_owners_costs(initial_by_phase: np.ndarray, owners: np.ndarray) -> np.ndarray:
     """Add the owner's costs of the construction years to the first phase's initial capex."""
     out = np.array(initial_by_phase, dtype=float, copy=True)
@@ -379,6 +385,7 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
         capex_replacement=sched.replacement,
         capex_sustaining=sched.sustaining,
         residual_value=sched.residual_value if settings.terminal_value.method == "residual_value" else 0.0,
+        capex_factor=1.0 + _overrun(option),
         corporate_rate=tax.corporate_rate,
         super_thresholds_usd=thresholds[order],
         super_rates=rates[order],

@@ -462,11 +462,21 @@ class GridConnection(_Strict):
     source: Source
 
 
+class Overrun(_Strict):
+    """Capital spent beyond the estimate (owner's costs and contingency included): every capital line
+    (construction, replacements, relines, sustaining, residual value) x (1 + share). A risk input: the
+    point estimate normally carries none beyond its contingency; reference classes give the spread."""
+
+    share: Annotated[float, Field(ge=-0.5, le=3.0)]
+    source: Source
+
+
 class CapexPlan(_Strict):
     """How the plan's capital is marked up and reported (the units and their costs are elsewhere)."""
 
     owners_cost: Share
     contingency: Share
+    overrun: Overrun | None = Field(default=None, description="capital beyond the estimate, share of it")
     foreign_share: Share
     sustaining: Share = Field(description="sustaining capex per year, share of replacement value")
     infrastructure: Infrastructure | None = None

@@ -1,0 +1,71 @@
+"""Uniform designs in (0, 1)^d — plain Monte Carlo, Latin hypercube, Sobol/Saltelli — and the copula.
+
+Reproducibility: the same seed gives the same design whatever the chunking or the number of workers.
+Monte Carlo draws each chunk from its own stream (``SeedSequence(seed).spawn`` by chunk index), so a
+run of any size never holds its whole design; Latin hypercube and Saltelli designs are stratified
+over the whole run and are drawn at once by SALib (``SALib.sample.latin``, ``SALib.sample.sobol``;
+8 bytes x samples x parameters).
+
+Correlation is imposed by a Gaussian copula: z = Phi^-1(u) L^T with L L^T = R (the normal-score
+correlation matrix), u' = Phi(z). It keeps each marginal exactly; with a Latin hypercube it keeps the
+strata only approximately. Sobol indices assume independent inputs, so a Saltelli design refuses
+correlations.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special
+
+from steelworks.errors import InputError
+
+Array = NDArray[np.float64]
+Method = Literal["mc", "lhs", "sobol"]
+#: draws are kept this far inside (0, 1) so that unbounded quantile functions stay finite
+EDGE = 1e-12
+
+
+def _problem(d: int) -> dict[str, object]:
+    return {"num_vars": d, "names": [f"x{i}" for i in range(d)], "bounds": [[0.0, 1.0]] * d}
+
+
+def saltelli_rows(n_base: int, d: int) -> int:
+    """Rows of a Saltelli design for first- and total-order indices: N (d + 2)."""
+    return n_base * (d + 2)
+
+
+def whole_design(method: Method, n: int, d: int, seed: int) -> Array:
+    """The design of a Latin hypercube (n rows) or a Saltelli design (n = N base samples, N (d+2) rows)."""
+    if method == "lhs":
+        from SALib.sample import latin
+
+        return np.clip(np.asarray(latin.sample(_problem(d), n, seed=seed), dtype=float), EDGE, 1.0 - EDGE)
+    if method == "sobol":
+        from SALib.sample import sobol
+
+        if n & (n - 1):
+            raise InputError(
+                f"a Sobol design needs a power of two of base samples, got {n}", location="--samples", allowed="2^k"
+            )
+        design = sobol.sample(_problem(d), n, calc_second_order=False, scramble=True, seed=seed)
+        return np.clip(np.asarray(design, dtype=float), EDGE, 1.0 - EDGE)
+    raise ValueError(f"{method} is drawn per chunk")  # pragma: no cover
+
+
+def mc_chunk(seed: int, chunk: int, rows: int, d: int) -> Array:
+    """Chunk ``chunk``'s plain Monte Carlo draws: its own stream of the run's seed."""
+    stream = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(chunk,)))
+    return np.clip(stream.random((rows, d)), EDGE, 1.0 - EDGE)
+
+
+def correlate(u: Array, correlation: Array | None) -> Array:
+    """The Gaussian copula: rows of independent uniforms -> rows with the normal-score correlation."""
+    if correlation is None or np.allclose(correlation, np.eye(len(correlation))):
+        return u
+    values, vectors = np.linalg.eigh(correlation)
+    root = vectors * np.sqrt(np.clip(values, 0.0, None))  # R = root root^T, also for a singular R
+    z = special.ndtri(u) @ root.T
+    return np.clip(np.asarray(special.ndtr(z), dtype=float), EDGE, 1.0 - EDGE)
