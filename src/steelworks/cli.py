@@ -779,6 +779,253 @@ def scenarios() -> None:
     console.print(table)
 
 
+class RiskMethod(StrEnum):
+    mc = "mc"
+    lhs = "lhs"
+    sobol = "sobol"
+
+
+def _parse_samples(text: str) -> int:
+    """'100000', '1e5', '100_000' or '2^16'."""
+    cleaned = text.strip().replace("_", "").replace(",", "")
+    try:
+        if "^" in cleaned:
+            base, _, power = cleaned.partition("^")
+            value = int(base) ** int(power)
+        else:
+            as_float = float(cleaned)
+            if not math.isfinite(as_float) or as_float != int(as_float):
+                raise ValueError
+            value = int(as_float)
+    except (ValueError, OverflowError):
+        raise InputError(
+            f"'{text}' is not a sample count", location="--samples", allowed="e.g. 10000, 1e5, 2^16"
+        ) from None
+    return value
+
+
+@contextlib.contextmanager
+def _sample_progress(what: str) -> Iterator[tuple[Callable[[str, int], None], Callable[[int], None]]]:
+    """A rich progress bar on stderr with samples/s and the time left; sized when the run starts."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (
+        TextColumn(what),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console._console_or_new(), transient=True) as bar:
+        task = bar.add_task(what, total=None, rate="")
+        import time
+
+        started = [time.perf_counter(), 0]
+
+        def on_start(run_id: str, samples: int) -> None:
+            bar.update(task, total=samples, description=f"{what} {run_id}")
+
+        def advance(n: int) -> None:
+            started[1] += n
+            rate = started[1] / max(time.perf_counter() - started[0], 1e-9)
+            bar.update(task, advance=n, rate=f"{rate:,.0f} samples/s")
+
+        yield on_start, advance
+
+
+@app.command()
+def risk(
+    scenarios: Annotated[list[str] | None, typer.Argument(help="scenario(s); several with --compare")] = None,
+    samples: Annotated[
+        str, typer.Option("--samples", "-n", help="samples (sobol: base samples N, a power of 2)")
+    ] = "1000",
+    uncertainty: Annotated[str, typer.Option("--uncertainty", "-u", help="bundled name or YAML file")] = "psm-default",
+    method: Annotated[RiskMethod, typer.Option("--method", help="mc, lhs or sobol")] = RiskMethod.mc,
+    seed: Annotated[int, typer.Option("--seed", help="same seed, same numbers (any number of workers)")] = 1,
+    chunk: Annotated[int, typer.Option("--chunk", help="samples per chunk (one batched pass each)")] = 1000,
+    workers: Annotated[int, typer.Option("--workers", help="local Dask worker processes; 0 = in this process")] = 2,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="a Dask scheduler, tcp://host:8786")] = None,
+    store: Annotated[Path | None, typer.Option("--store", help="the results store (DuckDB file)")] = None,
+    resume: Annotated[str | None, typer.Option("--resume", help="finish an incomplete run by its id")] = None,
+    compare: Annotated[bool, typer.Option("--compare", help="several scenarios on common random numbers")] = False,
+    tornado: Annotated[bool, typer.Option("--tornado/--no-tornado", help="one-at-a-time tornado of NPV")] = True,
+    html: Annotated[Path | None, typer.Option("--html", help="write histograms, CDFs, tornado, Sobol bars")] = None,
+    set_: SetOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Monte Carlo / Latin hypercube / Sobol over the whole chain into the results store."""
+    from steelworks.risk.run import RunSpec
+    from steelworks.risk.service import run
+    from steelworks.store import Store
+
+    names = scenarios or []
+    try:
+        if resume is None and not names:
+            raise InputError("name a scenario (or --resume RUN)", location="SCENARIO", allowed="steelworks scenarios")
+        if len(names) > 1 and not compare:
+            raise InputError(
+                f"{len(names)} scenarios given", location="SCENARIO", allowed="one, or several with --compare"
+            )
+        if workers < 0 or workers > 64:
+            raise InputError(f"{workers} workers", location="--workers", allowed="0 to 64")
+        the_store = Store(store)
+        spec = RunSpec(
+            scenarios=tuple(names) or ("-",),
+            uncertainty=uncertainty,
+            samples=_parse_samples(samples),
+            method=method.value,
+            seed=seed,
+            chunk_size=chunk,
+            overrides=tuple(set_ or []),
+        )
+        if html is not None:
+            check_output_path(html, "--html")
+        with _sample_progress("risk") as (on_start, advance):
+            run_id, summary = run(
+                spec, the_store, resume=resume, workers=workers, scheduler=scheduler,
+                progress=advance, on_start=on_start, tornado=tornado,
+            )  # fmt: skip
+        if html is not None:
+            from steelworks.report.risk import write_risk_html
+
+            npv = {s: the_store.samples(run_id, s, ["sample", "npv_usd"])["npv_usd"] for s in summary["scenarios"]}
+            write_risk_html(html, summary, npv)
+    except InputError as exc:
+        _fail(exc)
+        return
+    except KeyboardInterrupt:
+        err_console.print(
+            "interrupted: the chunks finished so far are stored; finish with --resume RUN (see `runs list`)"
+        )
+        raise typer.Exit(code=130) from None
+    if fmt is Format.json:
+        _dump(summary)
+        return
+    _print_risk(summary)
+    if html is not None:
+        console.print(f"figures written to {html}")
+
+
+def _maybe(value: float | None) -> str:
+    return "-" if value is None or not math.isfinite(value) else _num(value)
+
+
+def _print_risk(summary: dict[str, Any]) -> None:
+    from steelworks.report.risk import statistics_rows
+
+    spec = summary["spec"]
+    table = _table(
+        f"Risk run {summary['run_id']}: {summary['rows']:,} draws ({spec['method']}, seed {spec['seed']}, "
+        f"{spec['uncertainty']})",
+        ["scenario", "feasible", "P(NPV>0)", "NPV P10, M USD", "P50", "P90", "ES10", "LCOS P10, USD/t", "P50", "P90"],
+    )
+    for r in statistics_rows(summary):
+        _row(
+            table, r["scenario"], f"{r['feasible']:,}/{r['samples']:,}", _pct(r["p_npv_positive"]),
+            *(_maybe(r[k]) for k in ("npv_p10_musd", "npv_p50_musd", "npv_p90_musd", "npv_es10_musd")),
+            *(_maybe(r[k]) for k in ("lcos_p10", "lcos_p50", "lcos_p90")),
+        )  # fmt: skip
+    console.print(table)
+    for name, block in summary["scenarios"].items():
+        if block.get("sobol_npv"):
+            t = _table(f"{name}: Sobol indices of NPV", ["parameter", "S1", "±", "ST", "±"])
+            for p, ix in sorted(block["sobol_npv"].items(), key=lambda kv: -kv[1]["ST"]):
+                _row(t, p, f"{ix['S1']:.3f}", f"{ix['S1_conf']:.3f}", f"{ix['ST']:.3f}", f"{ix['ST_conf']:.3f}")
+            console.print(t)
+        elif block.get("rank_correlation_npv"):
+            t = _table(f"{name}: drivers of NPV (Spearman rank correlation)", ["parameter", "rho"])
+            for p, rho in list(block["rank_correlation_npv"].items())[:8]:
+                _row(t, p, f"{rho:+.2f}")
+            console.print(t)
+        if block.get("tornado_npv"):
+            t = _table(f"{name}: tornado (NPV, M USD; one input at P10 / P90)", ["parameter", "P10", "P90", "swing"])
+            for r in block["tornado_npv"][:8]:
+                _row(t, r["parameter"], _num(r["npv_low_usd"] / 1e6), _num(r["npv_high_usd"] / 1e6),
+                     _num(r["swing_usd"] / 1e6))  # fmt: skip
+            console.print(t)
+        if block.get("infeasible_reasons"):
+            for reason, count in block["infeasible_reasons"]:
+                console.print(f"{name}: {count:,} infeasible: {escape(reason)}")
+    for pair, b in summary.get("comparison", {}).items():
+        if b.get("n"):
+            console.print(
+                f"{pair}: P(first beats second) {b['p_a_beats_b']:.1%}, mean NPV difference "
+                f"{b['mean_difference_usd'] / 1e6:,.0f} M USD (P10 {b['p10_difference_usd'] / 1e6:,.0f}, "
+                f"P90 {b['p90_difference_usd'] / 1e6:,.0f}) on {b['n']:,} common samples"
+            )
+
+
+runs_app = typer.Typer(no_args_is_help=True, help="The results store: list, show and export runs.")
+app.add_typer(runs_app, name="runs")
+StoreOption = Annotated[Path | None, typer.Option("--store", help="the results store (DuckDB file)")]
+
+
+@runs_app.command("list")
+def runs_list(store: StoreOption = None, fmt: FormatOption = Format.table) -> None:
+    """Every run in the store, oldest first."""
+    from steelworks.store import Store
+
+    try:
+        records = Store(store).runs()
+    except InputError as exc:
+        _fail(exc)
+        return
+    if fmt is Format.json:
+        _dump([{k: v for k, v in vars(r).items() if k not in ("inputs", "summary")} for r in records])
+        return
+    table = _table(
+        f"Runs in {Store(store).path}", ["run", "status", "scenarios", "method", "samples", "seed", "created"]
+    )
+    for r in records:
+        _row(table, r.run_id, r.status, ", ".join(r.scenarios), r.method, f"{r.n_samples:,}", str(r.seed), r.created)
+    console.print(table)
+
+
+@runs_app.command("show")
+def runs_show(run_id: Annotated[str, typer.Argument(help="run id")], store: StoreOption = None,
+              fmt: FormatOption = Format.table) -> None:  # fmt: skip
+    """A run's inputs, status and statistics."""
+    from steelworks.store import Store
+
+    try:
+        record = Store(store).run(run_id)
+        done = {s: len(Store(store).done_chunks(run_id, s)) for s in record.scenarios}
+    except InputError as exc:
+        _fail(exc)
+        return
+    if fmt is Format.json:
+        _dump({**vars(record), "chunks_done": done})
+        return
+    _print_figures(
+        f"Run {record.run_id} ({record.status})",
+        [("scenarios", ", ".join(record.scenarios)), ("uncertainty", record.uncertainty),
+         ("method, seed", f"{record.method}, {record.seed}"), ("samples", f"{record.n_samples:,}"),
+         ("chunks done", ", ".join(f"{s}: {n}/{record.n_chunks}" for s, n in done.items())),
+         ("overrides", ", ".join(record.inputs.get("overrides", [])) or "-"),
+         ("versions", ", ".join(f"{k} {v}" for k, v in record.versions.items()))],
+    )  # fmt: skip
+    if record.summary:
+        _print_risk(record.summary)
+
+
+@runs_app.command("export")
+def runs_export(
+    run_id: Annotated[str, typer.Argument(help="run id")],
+    parquet: Annotated[Path, typer.Option("--parquet", help="folder for one Parquet file per scenario")],
+    store: StoreOption = None,
+) -> None:
+    """A run's samples (inputs and KPIs) as Parquet files."""
+    from steelworks.store import Store
+
+    try:
+        files = Store(store).export(run_id, parquet)
+    except InputError as exc:
+        _fail(exc)
+        return
+    for f in files:
+        console.print(f"written {f}")
+
+
 class SchemaKind(StrEnum):
     scenario = "scenario"
     plant = "plant"

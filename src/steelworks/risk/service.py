@@ -1,0 +1,184 @@
+"""A risk run end to end: record it in the store, stream its chunks there, resume it, summarise it.
+
+This is what ``steelworks risk`` and the dashboard call; the store keeps, the engine computes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from steelworks.errors import InputError
+from steelworks.risk import analysis
+from steelworks.risk.engine import ChunkResult, find_uncertainty, load_uncertainty
+from steelworks.risk.run import Design, RunSpec, execute, job_for, make_design
+from steelworks.schema.loader import find_scenario
+from steelworks.store import RunRecord, Store
+
+INPUT_PREFIX = "in:"
+
+
+def _hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def _hashes(spec: RunSpec) -> dict[str, str]:
+    out = {f"scenario:{s}": _hash(find_scenario(s)) for s in spec.scenarios}
+    out["uncertainty"] = _hash(find_uncertainty(spec.uncertainty))
+    return out
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for name in ("steelworks", "numpy", "scipy", "SALib", "dask", "distributed", "duckdb"):
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def chunk_columns(result: ChunkResult, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    n = result.feasible.shape[0]
+    reasons = np.array([result.reasons.get(i, "") for i in range(n)], dtype=object)
+    cols: dict[str, np.ndarray] = {"sample": np.arange(result.start, result.start + n, dtype=np.int64)}
+    cols.update({f"{INPUT_PREFIX}{k}": v for k, v in values.items()})
+    cols.update(result.kpis)
+    cols["feasible"] = result.feasible
+    cols["reason"] = reasons
+    return cols
+
+
+def start(spec: RunSpec, store: Store) -> tuple[str, Design]:
+    design = make_design(spec)
+    for scenario in spec.scenarios:
+        job_for(spec, scenario)  # a bad file, path or scenario fails before the run is recorded
+    _uncertainty, path = load_uncertainty(spec.uncertainty)
+    run_id = store.new_run_id()
+    record = RunRecord(
+        run_id=run_id,
+        created=datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" "),
+        finished=None,
+        status="incomplete",
+        scenarios=list(spec.scenarios),
+        uncertainty=spec.uncertainty,
+        method=spec.method,
+        seed=spec.seed,
+        n_samples=spec.samples,
+        chunk_size=spec.chunk_size,
+        n_chunks=design.n_chunks(spec.chunk_size),
+        inputs={
+            "overrides": list(spec.overrides),
+            "parameters": design.names,
+            "uncertainty_file": str(path),
+            "uncertainty_text": path.read_text(encoding="utf-8"),
+            "rows": design.rows,
+        },
+        hashes=_hashes(spec),
+        versions=_versions(),
+        summary=None,
+    )
+    store.start_run(record)
+    return run_id, design
+
+
+def spec_of(record: RunRecord) -> RunSpec:
+    return RunSpec(
+        scenarios=tuple(record.scenarios),
+        uncertainty=record.uncertainty,
+        samples=record.n_samples,
+        method=record.method,  # type: ignore[arg-type]
+        seed=record.seed,
+        chunk_size=record.chunk_size,
+        overrides=tuple(record.inputs.get("overrides", [])),
+    )
+
+
+def run(
+    spec: RunSpec,
+    store: Store,
+    *,
+    resume: str | None = None,
+    workers: int = 0,
+    scheduler: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_start: Callable[[str, int], None] | None = None,
+    tornado: bool = True,
+) -> tuple[str, dict[str, Any]]:
+    """Run (or resume) ``spec`` into ``store``; returns the run id and its summary."""
+    if resume is not None:
+        record = store.run(resume)
+        if record.status == "complete" and record.summary is not None:
+            return resume, record.summary
+        spec = spec_of(record)
+        if _hashes(spec) != record.hashes:
+            raise InputError(
+                "the scenario or uncertainty file changed since the run started; its chunks would not match",
+                location="--resume",
+                allowed="start a new run",
+            )
+        run_id, design = resume, make_design(spec)
+    else:
+        run_id, design = start(spec, store)
+    skip = {(s, i) for s in spec.scenarios for i in store.done_chunks(run_id, s)}
+    if on_start:
+        todo = design.n_chunks(spec.chunk_size) * len(spec.scenarios) - len(skip)
+        on_start(run_id, max(0, todo) * spec.chunk_size)
+
+    def sink(scenario: str, index: int, result: ChunkResult, values: dict[str, np.ndarray]) -> None:
+        store.write_chunk(run_id, scenario, index, chunk_columns(result, values))
+
+    execute(spec, design, sink, skip=skip, workers=workers, scheduler=scheduler, progress=progress)
+    summary = summarise(spec, design, store, run_id, tornado=tornado)
+    store.finish_run(run_id, summary)
+    return run_id, summary
+
+
+def summarise(spec: RunSpec, design: Design, store: Store, run_id: str, *, tornado: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {"run_id": run_id, "spec": asdict(spec), "rows": design.rows, "scenarios": {}}
+    npvs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for scenario in spec.scenarios:
+        cols = store.samples(run_id, scenario)
+        feasible = np.asarray(cols["feasible"], dtype=bool)
+        job = job_for(spec, scenario)
+        block: dict[str, Any] = {
+            "samples": int(feasible.size),
+            "feasible": int(feasible.sum()),
+            "infeasible_reasons": analysis.reasons_table(cols["reason"], feasible),
+            "npv": analysis.npv_statistics(cols["npv_usd"], feasible),
+            "kpis": {k: analysis.kpi_statistics(cols[k], feasible) for k in analysis.SUMMARY_KPIS if k in cols},
+            "convergence": analysis.convergence(cols["npv_usd"], feasible),
+        }
+        inputs = {name: cols[f"{INPUT_PREFIX}{name}"] for name in job.names}
+        if spec.method != "sobol":
+            block["rank_correlation_npv"] = analysis.rank_correlations(inputs, cols["npv_usd"], feasible)
+        else:
+            names = design.names
+            own = [n for n in names if n in job.names]
+            if own != names:
+                raise InputError(
+                    f"Sobol indices need every entry of the file in {scenario}: it lacks "
+                    f"{', '.join(sorted(set(names) - set(own)))}",
+                    location="--method sobol",
+                )
+            block["sobol_npv"] = analysis.sobol_indices(names, cols["npv_usd"], spec.seed)
+            block["sobol_lcos"] = analysis.sobol_indices(names, cols["lcos_usd_per_t"], spec.seed)
+        if tornado:
+            block["tornado_npv"] = analysis.tornado(job)
+        out["scenarios"][scenario] = block
+        npvs[scenario] = (np.asarray(cols["npv_usd"], dtype=float), feasible)
+    if spec.compare:
+        pairs = {}
+        names = list(spec.scenarios)
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                pairs[f"{a} vs {b}"] = analysis.beats(*npvs[a], *npvs[b])
+        out["comparison"] = pairs
+    return out
