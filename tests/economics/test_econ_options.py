@@ -186,3 +186,15 @@ def test_the_unit_tables_lifecycle_fields_drive_the_evaluation() -> None:
     ).economics
     bf1 = next(u for u in one.capex["units"] if u["unit"] == "bf1")
     assert bf1["bottom_up_usd"] == pytest.approx(400e6) and bf1["used_usd"] == pytest.approx(400e6)
+
+
+def test_a_capital_overrun_scales_every_capital_line() -> None:
+    """option.capex.overrun.share = 0.36 (the reference class's DRI overrun, voestalpine 742 -> 1,012 M USD):
+    the capital of the cash flow is 1.36 x the estimate's, and the NPV falls by more than the extra
+    capital's present value would be zero (so the override has an effect)."""
+    from steelworks.api import run_evaluation
+
+    base = run_evaluation("psm-bf-revival").to_dict()["kpis"]
+    over = run_evaluation("psm-bf-revival", ["option.capex.overrun.share=0.36"]).to_dict()["kpis"]
+    assert over["capex_usd"] == pytest.approx(1.36 * base["capex_usd"], rel=1e-12)
+    assert over["npv_usd"] < base["npv_usd"] - 0.2 * base["capex_usd"]

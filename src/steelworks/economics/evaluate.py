@@ -510,7 +510,8 @@ def evaluate_inputs(plant: PlantYear, inputs: Inputs, *, breakeven: bool = True)
     fx["foreign_debt_service_usd_per_year"] = (
         float(debt_service[repaying].mean()) * settings.debt.foreign_share if repaying.any() else 0.0
     )
-    fx["foreign_capex_usd"] = estimate.total_usd * estimate.foreign_share
+    overrun = 1.0 + _overrun(option)  # the estimate's capital, spent with the option's overrun
+    fx["foreign_capex_usd"] = estimate.total_usd * overrun * estimate.foreign_share
     fx["fx_saved_net_of_debt_service_usd"] = fx["fx_saved_usd"] - fx["foreign_debt_service_usd_per_year"]
     job = jobs(headcount, inputs.country, producing=steady_prod > 0.0)
     co2_total = plant.co2_direct_t + plant.co2_indirect_t
@@ -518,7 +519,7 @@ def evaluate_inputs(plant: PlantYear, inputs: Inputs, *, breakeven: bool = True)
     co2_year = ctx["co2_steady_t"] if ctx["co2_steady_t"] is not None else co2_total * steady_prod
 
     kpis = {
-        "capex_usd": float(estimate.total_usd),
+        "capex_usd": float(estimate.total_usd * overrun),
         "npv_usd": float(first["npv"]),
         "irr": _none(first["irr"]),
         "irr_nominal": _none(first["irr_nominal"]),

@@ -85,8 +85,11 @@ def rank_correlations(inputs: Mapping[str, Array], output: Array, feasible: NDAr
     return dict(sorted(out.items(), key=lambda kv: -abs(kv[1])))
 
 
-def sobol_indices(names: list[str], output: Array, seed: int) -> dict[str, dict[str, float]]:
-    """First- and total-order indices of a Saltelli design's outputs (rows in SALib's order)."""
+def sobol_indices(
+    names: list[str], output: Array, seed: int, groups: list[str] | None = None
+) -> dict[str, dict[str, float]]:
+    """First- and total-order indices of a Saltelli design's outputs (rows in SALib's order), per input
+    or, with ``groups``, per group of inputs that move together."""
     from SALib.analyze import sobol
 
     y = np.asarray(output, dtype=float)
@@ -97,7 +100,11 @@ def sobol_indices(names: list[str], output: Array, seed: int) -> dict[str, dict[
             location="--method sobol",
             allowed="narrower distributions (see the infeasible reasons), or --method mc/lhs for the other statistics",
         )
-    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    problem: dict[str, Any] = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    labels = names
+    if groups is not None and len(set(groups)) < len(names):
+        problem["groups"] = groups
+        labels = list(dict.fromkeys(groups))  # SALib reports groups in order of first appearance
     res = sobol.analyze(problem, y, calc_second_order=False, conf_level=0.95, seed=seed)
     return {
         name: {
@@ -106,7 +113,7 @@ def sobol_indices(names: list[str], output: Array, seed: int) -> dict[str, dict[
             "ST": float(res["ST"][i]),
             "ST_conf": float(res["ST_conf"][i]),
         }
-        for i, name in enumerate(names)
+        for i, name in enumerate(labels)
     }
 
 

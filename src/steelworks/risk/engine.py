@@ -144,6 +144,17 @@ def bind(scenario: str, uncertainty: str | Path, overrides: Sequence[str] = (), 
         where = f"parameters.{name}"
         matches = sorted(p for p in rows if fnmatch.fnmatchcase(p, name)) if "*" in name else [name]
         matches = [m for m in matches if m in rows]
+        idle = [m for m in matches if _idle_unit(resolved, m)]
+        if idle and "*" not in name:
+            uid = name.split(".")[1]
+            raise InputError(
+                f"unit '{uid}' is {resolved.plant.units[uid].condition} in scenario '{resolved.name}': "
+                "a draw of its parameters would have no effect",
+                file=str(path),
+                location=where,
+                allowed="parameters of operating units",
+            )
+        matches = [m for m in matches if m not in idle]  # a wildcard covers the units that run
         if not matches:
             if not strict:
                 continue
@@ -177,6 +188,13 @@ def bind(scenario: str, uncertainty: str | Path, overrides: Sequence[str] = (), 
         job.correlation = full[np.ix_(index, index)]
     _check_groups(job, path)
     return job
+
+
+def _idle_unit(resolved: Any, path: str) -> bool:
+    parts = path.split(".")
+    if len(parts) < 3 or parts[0] != "units" or parts[1] not in resolved.plant.units:
+        return False
+    return bool(resolved.plant.units[parts[1]].condition != "operating")
 
 
 def _check_entry(name: str, dist: Any, route: str, targets: tuple[Target, ...], path: Path) -> None:

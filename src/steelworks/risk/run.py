@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from steelworks.errors import InputError
 from steelworks.risk.engine import ChunkResult, RiskJob, cached_job, evaluate_chunk, load_uncertainty
-from steelworks.risk.sampling import Method, correlate, mc_chunk, saltelli_rows, whole_design
+from steelworks.risk.sampling import Method, correlate, correlation_groups, mc_chunk, saltelli_rows, whole_design
 
 Array = NDArray[np.float64]
 #: environment a worker process starts with: one BLAS/OpenMP thread each (the chunks are the parallelism)
@@ -65,6 +65,7 @@ class Design:
     rows: int
     correlation: Array | None
     whole: Array | None = field(default=None, repr=False)
+    groups: list[str] | None = None  # Sobol: each input's group (correlated inputs move together)
 
     def n_chunks(self, chunk_size: int) -> int:
         return -(-self.rows // chunk_size)
@@ -84,15 +85,9 @@ def make_design(spec: RunSpec) -> Design:
     names = list(uncertainty.parameters)
     correlation = uncertainty.correlation_matrix() if uncertainty.correlations else None
     if spec.method == "sobol":
-        if correlation is not None:
-            raise InputError(
-                "Sobol indices assume independent inputs; this uncertainty file correlates some",
-                file=spec.uncertainty,
-                location="correlations",
-                allowed="--method mc or lhs, or a file without correlations",
-            )
-        whole = whole_design("sobol", spec.samples, len(names), spec.seed)
-        return Design(names, saltelli_rows(spec.samples, len(names)), None, whole)
+        groups = correlation_groups(names, correlation)
+        whole = whole_design("sobol", spec.samples, len(names), spec.seed, groups)
+        return Design(names, saltelli_rows(spec.samples, len(names), groups), correlation, whole, groups)
     if spec.method == "lhs":
         return Design(names, spec.samples, correlation, whole_design("lhs", spec.samples, len(names), spec.seed))
     return Design(names, spec.samples, correlation)
@@ -167,7 +162,7 @@ def _execute_dask(
         cluster = None
         try:
             if scheduler is None:
-                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
                 client = Client(cluster)
             else:
                 try:

@@ -8,8 +8,8 @@ over the whole run and are drawn at once by SALib (``SALib.sample.latin``, ``SAL
 
 Correlation is imposed by a Gaussian copula: z = Phi^-1(u) L^T with L L^T = R (the normal-score
 correlation matrix), u' = Phi(z). It keeps each marginal exactly; with a Latin hypercube it keeps the
-strata only approximately. Sobol indices assume independent inputs, so a Saltelli design refuses
-correlations.
+strata only approximately. Sobol indices assume independent inputs, so a Saltelli design treats each
+set of correlated inputs as one group (:func:`correlation_groups`) and its indices are the groups'.
 """
 
 from __future__ import annotations
@@ -28,17 +28,46 @@ Method = Literal["mc", "lhs", "sobol"]
 EDGE = 1e-12
 
 
-def _problem(d: int) -> dict[str, object]:
-    return {"num_vars": d, "names": [f"x{i}" for i in range(d)], "bounds": [[0.0, 1.0]] * d}
+def _problem(d: int, groups: list[str] | None = None) -> dict[str, object]:
+    problem: dict[str, object] = {"num_vars": d, "names": [f"x{i}" for i in range(d)], "bounds": [[0.0, 1.0]] * d}
+    if groups is not None and len(set(groups)) < d:
+        problem["groups"] = groups
+    return problem
 
 
-def saltelli_rows(n_base: int, d: int) -> int:
-    """Rows of a Saltelli design for first- and total-order indices: N (d + 2)."""
-    return n_base * (d + 2)
+def saltelli_rows(n_base: int, d: int, groups: list[str] | None = None) -> int:
+    """Rows of a Saltelli design for first- and total-order indices: N (k + 2), k inputs or groups."""
+    k = len(set(groups)) if groups is not None else d
+    return n_base * (k + 2)
 
 
-def whole_design(method: Method, n: int, d: int, seed: int) -> Array:
-    """The design of a Latin hypercube (n rows) or a Saltelli design (n = N base samples, N (d+2) rows)."""
+def correlation_groups(names: list[str], correlation: Array | None) -> list[str]:
+    """Each input's group: the inputs joined by non-zero correlations (connected components), named by
+    their members. Sobol indices of such groups stay well defined when the groups are independent of
+    each other (Jacques, Lavergne and Devictor 2006): a group moves as one input with a joint law."""
+    d = len(names)
+    parent = list(range(d))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if correlation is not None:
+        for i in range(d):
+            for j in range(i + 1, d):
+                if correlation[i, j] != 0.0:
+                    parent[root(i)] = root(j)
+    members: dict[int, list[str]] = {}
+    for i, name in enumerate(names):
+        members.setdefault(root(i), []).append(name)
+    return [" + ".join(members[root(i)]) for i in range(d)]
+
+
+def whole_design(method: Method, n: int, d: int, seed: int, groups: list[str] | None = None) -> Array:
+    """The design of a Latin hypercube (n rows) or a Saltelli design (n = N base samples, N (k+2) rows;
+    ``groups`` name each input's group, inputs of a group moving together)."""
     if method == "lhs":
         from SALib.sample import latin
 
@@ -50,7 +79,7 @@ def whole_design(method: Method, n: int, d: int, seed: int) -> Array:
             raise InputError(
                 f"a Sobol design needs a power of two of base samples, got {n}", location="--samples", allowed="2^k"
             )
-        design = sobol.sample(_problem(d), n, calc_second_order=False, scramble=True, seed=seed)
+        design = sobol.sample(_problem(d, groups), n, calc_second_order=False, scramble=True, seed=seed)
         return np.clip(np.asarray(design, dtype=float), EDGE, 1.0 - EDGE)
     raise ValueError(f"{method} is drawn per chunk")  # pragma: no cover
 

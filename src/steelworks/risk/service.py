@@ -168,8 +168,8 @@ def summarise(spec: RunSpec, design: Design, store: Store, run_id: str, *, torna
                     f"{', '.join(sorted(set(names) - set(own)))}",
                     location="--method sobol",
                 )
-            block["sobol_npv"] = analysis.sobol_indices(names, cols["npv_usd"], spec.seed)
-            block["sobol_lcos"] = analysis.sobol_indices(names, cols["lcos_usd_per_t"], spec.seed)
+            block["sobol_npv"] = analysis.sobol_indices(names, cols["npv_usd"], spec.seed, design.groups)
+            block["sobol_lcos"] = analysis.sobol_indices(names, cols["lcos_usd_per_t"], spec.seed, design.groups)
         if tornado:
             block["tornado_npv"] = analysis.tornado(job)
         out["scenarios"][scenario] = block
