@@ -122,3 +122,15 @@ def test_group_sobol_indices_of_a_linear_function() -> None:
     ix = sobol_indices(["x1", "x2", "x3"], 3 * u[:, 0] + u[:, 1] + u[:, 2], seed=4, groups=groups)
     assert ix["x1 + x2"]["S1"] == pytest.approx(10 / 11, abs=0.02)
     assert ix["x3"]["ST"] == pytest.approx(1 / 11, abs=0.02)
+
+
+def test_the_copula_leaves_uncorrelated_inputs_their_own_draws() -> None:
+    """A Saltelli design swaps one input's column at a time: the copula must not mix an uncorrelated
+    input's draw into another's (a root of the whole matrix can rotate inputs of equal eigenvalue)."""
+    corr = np.eye(5)
+    corr[0, 1] = corr[1, 0] = 0.5
+    u = mc_chunk(3, 0, 1000, 5)
+    v = correlate(u, corr)
+    assert np.array_equal(v[:, 2:], u[:, 2:])
+    assert np.allclose(v[:, 0], u[:, 0])  # Cholesky: the first of a block keeps its draw too
+    assert not np.allclose(v[:, 1], u[:, 1])

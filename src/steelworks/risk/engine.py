@@ -111,6 +111,7 @@ class RiskJob:
     parameters: list[Parameter]
     strict: bool = True
     correlation: Array | None = field(default=None, repr=False)
+    skipped: tuple[str, ...] = ()  # entries of the file with nothing to act on in this scenario
 
     @property
     def optional_prices(self) -> frozenset[str]:
@@ -140,6 +141,7 @@ def bind(scenario: str, uncertainty: str | Path, overrides: Sequence[str] = (), 
     resolved = load_scenario(scenario, list(overrides))
     rows = {row["path"]: row for row in parameter_rows(resolved)}
     params: list[Parameter] = []
+    skipped: list[str] = []
     for name, dist in spec.parameters.items():
         where = f"parameters.{name}"
         matches = sorted(p for p in rows if fnmatch.fnmatchcase(p, name)) if "*" in name else [name]
@@ -156,7 +158,8 @@ def bind(scenario: str, uncertainty: str | Path, overrides: Sequence[str] = (), 
             )
         matches = [m for m in matches if m not in idle]  # a wildcard covers the units that run
         if not matches:
-            if not strict:
+            if not strict or "*" in name:  # a pattern may match nothing here (an EAF has no blast furnace)
+                skipped.append(name)
                 continue
             raise InputError(
                 f"'{name}' is not a parameter of scenario '{resolved.name}'",
@@ -180,7 +183,7 @@ def bind(scenario: str, uncertainty: str | Path, overrides: Sequence[str] = (), 
         raise InputError(
             f"no parameter of '{path.name}' is in scenario '{resolved.name}'", file=str(path), location="parameters"
         )
-    job = RiskJob(scenario, tuple(overrides), spec, path, params, strict)
+    job = RiskJob(scenario, tuple(overrides), spec, path, params, strict, skipped=tuple(skipped))
     if spec.correlations:
         kept = [spec_name for spec_name in spec.parameters if spec_name in job.names]
         full = spec.correlation_matrix()

@@ -91,10 +91,27 @@ def mc_chunk(seed: int, chunk: int, rows: int, d: int) -> Array:
 
 
 def correlate(u: Array, correlation: Array | None) -> Array:
-    """The Gaussian copula: rows of independent uniforms -> rows with the normal-score correlation."""
+    """The Gaussian copula: rows of independent uniforms -> rows with the normal-score correlation.
+
+    Each block of inputs joined by correlations is transformed on its own, by the Cholesky factor of
+    its block (an eigen-root for a singular block): an uncorrelated input keeps its own draw, which a
+    Saltelli design needs (a root of the whole matrix may rotate independent inputs into each other:
+    right in distribution, wrong for Sobol's column structure)."""
     if correlation is None or np.allclose(correlation, np.eye(len(correlation))):
         return u
-    values, vectors = np.linalg.eigh(correlation)
-    root = vectors * np.sqrt(np.clip(values, 0.0, None))  # R = root root^T, also for a singular R
-    z = special.ndtri(u) @ root.T
-    return np.clip(np.asarray(special.ndtr(z), dtype=float), EDGE, 1.0 - EDGE)
+    names = [str(i) for i in range(len(correlation))]
+    groups = correlation_groups(names, correlation)
+    out = u.copy()
+    for group in dict.fromkeys(groups):
+        index = [i for i, g in enumerate(groups) if g == group]
+        if len(index) == 1:
+            continue
+        block = correlation[np.ix_(index, index)]
+        try:
+            root = np.linalg.cholesky(block)
+        except np.linalg.LinAlgError:  # positive semi-definite, singular
+            values, vectors = np.linalg.eigh(block)
+            root = vectors * np.sqrt(np.clip(values, 0.0, None))
+        z = special.ndtri(u[:, index]) @ root.T
+        out[:, index] = np.clip(special.ndtr(z), EDGE, 1.0 - EDGE)
+    return out

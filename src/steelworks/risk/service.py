@@ -150,6 +150,7 @@ def summarise(spec: RunSpec, design: Design, store: Store, run_id: str, *, torna
         job = job_for(spec, scenario)
         block: dict[str, Any] = {
             "samples": int(feasible.size),
+            "entries_without_effect": list(job.skipped),
             "feasible": int(feasible.sum()),
             "infeasible_reasons": analysis.reasons_table(cols["reason"], feasible),
             "npv": analysis.npv_statistics(cols["npv_usd"], feasible),
@@ -160,14 +161,7 @@ def summarise(spec: RunSpec, design: Design, store: Store, run_id: str, *, torna
         if spec.method != "sobol":
             block["rank_correlation_npv"] = analysis.rank_correlations(inputs, cols["npv_usd"], feasible)
         else:
-            names = design.names
-            own = [n for n in names if n in job.names]
-            if own != names:
-                raise InputError(
-                    f"Sobol indices need every entry of the file in {scenario}: it lacks "
-                    f"{', '.join(sorted(set(names) - set(own)))}",
-                    location="--method sobol",
-                )
+            names = design.names  # entries without effect here keep their place (their indices ~0)
             block["sobol_npv"] = analysis.sobol_indices(names, cols["npv_usd"], spec.seed, design.groups)
             block["sobol_lcos"] = analysis.sobol_indices(names, cols["lcos_usd_per_t"], spec.seed, design.groups)
         if tornado:
