@@ -15,7 +15,7 @@ def test_shipped_data_loads() -> None:
     d = load_sourcing()
     # psm_plant_and_context.md §6.1: berth design 3.36 Mt/yr
     assert d.legs["psm_berth"].capacity_t_per_yr == pytest.approx(3.36e6)  # type: ignore[attr-defined]
-    assert {r.source for r in d.routes.values()} == set(d.sources)
+    assert {r.source for r in d.routes.values()} == set(d.sources) | set(d.beneficiation)
 
 
 def _copy(tmp: Path, old: str, new: str, name: str) -> tuple[Path, Path]:
