@@ -14,6 +14,7 @@ Constraints (``name``: meaning; SF = sinter-feed routes, L = lump routes, I = SF
     sinter_basicity_min   sum_SF (CaO - B_lo SiO2) buy + sum_flux (CaO - B_lo SiO2) flux + e_CaO - B_lo e_SiO2 >= 0
     sinter_basicity_max   the same with B_hi, <= 0
     sinter_mgo        sum_SF MgO buy + sum_flux MgO flux + e_MgO >= m S          MgO target of the sinter
+    sinter_capacity   sum_SF (1 - LOI) buy + sum_flux (1 - LOI) flux + e_mass <= S_max   the strands' output
     burden_sio2, burden_al2o3, burden_p, burden_alkali:  sum_I X_r buy_r <= lim_X HM
     coal_ash, coal_s  sum_coke (X_r - X_max) buy_r <= 0         blend limits of the coking coal
     concentrate_share sum_conc buy_r - s_max sum_SF buy_r <= 0
@@ -34,6 +35,7 @@ constraint and raises :class:`~steelworks.errors.InputError` naming those that c
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -50,6 +52,8 @@ from steelworks.sourcing.data import FE2O3_PER_FE, MNO_PER_MN, SourcingData, Sup
 PREFIX = "blend_"
 CHEM = ("Fe", "SiO2", "Al2O3", "CaO", "MgO", "P", "S", "Mn", "alkalis", "LOI")
 COAL_CHEM = ("ash", "volatile_matter", "S", "CSR")
+#: rows of what the works needs (kept hard in the first diagnosis: the limits are what gives way)
+DEMAND_ROWS = ("fe_sinter_feed", "fe_lump", "coking_coal", "pci_coal", "scrap", "limestone_other", "dolomite_other")
 #: relative violation above which a relaxed constraint is reported as the one that cannot be met
 SLACK_TOL = 1e-7
 
@@ -71,6 +75,8 @@ class BlendDemand:
     sinter_extra_sio2_t: float = 0.0
     sinter_extra_cao_t: float = 0.0
     sinter_extra_mgo_t: float = 0.0
+    sinter_extra_mass_t: float = 0.0
+    sinter_capacity_t: float = float("inf")
 
     def as_dict(self) -> dict[str, float]:
         return {k: float(getattr(self, k)) for k in self.__dataclass_fields__}
@@ -228,6 +234,16 @@ def blend_rows(
             demand.sinter_mgo_frac * demand.sinter_t,
             f=mgo[fidx],
         )
+        if np.isfinite(demand.sinter_capacity_t):
+            keep = 1.0 - tab.chem["LOI"]
+            rows.add(
+                "sinter_capacity",
+                keep * sf,
+                "<=",
+                demand.sinter_capacity_t - demand.sinter_extra_mass_t,
+                demand.sinter_capacity_t,
+                f=keep[fidx],
+            )
     hm = demand.hot_metal_t / 1000.0  # kg/tHM x kt HM = t
     for name, key, limit in (
         ("burden_sio2", "SiO2", lim.burden_sio2_kg_per_thm),
@@ -271,14 +287,15 @@ def add_blend(
     limits: BlendLimits | None = None,
     *,
     domestic_share: float | None = None,
-    relax: bool = False,
+    relax: bool | str = False,
 ) -> BlendHandles:
     """Add the blend variables and constraints (module docstring) to the linopy model ``m``.
 
     Variables ``blend_buy`` (dim ``route``) and ``blend_flux`` (dim ``flux_route``); constraints
     ``blend_ge``, ``blend_le``, ``blend_eq`` over a ``blend_row`` dimension labelled with the row names
     above (one call each: building stays fast). The caller adds ``handles.cost`` to its objective.
-    With ``relax`` every row gets a non-negative slack (``handles.slacks``) for the diagnosis.
+    With ``relax`` every row gets a non-negative slack (``handles.slacks``) for the diagnosis;
+    ``relax="limits"`` keeps the demand rows hard and relaxes limits, capacities and a forced share.
     """
     lim = limits or data.limits
     if lim is None:
@@ -297,8 +314,10 @@ def add_blend(
     )
     cost = (xr.DataArray(tab.cost, coords={"route": ids}, dims=["route"]) * buy).sum()
     h = BlendHandles(buy, flux, cost, tab, flux_ids)
+    if relax == "limits":  # demand rows hard: write them with their own sign tag
+        rows.sign = [s + "!" if n in DEMAND_ROWS else s for n, s in zip(rows.names, rows.sign, strict=True)]
     signs = np.array(rows.sign)
-    for sign, tag in ((">=", "ge"), ("<=", "le"), ("==", "eq")):
+    for sign, tag in ((">=", "ge"), ("<=", "le"), ("==", "eq"), (">=!", "ge_demand")):
         sel = np.flatnonzero(signs == sign)
         if not len(sel):
             continue
@@ -310,7 +329,7 @@ def add_blend(
             f = xr.DataArray(np.array([rows.f[i] for i in sel]), coords=[row, pd.Index(flux_ids, name="flux_route")])
             lhs = lhs + (f * flux).sum("flux_route")
         rhs = xr.DataArray(np.array([rows.rhs[i] for i in sel]), coords=[row])
-        if relax:
+        if relax and not sign.endswith("!"):
             s = m.add_variables(lower=0, coords=[row], name=f"{PREFIX}slack_{tag}")
             h.slacks[sign] = s
             if sign == ">=":
@@ -321,14 +340,14 @@ def add_blend(
                 s2 = m.add_variables(lower=0, coords=[row], name=f"{PREFIX}slack_{tag}2")
                 h.slacks["=-"] = s2
                 lhs = lhs + s - s2
-        if sign == ">=":
+        if sign.startswith(">="):
             m.add_constraints(lhs >= rhs, name=f"{PREFIX}{tag}")
         elif sign == "<=":
             m.add_constraints(lhs <= rhs, name=f"{PREFIX}{tag}")
         else:
             m.add_constraints(lhs == rhs, name=f"{PREFIX}{tag}")
         for i in sel:
-            h.rows[rows.names[i]] = (sign, rows.scale[i])
+            h.rows[rows.names[i]] = (sign.rstrip("!"), rows.scale[i])
     return h
 
 
@@ -477,7 +496,13 @@ def _run(m: Any) -> str:
         import highspy  # noqa: F401
     except ImportError:  # pragma: no cover - a dependency
         raise InputError("the blend LP needs the HiGHS solver (highspy)", allowed="pip install highspy") from None
-    _status, condition = m.solve(solver_name="highs", io_api="direct", progress=False, output_flag=False)
+    log = logging.getLogger("linopy")
+    level = log.level
+    log.setLevel(logging.ERROR)  # an infeasible LP is diagnosed below, not warned about
+    try:
+        _status, condition = m.solve(solver_name="highs", io_api="direct", progress=False, output_flag=False)
+    finally:
+        log.setLevel(level)
     return str(condition)
 
 
@@ -519,27 +544,14 @@ def _diagnose(
     data: SourcingData, demand: BlendDemand, limits: BlendLimits | None, share: float | None, condition: str
 ) -> InputError:
     """Solve with a slack on every row (least total relative violation) and name the violated ones."""
-    import linopy
 
-    m = linopy.Model()
-    h = add_blend(m, data, demand, limits, domestic_share=share, relax=True)
-    obj = None
-    for var in h.slacks.values():
-        labels = [str(x) for x in var.coords[f"{PREFIX}row"].values]
-        w = xr.DataArray([1.0 / h.rows[n][1] for n in labels], coords=var.coords)
-        term = (var * w).sum()
-        obj = term if obj is None else obj + term
-    m.add_objective(obj + 1e-9 * h.cost)
-    cond = _run(m)
-    if cond != "optimal":  # pragma: no cover - the relaxed model is always feasible
-        return InputError(f"the blend LP is {condition} and its relaxation {cond}", file=data.sources_file)
-    bad: list[tuple[float, str, float]] = []
-    for var in h.slacks.values():
-        labels = [str(x) for x in var.coords[f"{PREFIX}row"].values]
-        for n, v in zip(labels, np.asarray(var.solution.values, dtype=float), strict=True):
-            if v / h.rows[n][1] > SLACK_TOL:
-                bad.append((v / h.rows[n][1], n, v))
-    bad.sort(reverse=True)
+    for mode in ("limits", True):
+        found = _relaxed(data, demand, limits, share, mode)
+        if found is not None:
+            break
+    if found is None:  # pragma: no cover - the relaxed model is always feasible
+        return InputError(f"the blend LP is {condition}, and so is its relaxation", file=data.sources_file)
+    bad = found
     text = "; ".join(f"{n} off by {v:,.4g}" for _, n, v in bad[:4]) or condition
     first = bad[0][1] if bad else "?"
     return InputError(
@@ -550,11 +562,40 @@ def _diagnose(
     )
 
 
+def _relaxed(
+    data: SourcingData, demand: BlendDemand, limits: BlendLimits | None, share: float | None, mode: bool | str
+) -> list[tuple[float, str, float]] | None:
+    """The rows a least-violation relaxation breaks, largest relative violation first (None: infeasible)."""
+    import linopy
+
+    m = linopy.Model()
+    h = add_blend(m, data, demand, limits, domestic_share=share, relax=mode)
+    obj = None
+    for var in h.slacks.values():
+        labels = [str(x) for x in var.coords[f"{PREFIX}row"].values]
+        w = xr.DataArray([1.0 / h.rows[n][1] for n in labels], coords=var.coords)
+        term = (var * w).sum()
+        obj = term if obj is None else obj + term
+    m.add_objective(obj + 1e-9 * h.cost)
+    if _run(m) != "optimal":
+        return None
+    bad: list[tuple[float, str, float]] = []
+    for var in h.slacks.values():
+        labels = [str(x) for x in var.coords[f"{PREFIX}row"].values]
+        for n, v in zip(labels, np.asarray(var.solution.values, dtype=float), strict=True):
+            if v / h.rows[n][1] > SLACK_TOL:
+                bad.append((v / h.rows[n][1], n, v))
+    bad.sort(reverse=True)
+    return bad
+
+
 def _is_limit(name: str) -> bool:
-    return name.startswith(("sinter_", "burden_", "coal_", "concentrate_"))
+    return name != "sinter_capacity" and name.startswith(("sinter_", "burden_", "coal_", "concentrate_"))
 
 
 def _hint(name: str) -> str:
+    if name == "sinter_capacity":
+        return "more sinter capacity, more lump in the burden (units.<bf>.model.params.lump_share) or a richer blend"
     if name.startswith("supply_capacity:") or name.startswith("leg_capacity:"):
         return "more capacity, another route, or less demand"
     if name == "domestic_share":
