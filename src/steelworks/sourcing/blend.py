@@ -35,9 +35,12 @@ constraint and raises :class:`~steelworks.errors.InputError` naming those that c
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -491,6 +494,27 @@ def plant_analysis(a: dict[str, float]) -> dict[str, float]:
     }
 
 
+@contextlib.contextmanager
+def _stdout_to_devnull() -> Iterator[None]:
+    """HiGHS writes its banner to file descriptor 1 whatever its options: keep it off the results
+    (``steelworks source --format json``); without a real descriptor there is nothing to guard."""
+    sys.stdout.flush()
+    try:
+        kept = os.dup(1)
+    except OSError:
+        yield
+        return
+    sink = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(sink, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(kept, 1)
+        os.close(kept)
+        os.close(sink)
+
+
 def _run(m: Any) -> str:
     try:
         import highspy  # noqa: F401
@@ -500,7 +524,8 @@ def _run(m: Any) -> str:
     level = log.level
     log.setLevel(logging.ERROR)  # an infeasible LP is diagnosed below, not warned about
     try:
-        _status, condition = m.solve(solver_name="highs", io_api="direct", progress=False, output_flag=False)
+        with _stdout_to_devnull():
+            _status, condition = m.solve(solver_name="highs", io_api="direct", progress=False, output_flag=False)
     finally:
         log.setLevel(level)
     return str(condition)
