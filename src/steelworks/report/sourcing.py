@@ -73,7 +73,7 @@ def sourcing_report(run: SourcingRun, economics: bool = True) -> dict[str, Any]:
                 "max": getattr(lim, hi).value if hi else None,
             }
         )
-    works = works_figures(c.balance)
+    works: dict[str, Any] = dict(works_figures(c.balance))
     if economics:
         works["economics"] = cash_cost(run)
     return {
