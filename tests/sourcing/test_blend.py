@@ -189,3 +189,47 @@ def test_cli_json_has_the_sourcing_table() -> None:
     data = json.loads(res.stdout)
     assert {r["source"] for r in data["routes"]} >= {"seaborne_fines_62", "au_hard_coking_coal"}
     assert data["works"]["economics"]["cash_cost_usd_per_t"] > 0
+
+
+def test_entry_cut_of_a_route_not_bought() -> None:
+    """Ore C is ore A (60 % Fe, 0.05 % P) at 120 instead of 100 USD/t: it enters only 20 USD/t cheaper.
+    (The reduced cost c - A^T y of its column: the same rows as A, 20 USD more.)"""
+    data = _data()
+    data = SourcingData(
+        {**data.sources, "C": _ore(0.60, 0.0005, 120.0)},
+        {**data.legs, "leg_c": _leg()},
+        {**data.routes, "rc": Route(source="C", legs=["leg_c"])},
+        "<test>",
+        "<test>",
+        limits=_limits(),
+        limits_file="<test>",
+    )
+    r = solve_blend(data, DEMAND)
+    (unused,) = r.unused()
+    assert unused["route"] == "rc"
+    assert unused["entry_cut_usd_per_t"] == pytest.approx(20.0, rel=1e-7)
+
+
+def test_compose_into_a_given_model() -> None:
+    """add_blend adds to a model that already holds the caller's own variables; same optimum."""
+    import linopy
+
+    from steelworks.sourcing.blend import _run, add_blend
+
+    m = linopy.Model()
+    other = m.add_variables(lower=0, upper=5, name="planner_x")
+    h = add_blend(m, _data(), DEMAND)
+    m.add_objective(h.cost - other)
+    assert _run(m) == "optimal"
+    buy = dict(zip(h.table.ids, np.asarray(h.buy.solution.values), strict=True))
+    assert buy["rb"] == pytest.approx(375.0, rel=1e-7) and float(other.solution) == pytest.approx(5.0)
+
+
+def test_sinter_strand_limits_domestic_ore_and_names_it() -> None:
+    """psm with its strand at 1.38 Mt/yr cannot take half its Fe from domestic ore (more gangue, more sinter)."""
+    from steelworks.sourcing.run import run_sourcing
+
+    with pytest.raises(InputError) as e:
+        run_sourcing("psm", domestic_share=0.5)
+    assert e.value.location == "constraint sinter_capacity"
+    assert e.value.file is not None and e.value.file.endswith("psm.yaml")

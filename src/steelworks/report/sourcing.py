@@ -85,6 +85,7 @@ def sourcing_report(run: SourcingRun, economics: bool = True) -> dict[str, Any]:
         "carriers": blend["carriers"],
         "chemistry": chem,
         "binding": blend["binding"],
+        "unused_routes": blend["unused_routes"],
         "totals": {
             "delivered_cost_usd_per_yr": blend["cost_usd_per_yr"],
             "fx_usd_per_yr": blend["fx_usd_per_yr"],

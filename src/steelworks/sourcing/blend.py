@@ -161,6 +161,7 @@ class BlendHandles:
     flux_ids: list[str]
     rows: dict[str, tuple[str, float]] = field(default_factory=dict)  # name -> (sign, scale of the rhs)
     slacks: dict[str, Any] = field(default_factory=dict)  # sign -> slack variable over its rows
+    coefficients: dict[str, np.ndarray] = field(default_factory=dict)  # row name -> its buy coefficients
 
 
 class _Rows:
@@ -317,6 +318,7 @@ def add_blend(
     )
     cost = (xr.DataArray(tab.cost, coords={"route": ids}, dims=["route"]) * buy).sum()
     h = BlendHandles(buy, flux, cost, tab, flux_ids)
+    h.coefficients = dict(zip(rows.names, rows.a, strict=True))
     if relax == "limits":  # demand rows hard: write them with their own sign tag
         rows.sign = [s + "!" if n in DEMAND_ROWS else s for n, s in zip(rows.names, rows.sign, strict=True)]
     signs = np.array(rows.sign)
@@ -366,6 +368,23 @@ class BlendResult:
     binding: list[str]
     solve_s: float
     domestic_share: float | None = None
+    reduced_cost: np.ndarray | None = None  # USD per dry t a route not bought must shed to enter
+
+    def unused(self) -> list[dict[str, Any]]:
+        """Routes not bought, with the cut in delivered cost (USD/dry t) that would bring them in."""
+        t = self.table
+        if self.reduced_cost is None:
+            return []
+        return [
+            {
+                "route": rid,
+                "source": t.supply[i],
+                "delivered_usd_per_t": float(t.cost[i]),
+                "entry_cut_usd_per_t": float(self.reduced_cost[i]),
+            }
+            for i, rid in enumerate(t.ids)
+            if self.buy[i] <= 1e-6
+        ]
 
     # -- per route ----------------------------------------------------------------------------------
     def rows(self) -> list[dict[str, Any]]:
@@ -470,6 +489,7 @@ class BlendResult:
             "carriers": self.carriers(),
             "chemistry": self.chemistry(),
             "binding": self.binding,
+            "unused_routes": self.unused(),
             "cost_usd_per_yr": self.cost_usd,
             "fx_usd_per_yr": self.fx_usd,
             "fx_share": self.fx_usd / self.cost_usd if self.cost_usd > 0 else 0.0,
@@ -552,17 +572,31 @@ def solve_blend(
     buy = np.where(buy < 1e-9, 0.0, buy)
     flux = {} if h.flux is None else dict(zip(h.flux_ids, map(float, h.flux.solution.values), strict=True))
     binding = []
-    for tag in ("ge", "le"):
+    reduced = h.table.cost.copy()  # c - A^T y: how much a route's delivered cost must fall to be bought
+    for tag in ("ge", "le", "eq"):
         name = f"{PREFIX}{tag}"
         if name in m.constraints:
             con = m.constraints[name]
             labels = con.dual.coords[f"{PREFIX}row"].values
-            for label, dual in zip(labels, np.asarray(con.dual.values, dtype=float), strict=True):
-                if abs(dual) > 1e-9:
+            # a row without a term (e.g. no flux bought for a zero demand) is left out by linopy: no dual
+            duals = np.nan_to_num(np.asarray(con.dual.values, dtype=float))
+            for label, dual in zip(labels, duals, strict=True):
+                reduced -= dual * h.coefficients[str(label)]
+                if tag != "eq" and abs(dual) > 1e-9:
                     binding.append(str(label))
     lim = limits or data.limits
     assert lim is not None
-    return BlendResult(h.table, buy, flux, demand, lim, binding, time.perf_counter() - t0, domestic_share)
+    return BlendResult(
+        h.table,
+        buy,
+        flux,
+        demand,
+        lim,
+        binding,
+        time.perf_counter() - t0,
+        domestic_share,
+        np.where(buy > 0, 0.0, np.maximum(reduced, 0.0)),
+    )
 
 
 def _diagnose(

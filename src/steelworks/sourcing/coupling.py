@@ -236,7 +236,14 @@ def solve_coupled(
     history: list[float] = []
     lp_s: list[float] = []
     for k in range(1, max_iterations + 1):
-        blend = solve_blend(data, demand, limits, domestic_share=domestic_share)
+        try:
+            blend = solve_blend(data, demand, limits, domestic_share=domestic_share)
+        except InputError as exc:
+            if exc.location == "constraint sinter_capacity":  # a limit of the works, not of the data
+                raise InputError(
+                    exc.message, file=str(bal.scenario.plant_file), location=exc.location, allowed=exc.allowed
+                ) from None
+            raise
         lp_s.append(blend.solve_s)
         ov = {**base, **works_overrides(blend, sinter_units, demand)}
         bal = run_balance(scenario, ov)
