@@ -16,8 +16,9 @@ until ``max |d_{k+1} - d_k| / |d_k| < 1e-6``. The LP sees the furnaces' response
 sinter, coal and flux per t hot metal when the grade falls), the physics sees the LP's blend; at the
 fixed point the blend the LP bought is the one the works, solved by its own models, consumes.
 
-Not fed back: the coal's ash to the coke's ash (the coke carrier keeps its analysis; the LP keeps coal
-ash within the coke-ash limit instead).
+The coal blend reaches the furnaces too: its ash goes into the coke (ash / total coke yield), whose
+carbon and heating value fall accordingly (:func:`coal_and_coke`); the blast-furnace model then carries
+the extra ash into its slag and coke rate.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from steelworks.plant.solve import solve
 from steelworks.results import WorksResults, works_results
 from steelworks.schema.loader import ResolvedScenario, load_scenario
 from steelworks.schema.sourcing import BlendLimits
+from steelworks.units import convert
 from steelworks.sourcing.blend import BlendDemand, BlendResult, plant_analysis, solve_blend
 from steelworks.sourcing.data import SourcingData
 
@@ -178,8 +180,42 @@ def _flux_oxides(bal: BalanceResult, cid: str) -> dict[str, float]:
     return {"SiO2": sio2, "MgO": mgo, "CaO": 1.0 - sio2 - mgo - co2, "LOI": co2}
 
 
-def works_overrides(blend: BlendResult, sinter_units: list[str], demand: BlendDemand) -> dict[str, Any]:
-    """The scenario parameters that make the works run on this blend (module docstring, step 2)."""
+def coal_and_coke(coal: Mapping[str, float], base: Mapping[str, Any]) -> dict[str, Any]:
+    """The coal blend's analysis, and the coke it makes, as carrier parameters.
+
+    Coal: ash, VM, S of the blend; its carbon and LHV scale with the combustible share,
+    ``c = c_0 (1 - ash) / (1 - ash_0)`` (the carrier's own note: ~85 % C daf). Coke: ash
+    ``= ash_coal / Y_tot`` with ``Y_tot = (1 - VM_coal) / (1 - VM_coke)`` (the coke-oven model's total
+    coke yield: the ash stays in the coke); its carbon falls by the ash it gains, its LHV with its carbon.
+    """
+    k0, c0 = base["coking_coal"], base["coke"]
+    ash0 = float(k0.analysis.get("ash", 0.09))
+    scale = (1.0 - coal["ash"]) / (1.0 - ash0)
+    vm_coke = float(c0.analysis.get("volatile_matter", 0.01))
+    coke_ash = coal["ash"] * (1.0 - vm_coke) / (1.0 - coal["volatile_matter"])
+    coke_c = float(c0.c_frac) - (coke_ash - float(c0.analysis.get("ash", 0.115)))
+    out: dict[str, Any] = {
+        "carriers.coking_coal.analysis": {
+            "volatile_matter": coal["volatile_matter"],
+            "ash": coal["ash"],
+            "S": coal["S"],
+        },
+        "carriers.coking_coal.c_frac": float(k0.c_frac) * scale,
+        "carriers.coke.analysis": {**dict(c0.analysis), "ash": coke_ash},
+        "carriers.coke.c_frac": coke_c,
+    }
+    if k0.lhv is not None:
+        out["carriers.coking_coal.lhv"] = f"{convert(k0.lhv, 'GJ/t') * scale} GJ/t"
+    if c0.lhv is not None:
+        out["carriers.coke.lhv"] = f"{convert(c0.lhv, 'GJ/t') * coke_c / float(c0.c_frac)} GJ/t"
+    return out
+
+
+def works_overrides(
+    blend: BlendResult, sinter_units: list[str], base: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The scenario parameters that make the works run on this blend (module docstring, step 2);
+    ``base``: the scenario's own carriers (the coal and coke the blend's coal is scaled from)."""
     ov: dict[str, Any] = {}
     carriers = blend.carriers()
     for cid in ("iron_ore_fines", "local_ore_fines", "iron_ore_lump"):
@@ -190,12 +226,8 @@ def works_overrides(blend: BlendResult, sinter_units: list[str], demand: BlendDe
         ov[f"carriers.{cid}.fe_frac"] = a["Fe"]
         ov[f"carriers.{cid}.analysis"] = plant_analysis(a)
     coal = carriers.get("coking_coal")
-    if coal is not None:
-        ov["carriers.coking_coal.analysis"] = {
-            "volatile_matter": coal["coal"]["volatile_matter"],
-            "ash": coal["coal"]["ash"],
-            "S": coal["coal"]["S"],
-        }
+    if coal is not None and base is not None:
+        ov.update(coal_and_coke(coal["coal"], base))
     fines = carriers.get("iron_ore_fines", {}).get("t_per_yr", 0.0)
     local = carriers.get("local_ore_fines", {}).get("t_per_yr", 0.0)
     total = fines + local
@@ -245,7 +277,7 @@ def solve_coupled(
                 ) from None
             raise
         lp_s.append(blend.solve_s)
-        ov = {**base, **works_overrides(blend, sinter_units, demand)}
+        ov = {**base, **works_overrides(blend, sinter_units, first.scenario.carriers)}
         bal = run_balance(scenario, ov)
         new = demand_from(bal)
         change = _relative_change(demand, new)
