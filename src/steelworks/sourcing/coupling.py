@@ -38,9 +38,9 @@ from steelworks.plant.solve import solve
 from steelworks.results import WorksResults, works_results
 from steelworks.schema.loader import ResolvedScenario, load_scenario
 from steelworks.schema.sourcing import BlendLimits
-from steelworks.units import convert
 from steelworks.sourcing.blend import BlendDemand, BlendResult, plant_analysis, solve_blend
 from steelworks.sourcing.data import SourcingData
+from steelworks.units import convert
 
 TOLERANCE = 1e-6
 MAX_ITERATIONS = 40
