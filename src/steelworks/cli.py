@@ -767,10 +767,14 @@ def _print_sourcing(r: dict[str, Any]) -> None:
         _num(tot["transport_co2_t_per_yr"]),
     )
     console.print(table)
+    if r["unused_routes"]:
+        unused = _table("Routes not bought", ["route", "delivered USD/t", "cut to enter, USD/t"])
+        for u in r["unused_routes"]:
+            _row(unused, u["route"], _num(u["delivered_usd_per_t"], 2), _num(u["entry_cut_usd_per_t"], 2))
+        console.print(unused)
     chem = _table("Blend chemistry", ["figure", "value", "min", "max", "binding"])
     for c in r["chemistry"]:
-        lim = {"sinter_basicity": "sinter_basicity_min"}.get(c["figure"], c["figure"])
-        bind = "yes" if any(b.startswith(lim.removesuffix("_kg_per_thm")) for b in r["binding"]) else ""
+        bind = "yes" if c["binding"] else ""
         _row(
             chem,
             c["figure"],

@@ -13,6 +13,17 @@ from steelworks.fileio import write_text
 from steelworks.sourcing.coupling import works_figures
 from steelworks.sourcing.run import SourcingRun
 
+#: the LP rows that bound each chemistry figure
+ROWS = {
+    "sinter_basicity": ("sinter_basicity_min", "sinter_basicity_max"),
+    "burden_sio2_kg_per_thm": ("burden_sio2",),
+    "burden_al2o3_kg_per_thm": ("burden_al2o3",),
+    "p_kg_per_thm": ("burden_p",),
+    "alkali_kg_per_thm": ("burden_alkali",),
+    "coal_ash": ("coal_ash",),
+    "coal_s": ("coal_s",),
+    "concentrate_share_of_sinter_feed": ("concentrate_share",),
+}
 LIMIT_KEYS = {
     "sinter_basicity": ("sinter_basicity_min", "sinter_basicity_max"),
     "burden_sio2_kg_per_thm": (None, "burden_sio2_kg_per_thm"),
@@ -71,6 +82,7 @@ def sourcing_report(run: SourcingRun, economics: bool = True) -> dict[str, Any]:
                 "value": value,
                 "min": getattr(lim, lo).value if lo else None,
                 "max": getattr(lim, hi).value if hi else None,
+                "binding": any(row in blend["binding"] for row in ROWS.get(key, ())),
             }
         )
     works: dict[str, Any] = dict(works_figures(c.balance))

@@ -375,6 +375,7 @@ class BlendResult:
         t = self.table
         if self.reduced_cost is None:
             return []
+        bought = {c: float(self.buy[t.mask([c])].sum()) for c in set(t.carrier)}
         return [
             {
                 "route": rid,
@@ -383,7 +384,7 @@ class BlendResult:
                 "entry_cut_usd_per_t": float(self.reduced_cost[i]),
             }
             for i, rid in enumerate(t.ids)
-            if self.buy[i] <= 1e-6
+            if self.buy[i] <= 1e-6 and bought[t.carrier[i]] > 0  # a carrier nobody needs has no entry price
         ]
 
     # -- per route ----------------------------------------------------------------------------------
