@@ -233,3 +233,33 @@ def test_sinter_strand_limits_domestic_ore_and_names_it() -> None:
         run_sourcing("psm", domestic_share=0.5)
     assert e.value.location == "constraint sinter_capacity"
     assert e.value.file is not None and e.value.file.endswith("psm.yaml")
+
+
+def test_bad_sourcing_block_exits_2(tmp_path: Path) -> None:
+    from steelworks.cli import app
+
+    plant = (DATA_DIR.parent / "plants" / "psm.yaml").resolve()
+    scen = tmp_path / "s.yaml"
+    scen.write_text(
+        f"scenario:\n  name: t\n  plant: {plant}\n  restore: all\n  demand: {{hot_rolled_coil: 400 kt/year}}\n"
+        "sourcing:\n  exclude: [no_such_mine]\n"
+    )
+    res = CliRunner().invoke(app, ["source", str(scen)])
+    assert res.exit_code == 2 and "no_such_mine" in res.output and "sourcing.exclude" in res.output
+    res = CliRunner().invoke(app, ["source", "psm-sourcing", "--sweep", "domestic-ore-share", "0:2:3"])
+    assert res.exit_code == 2 and "--sweep" in res.output
+
+
+def test_sweep_via_cli_writes_the_chart(tmp_path: Path) -> None:
+    from steelworks.cli import app
+
+    out = tmp_path / "f.html"
+    res = CliRunner().invoke(
+        app,
+        ["source", "psm", "--sweep", "domestic-ore-share", "0:0.5:2", "--html", str(out), "--format", "json"],
+    )
+    assert res.exit_code == 0, res.output
+    points = json.loads(res.stdout)["points"]
+    assert [p["feasible"] for p in points] == [True, False]  # half domestic Fe: psm's sinter strand is full
+    assert "sinter_capacity" in points[1]["reason"]
+    assert out.stat().st_size > 100_000 and "plotly" in out.read_text()[:5000].lower()
