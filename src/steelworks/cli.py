@@ -684,6 +684,161 @@ def _shorten(text: str, width: int) -> str:
 
 
 @app.command()
+def source(
+    scenario: Annotated[str, typer.Argument(help="bundled scenario name or YAML file (a sourcing: block is optional)")],
+    domestic_ore_share: Annotated[
+        float | None, typer.Option("--domestic-ore-share", help="force this share of domestic Fe units (0-1)")
+    ] = None,
+    sweep: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--sweep", help="domestic-ore-share LOW:HIGH:N, e.g. --sweep domestic-ore-share 0:0.6:7"),
+    ] = None,
+    html: Annotated[Path, typer.Option("--html", help="HTML file of the --sweep frontier chart")] = Path(
+        "source-frontier.html"
+    ),
+    fmt: FormatOption = Format.table,
+    set_: SetOption = None,
+) -> None:
+    """Raw materials and logistics: the least-cost blend of sources and routes, solved with the works.
+
+    Prints the sourcing table (source, route, t/yr, delivered cost, FX share, transport CO2), the blend's
+    chemistry against its limits, and the effect on the works (coke rate, slag, CO2, cash cost per t).
+    """
+    from steelworks.report.sourcing import frontier_figure, sourcing_report, sweep_points, write_frontier_html
+    from steelworks.schema.tree import override_items
+    from steelworks.sourcing.run import parse_sweep, run_sourcing
+    from steelworks.sourcing.run import sweep as run_sweep
+
+    try:
+        overrides = dict(override_items(set_ or []))
+        if domestic_ore_share is not None and not 0.0 <= domestic_ore_share <= 1.0:
+            raise InputError(
+                f"--domestic-ore-share {domestic_ore_share}", location="--domestic-ore-share", allowed="0-1"
+            )
+        if sweep is not None:
+            if sweep[0] != "domestic-ore-share":
+                raise InputError(f"cannot sweep '{sweep[0]}'", location="--sweep", allowed="domestic-ore-share")
+            check_output_path(html, "--html")
+            shares = parse_sweep(sweep[1])
+            with _progress(len(shares), "shares") as step:
+                rows = sweep_points(run_sweep(scenario, shares, progress=step))
+            write_frontier_html(frontier_figure(rows, f"Domestic-ore frontier of {scenario}"), html)
+            if fmt is Format.json:
+                _dump({"scenario": scenario, "points": rows, "chart": str(html)})
+                return
+            _print_sweep(scenario, rows, html)
+            return
+        report = sourcing_report(run_sourcing(scenario, domestic_ore_share, overrides))
+    except InputError as exc:
+        _fail(exc)
+        return
+    if fmt is Format.json:
+        _dump(report)
+        return
+    _print_sourcing(report)
+
+
+def _print_sourcing(r: dict[str, Any]) -> None:
+    table = _table(
+        f"Sourcing of {r['scenario']}",
+        ["source", "route", "t/yr (dry)", "delivered USD/t", "cost USD m/yr", "FX share", "transport CO2 t/yr"],
+        right={"t/yr (dry)", "delivered USD/t", "cost USD m/yr", "FX share", "transport CO2 t/yr"},
+    )
+    for row in r["routes"]:
+        _row(
+            table,
+            row["source"],
+            row["route"],
+            _num(row["t_per_yr"]),
+            _num(row["delivered_usd_per_t"], 2),
+            _num(row["cost_usd_per_yr"] / 1e6, 1),
+            _pct(row["fx_share"]),
+            _num(row["transport_co2_t_per_yr"]),
+        )
+    tot = r["totals"]
+    _row(
+        table,
+        "total",
+        "",
+        "",
+        "",
+        _num(tot["delivered_cost_usd_per_yr"] / 1e6, 1),
+        _pct(tot["fx_share"]),
+        _num(tot["transport_co2_t_per_yr"]),
+    )
+    console.print(table)
+    if r["unused_routes"]:
+        unused = _table("Routes not bought", ["route", "delivered USD/t", "cut to enter, USD/t"])
+        for u in r["unused_routes"]:
+            _row(unused, u["route"], _num(u["delivered_usd_per_t"], 2), _num(u["entry_cut_usd_per_t"], 2))
+        console.print(unused)
+    chem = _table("Blend chemistry", ["figure", "value", "min", "max", "binding"])
+    for c in r["chemistry"]:
+        bind = "yes" if c["binding"] else ""
+        _row(
+            chem,
+            c["figure"],
+            f"{c['value']:.4g}",
+            "" if c["min"] is None else f"{c['min']:g}",
+            "" if c["max"] is None else f"{c['max']:g}",
+            bind,
+        )
+    console.print(chem)
+    w = r["works"]
+    econ = w.get("economics") or {}
+    fp = r["fixed_point"]
+    _print_figures(
+        "Effect on the works",
+        [
+            ("burden Fe / sinter Fe", f"{w['burden_fe']:.2%} / {w['sinter_fe']:.2%}"),
+            ("coke rate / fuel rate", f"{w['coke_rate_kg_per_thm']:.1f} / {w['fuel_rate_kg_per_thm']:.1f} kg/tHM"),
+            ("slag", f"{w['slag_kg_per_thm']:.0f} kg/tHM"),
+            ("CO2", _per_t_steel(w["co2_t_per_t_crude_steel"])),
+            ("cash cost", _usd_t(econ.get("cash_cost_usd_per_t")) + f" ({econ.get('per_tonne_basis', '-')})"),
+            ("binding", ", ".join(r["binding"])),
+            (
+                "fixed point",
+                f"{fp['passes']} passes, last change {fp['last_relative_change']:.1e}, {fp['seconds']:.2f} s",
+            ),
+        ],
+    )
+
+
+def _print_sweep(scenario: str, rows: list[dict[str, Any]], html: Path) -> None:
+    table = _table(
+        f"Domestic-ore frontier of {scenario}",
+        [
+            "domestic share",
+            "cash cost USD/t",
+            "FX saved USD m/yr",
+            "CO2 t/t",
+            "burden Fe",
+            "coke kg/tHM",
+            "slag kg/tHM",
+            "binding",
+        ],
+        right={"cash cost USD/t", "FX saved USD m/yr", "CO2 t/t", "burden Fe", "coke kg/tHM", "slag kg/tHM"},
+    )
+    for p in rows:
+        if not p["feasible"]:
+            _row(table, f"{p['domestic_ore_share']:.2f}", "infeasible", "", "", "", "", "", _shorten(p["reason"], 70))
+            continue
+        _row(
+            table,
+            f"{p['domestic_ore_share']:.2f}",
+            _usd_t(p["cash_cost_usd_per_t"]),
+            _num(p["fx_saved_usd_per_yr"] / 1e6, 1),
+            f"{p['co2_t_per_t_crude_steel']:.3f}",
+            f"{p['burden_fe']:.2%}",
+            f"{p['coke_rate_kg_per_thm']:.1f}",
+            f"{p['slag_kg_per_thm']:.0f}",
+            ", ".join(p["binding"]),
+        )
+    console.print(table)
+    console.print(f"Frontier chart written to {html}")
+
+
+@app.command()
 def rist(
     scenario: Annotated[str, typer.Argument(help="bundled scenario name or YAML file")],
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write")] = Path("rist.html"),

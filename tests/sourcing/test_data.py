@@ -15,7 +15,7 @@ def test_shipped_data_loads() -> None:
     d = load_sourcing()
     # psm_plant_and_context.md §6.1: berth design 3.36 Mt/yr
     assert d.legs["psm_berth"].capacity_t_per_yr == pytest.approx(3.36e6)  # type: ignore[attr-defined]
-    assert {r.source for r in d.routes.values()} == set(d.sources)
+    assert {r.source for r in d.routes.values()} == set(d.sources) | set(d.beneficiation)
 
 
 def _copy(tmp: Path, old: str, new: str, name: str) -> tuple[Path, Path]:
@@ -48,3 +48,31 @@ def test_source_without_route_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as e:
         load_sourcing(s, lg)
     assert e.value.location == "sources.chiniot_fines"
+
+
+def test_beneficiation_recovering_more_iron_than_fed_refused(tmp_path: Path) -> None:
+    """45 % yield x 63 % Fe / 35 % Fe feed = 81 % recovery; at 60 % yield it would be 108 %."""
+    s, lg = _copy(tmp_path, "mass_yield: 0.45", "mass_yield: 0.60", "sources")
+    with pytest.raises(InputError) as e:
+        load_sourcing(s, lg)
+    assert e.value.location == "beneficiation.chiniot_concentrate.mass_yield"
+    assert "1.080" in e.value.message
+
+
+def test_concentrate_price_from_its_recipe() -> None:
+    """(15 USD/t feed + 30 kWh x 0.124 USD + 6 USD) / 0.45 = 24.72 / 0.45 = 54.93 USD/t concentrate."""
+    sup = load_sourcing().supplies()["chiniot_concentrate"]
+    assert sup.price_usd_per_t == pytest.approx((15 + 30 * 0.124 + 6) / 0.45, rel=1e-12)
+    assert sup.capacity_t == pytest.approx(3e6 * 0.45) and sup.feed_per_t == pytest.approx(1 / 0.45)
+
+
+def test_changes_of_unknown_fields_refused() -> None:
+    from steelworks.sourcing.data import apply_changes
+
+    d = load_sourcing()
+    assert apply_changes(d, {"legs.instc_rail.cost_usd_per_t": 30}).legs["instc_rail"].cost_usd_per_t == 30
+    with pytest.raises(InputError) as e:
+        apply_changes(d, {"legs.instc_rail.speed": 3})
+    assert e.value.location == "sourcing.set.legs.instc_rail.speed"
+    with pytest.raises(InputError):
+        apply_changes(d, {"legs.psm_berth.capacity_t_per_yr": 0})
