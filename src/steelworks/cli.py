@@ -1098,6 +1098,14 @@ def _print_risk(summary: dict[str, Any]) -> None:
                 _row(t, r["parameter"], _num(r["npv_low_usd"] / 1e6), _num(r["npv_high_usd"] / 1e6),
                      _num(r["swing_usd"] / 1e6))  # fmt: skip
             console.print(t)
+        points = block.get("convergence") or []
+        if len(points) >= 2:
+            half, full = points[-2], points[-1]
+            console.print(
+                f"{name}: NPV P50 {full['p50'] / 1e6:,.0f} M USD on {full['n']:,} samples, "
+                f"{half['p50'] / 1e6:,.0f} on the first {half['n']:,}; P(NPV>0) {full['p_positive']:.2%} vs "
+                f"{half['p_positive']:.2%}"
+            )
         if block.get("infeasible_reasons"):
             for reason, count in block["infeasible_reasons"]:
                 console.print(f"{name}: {count:,} infeasible: {escape(reason)}")

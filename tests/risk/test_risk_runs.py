@@ -189,3 +189,23 @@ def test_a_correlation_matrix_no_variables_can_have_is_refused(tmp_path: Path) -
 def test_bad_options_exit_2(tmp_path: Path, args: list[str], needle: str) -> None:
     res = runner.invoke(app, ["risk", "psm-bf-revival", "--workers", "0", "--store", str(tmp_path / "s.duckdb"), *args])
     assert res.exit_code == 2 and needle in res.output, res.output
+
+
+def test_a_price_the_works_does_not_trade_fails_before_a_run_is_recorded(tmp_path: Path) -> None:
+    path = tmp_path / "dr.yaml"
+    path.write_text(
+        "source: test\nparameters:\n  prices.dr_pellets.price: {dist: uniform, low: 0.5, high: 1.5, apply: factor, "
+        "source: test}\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "s.duckdb"
+    res = runner.invoke(app, ["risk", "psm-bf-revival", "-n", "10", "--workers", "0", "--uncertainty", str(path),
+                              "--store", str(store)])  # fmt: skip
+    assert res.exit_code == 2 and "cannot be sampled" in res.output, res.output
+    assert Store(store).runs() == []
+    # the same entry in a file shared by several works is skipped, with its effect nil and the run recorded
+    path.write_text(path.read_text(encoding="utf-8") + "skip_without_effect: true\n", encoding="utf-8")
+    res = runner.invoke(app, ["risk", "psm-bf-revival", "-n", "10", "--workers", "0", "--uncertainty", str(path),
+                              "--store", str(store), "--no-tornado", "--format", "json"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert len(Store(store).runs()) == 1

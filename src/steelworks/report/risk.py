@@ -98,6 +98,29 @@ def sobol_figure(indices: Mapping[str, Mapping[str, float]], scenario: str) -> A
     return fig
 
 
+def convergence_figure(summary: Mapping[str, Any]) -> Any:
+    """NPV P50 and P(NPV > 0) on the first n samples, n doubling: is the run long enough?"""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    for name, block in summary["scenarios"].items():
+        points = block.get("convergence") or []
+        n = [p["n"] for p in points]
+        fig.add_trace(
+            go.Scatter(x=n, y=[p["p50"] / MUSD for p in points], name=f"{name}: NPV P50", mode="lines+markers")
+        )
+        fig.add_trace(
+            go.Scatter(x=n, y=[p["p_positive"] for p in points], name=f"{name}: P(NPV > 0)", line={"dash": "dot"}),
+            secondary_y=True,
+        )
+    fig.update_layout(title="Convergence: statistics on the first n samples", template="plotly_white")
+    fig.update_xaxes(type="log", title_text="samples n")
+    fig.update_yaxes(title_text="NPV P50, M USD", secondary_y=False)
+    fig.update_yaxes(title_text="P(NPV > 0)", secondary_y=True)
+    return fig
+
+
 def statistics_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One row per scenario: P(NPV > 0), NPV and LCOS P10/P50/P90, feasible samples."""
     rows = []
@@ -123,7 +146,7 @@ def statistics_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def write_risk_html(path: str | Path, summary: Mapping[str, Any], npv: Mapping[str, np.ndarray]) -> Path:
     """One self-contained page: the statistics table, histogram, CDF, tornado and Sobol bars."""
-    figures = [npv_histogram(npv), npv_cdf(npv)]
+    figures = [npv_histogram(npv), npv_cdf(npv), convergence_figure(summary)]
     for name, block in summary["scenarios"].items():
         if block.get("tornado_npv"):
             figures.append(tornado_figure(block["tornado_npv"], name))

@@ -138,6 +138,7 @@ def bind(scenario: str, uncertainty: str | Path, overrides: Sequence[str] = (), 
     path, apply and domain (``strict=False``: a path the scenario does not have is skipped, for a
     comparison of options on one file)."""
     spec, path = load_uncertainty(uncertainty)
+    strict = strict and not spec.skip_without_effect
     resolved = load_scenario(scenario, list(overrides))
     rows = {row["path"]: row for row in parameter_rows(resolved)}
     params: list[Parameter] = []
@@ -190,6 +191,9 @@ def bind(scenario: str, uncertainty: str | Path, overrides: Sequence[str] = (), 
         index = [list(spec.parameters).index(n) for n in kept]
         job.correlation = full[np.ix_(index, index)]
     _check_groups(job, path)
+    # one sample at the medians through the chain: a draw the chain cannot take (a price of a carrier
+    # this works does not trade, a value a model refuses) fails here, before a run is recorded
+    evaluate_chunk(job, np.full((1, job.dimension), 0.5))
     return job
 
 

@@ -146,6 +146,11 @@ class UncertaintyFile(_Strict):
     source: Source
     parameters: Annotated[dict[str, Distribution], Field(min_length=1)]
     correlations: list[Correlation] = Field(default_factory=list)
+    skip_without_effect: bool = Field(
+        default=False,
+        description="a file shared by several works: an entry with nothing to act on in a scenario (a unit it "
+        "lacks, a carrier it does not trade) is skipped and listed instead of refused",
+    )
 
     @model_validator(mode="before")
     @classmethod
