@@ -83,11 +83,13 @@ def run_batch(
     chunk: int = 1_000,
     price_factors: Mapping[str, ArrayLike] | None = None,
     optional: Collection[str] = (),
+    cash_flows: bool = False,
 ) -> BatchResult:
     """Run ``S`` samples of ``scenario``'s physics parameters through the whole chain.
 
     ``price_factors`` are draws of factors on the deck's prices, by path ``prices.<carrier>.price``;
-    ``optional`` price paths may name a carrier the works does not trade (to no effect)."""
+    ``optional`` price paths may name a carrier the works does not trade (to no effect); ``cash_flows``
+    adds each year's cash flow to the economics (:data:`steelworks.economics.batch.CASH_FLOW_PREFIX`)."""
     branches = split_by_branch(overrides)
     works_overrides = branches.pop(WORKS)
     econ_overrides = branches
@@ -133,6 +135,7 @@ def run_batch(
                 sampled=drawn,
                 factors=scaled,
                 optional=optional,
+                cash_flows=cash_flows,
             )
             for name, values in kpis_econ.items():
                 econ.setdefault(name, []).append(values)

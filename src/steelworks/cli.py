@@ -1004,6 +1004,7 @@ def risk(
     resume: Annotated[str | None, typer.Option("--resume", help="finish an incomplete run by its id")] = None,
     compare: Annotated[bool, typer.Option("--compare", help="several scenarios on common random numbers")] = False,
     tornado: Annotated[bool, typer.Option("--tornado/--no-tornado", help="one-at-a-time tornado of NPV")] = True,
+    cash_flows: Annotated[bool, typer.Option("--cash-flows", help="store each sample's yearly cash flow too")] = False,
     html: Annotated[Path | None, typer.Option("--html", help="write histograms, CDFs, tornado, Sobol bars")] = None,
     set_: SetOption = None,
     fmt: FormatOption = Format.table,
@@ -1032,6 +1033,7 @@ def risk(
             seed=seed,
             chunk_size=chunk,
             overrides=tuple(set_ or []),
+            cash_flows=cash_flows,
         )
         if html is not None:
             check_output_path(html, "--html")

@@ -213,6 +213,20 @@ class Store:
             con.close()
         return {str(c): frame[c].to_numpy() for c in frame.columns}
 
+    def column_names(self, run_id: str, scenario: str) -> list[str]:
+        """The columns of a run's stored samples (those of its first chunk file)."""
+        import duckdb
+
+        files = sorted(self._chunk_dir(run_id, scenario).glob("chunk-*.parquet"))
+        if not files:
+            return []
+        con = duckdb.connect()
+        try:
+            rows = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{files[0].as_posix()}')").fetchall()
+        finally:
+            con.close()
+        return [str(r[0]) for r in rows]
+
     def export(self, run_id: str, folder: Path) -> list[Path]:
         """Each scenario's samples of a run as one Parquet file in ``folder``."""
         import duckdb

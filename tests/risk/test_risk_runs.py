@@ -209,3 +209,28 @@ def test_a_price_the_works_does_not_trade_fails_before_a_run_is_recorded(tmp_pat
                               "--store", str(store), "--no-tornado", "--format", "json"])  # fmt: skip
     assert res.exit_code == 0, res.output
     assert len(Store(store).runs()) == 1
+
+
+def test_yearly_cash_flows_on_request_sum_to_the_npv(tmp_path: Path) -> None:
+    """With --cash-flows each sample keeps its yearly unlevered after-tax cash flow; discounted at the
+    scenario's nominal rate to the first year and deflated to the deck's cost year (2025: two years of 2 %
+    inflation before 2027) they give back the sample's NPV (the terminal value is in the last year)."""
+    from steelworks.api import run_evaluation
+
+    spec = RunSpec(("psm-bf-revival",), "psm-default", 30, seed=3, chunk_size=30, cash_flows=True)
+    store = Store(tmp_path / "f.duckdb")
+    run_id, summary = run(spec, store, tornado=False)
+    cols = store.samples(run_id, "psm-bf-revival")
+    years = sorted(int(k.split(":")[1]) for k in cols if k.startswith("fcf_nominal_usd:"))
+    assert len(years) == 30 and years[0] == 2027
+    base = run_evaluation("psm-bf-revival").to_dict()
+    real, inflation = 0.10, 0.02  # finance.yaml: 10 % real, 2 % inflation
+    assert "in:finance.discount_rate.value" not in cols  # the default file keeps the rate fixed
+    nominal = (1 + real) * (1 + inflation) - 1
+    for s in range(5):
+        fcf = np.array([cols[f"fcf_nominal_usd:{y}"][s] for y in years])
+        pv = float((fcf / (1 + nominal) ** np.arange(len(years))).sum()) / (1 + inflation) ** 2
+        assert pv == pytest.approx(cols["npv_usd"][s], rel=1e-9)
+    assert base["kpis"]["npv_usd"] != pytest.approx(cols["npv_usd"][0], rel=1e-6)  # the samples moved
+    fan = summary["scenarios"]["psm-bf-revival"]["cash_flow_fan"]
+    assert [p["year"] for p in fan] == years and all(p["p10"] <= p["p50"] <= p["p90"] for p in fan)

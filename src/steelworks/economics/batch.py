@@ -113,6 +113,7 @@ def evaluate_samples(
     sampled: Mapping[str, Array] | None = None,
     factors: Mapping[str, Array] | None = None,
     optional: Collection[str] = (),
+    cash_flows: bool = False,
 ) -> dict[str, Array]:
     """Per-sample business-case KPIs ``(S,)`` of a batch of plant results (masked samples NaN).
 
@@ -121,6 +122,7 @@ def evaluate_samples(
     one-run evaluation does; without it the unsampled works' years are used for every sample.
     ``sampled`` are draws of business-case parameters by their parameter-tree paths (see
     :func:`sample_arrays`); ``factors`` multiply the deck's prices (``prices.<carrier>.price``);
+    ``cash_flows`` adds each year's unlevered after-tax cash flow (nominal USD, ``fcf_nominal_usd:<year>``).
     ``optional`` are price paths that may name a carrier this works does not trade (to no effect: a
     wildcard of an uncertainty file, a comparison of options on one file).
     """
@@ -173,11 +175,18 @@ def evaluate_samples(
     out = cf.run(model, samples)
     kpis = {name: np.asarray(out[key], dtype=float).copy() for name, key in KPIS.items()}
     kpis["co2_t_per_t_crude_steel"] = np.asarray(res.kpi["co2_t_per_t_crude_steel"], dtype=float)[take]
+    if cash_flows:  # the unlevered after-tax cash flow of each year, nominal USD: "fcf_nominal_usd:<year>"
+        fcf = np.broadcast_to(np.asarray(out["fcf"], dtype=float), (S, model.n_years))
+        for t, year in enumerate(model.years):
+            kpis[f"{CASH_FLOW_PREFIX}{int(year)}"] = fcf[:, t].copy()
     for values in kpis.values():
         values[~ok] = np.nan
     assert all(v.shape == (S,) for v in kpis.values())
     return kpis
 
+
+#: per-year cash-flow columns of a batch asked for them (``cash_flows=True``)
+CASH_FLOW_PREFIX = "fcf_nominal_usd:"
 
 #: business-case parameters a batch may sample, by parameter-tree path pattern
 SAMPLEABLE = (

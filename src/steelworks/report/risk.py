@@ -121,6 +121,30 @@ def convergence_figure(summary: Mapping[str, Any]) -> Any:
     return fig
 
 
+def cash_flow_fan_figure(summary: Mapping[str, Any]) -> Any | None:
+    """Each year's cash flow P10 / P50 / P90 (runs with --cash-flows)."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for name, block in summary["scenarios"].items():
+        fan = block.get("cash_flow_fan") or []
+        if not fan:
+            continue
+        years = [p["year"] for p in fan]
+        fig.add_trace(go.Scatter(x=years, y=[p["p90"] / MUSD for p in fan], line={"width": 0}, showlegend=False))
+        fig.add_trace(
+            go.Scatter(
+                x=years, y=[p["p10"] / MUSD for p in fan], fill="tonexty", line={"width": 0}, name=f"{name}: P10-P90"
+            )
+        )
+        fig.add_trace(go.Scatter(x=years, y=[p["p50"] / MUSD for p in fan], name=f"{name}: P50"))
+    if not fig.data:
+        return None
+    fig.update_layout(title="Unlevered after-tax cash flow by year (nominal M USD)", xaxis_title="year",
+                      yaxis_title="M USD", template="plotly_white")  # fmt: skip
+    return fig
+
+
 def statistics_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One row per scenario: P(NPV > 0), NPV and LCOS P10/P50/P90, feasible samples."""
     rows = []
@@ -147,6 +171,9 @@ def statistics_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
 def write_risk_html(path: str | Path, summary: Mapping[str, Any], npv: Mapping[str, np.ndarray]) -> Path:
     """One self-contained page: the statistics table, histogram, CDF, tornado and Sobol bars."""
     figures = [npv_histogram(npv), npv_cdf(npv), convergence_figure(summary)]
+    fan = cash_flow_fan_figure(summary)
+    if fan is not None:
+        figures.append(fan)
     for name, block in summary["scenarios"].items():
         if block.get("tornado_npv"):
             figures.append(tornado_figure(block["tornado_npv"], name))

@@ -134,6 +134,18 @@ def tornado(job: RiskJob, low: float = 0.1, high: float = 0.9) -> list[dict[str,
     return sorted(rows, key=lambda r: -abs(r["swing_usd"]) if np.isfinite(r["swing_usd"]) else 0.0)
 
 
+def yearly_fan(columns: Mapping[str, Array], feasible: NDArray[np.bool_], prefix: str) -> list[dict[str, float]]:
+    """P10/P50/P90 of each year's column ``<prefix><year>`` over the feasible samples (a fan chart)."""
+    out = []
+    for key in sorted((k for k in columns if k.startswith(prefix)), key=lambda k: int(k[len(prefix) :])):
+        x = np.asarray(columns[key], dtype=float)[feasible]
+        x = x[np.isfinite(x)]
+        if x.size:
+            p10, p50, p90 = np.percentile(x, [10, 50, 90])
+            out.append({"year": int(key[len(prefix) :]), "p10": float(p10), "p50": float(p50), "p90": float(p90)})
+    return out
+
+
 def beats(npv_a: Array, ok_a: NDArray[np.bool_], npv_b: Array, ok_b: NDArray[np.bool_]) -> dict[str, float]:
     both = ok_a & ok_b
     diff = npv_a[both] - npv_b[both]

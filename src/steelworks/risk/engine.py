@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from pydantic import ValidationError
 
 from steelworks.batch import run_batch
+from steelworks.economics.batch import CASH_FLOW_PREFIX
 from steelworks.errors import InputError
 from steelworks.report.params import parameter_rows
 from steelworks.risk.distributions import quantile
@@ -112,6 +113,7 @@ class RiskJob:
     strict: bool = True
     correlation: Array | None = field(default=None, repr=False)
     skipped: tuple[str, ...] = ()  # entries of the file with nothing to act on in this scenario
+    cash_flows: bool = False  # keep each sample's yearly cash flow too
 
     @property
     def optional_prices(self) -> frozenset[str]:
@@ -315,6 +317,9 @@ def evaluate_chunk(job: RiskJob, u: Array, start: int = 0) -> ChunkResult:
         for k in ECONOMICS_KPIS:
             if k in batch.economics:
                 kpis[k][rows] = batch.economics[k]
+        for k, v in batch.economics.items():
+            if k.startswith(CASH_FLOW_PREFIX):  # years a group lacks (a shifted horizon) stay NaN
+                kpis.setdefault(k, np.full(S, np.nan))[rows] = v
         ok = batch.feasible & np.isfinite(kpis["npv_usd"][rows])
         feasible[rows] = ok
         for i in np.flatnonzero(~ok):
@@ -334,8 +339,10 @@ def _run(
     job: RiskJob, overrides: Mapping[str, Any], samples: dict[str, Array], factors: dict[str, Array], n: int
 ) -> Any:
     if not samples and not factors:  # only grouped parameters: every sample of the group is the same run
-        return _tiled(run_batch(job.scenario, {}, overrides, chunk=1), n)
-    return run_batch(job.scenario, samples, overrides, price_factors=factors, optional=job.optional_prices)
+        return _tiled(run_batch(job.scenario, {}, overrides, chunk=1, cash_flows=job.cash_flows), n)
+    return run_batch(
+        job.scenario, samples, overrides, price_factors=factors, optional=job.optional_prices, cash_flows=job.cash_flows
+    )
 
 
 def _tiled(batch: Any, n: int) -> Any:
@@ -352,6 +359,10 @@ def _tiled(batch: Any, n: int) -> Any:
 
 
 @lru_cache(maxsize=16)
-def cached_job(scenario: str, uncertainty: str, overrides: tuple[str, ...], strict: bool) -> RiskJob:
+def cached_job(
+    scenario: str, uncertainty: str, overrides: tuple[str, ...], strict: bool, cash_flows: bool = False
+) -> RiskJob:
     """A worker binds each job once (a Dask worker process keeps it between chunks)."""
-    return bind(scenario, uncertainty, overrides, strict=strict)
+    job = bind(scenario, uncertainty, overrides, strict=strict)
+    job.cash_flows = cash_flows
+    return job

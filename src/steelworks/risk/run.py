@@ -39,6 +39,7 @@ class RunSpec:
     seed: int = 1
     chunk_size: int = 1_000
     overrides: tuple[str, ...] = ()
+    cash_flows: bool = False  # store each sample's yearly cash flow too
 
     def __post_init__(self) -> None:
         if not 1 <= self.samples <= MAX_SAMPLES:
@@ -94,7 +95,7 @@ def make_design(spec: RunSpec) -> Design:
 
 
 def job_for(spec: RunSpec, scenario: str) -> RiskJob:
-    return cached_job(scenario, spec.uncertainty, spec.overrides, not spec.compare)
+    return cached_job(scenario, spec.uncertainty, spec.overrides, not spec.compare, spec.cash_flows)
 
 
 def columns_for(job: RiskJob, names: list[str], u: Array) -> Array:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from steelworks.economics.batch import CASH_FLOW_PREFIX
 from steelworks.errors import InputError
 from steelworks.risk import analysis
 from steelworks.risk.engine import ChunkResult, find_uncertainty, load_uncertainty
@@ -79,6 +80,7 @@ def start(spec: RunSpec, store: Store) -> tuple[str, Design]:
             "parameters": design.names,
             "uncertainty_file": str(path),
             "uncertainty_text": path.read_text(encoding="utf-8"),
+            "cash_flows": spec.cash_flows,
             "rows": design.rows,
         },
         hashes=_hashes(spec),
@@ -98,6 +100,7 @@ def spec_of(record: RunRecord) -> RunSpec:
         seed=record.seed,
         chunk_size=record.chunk_size,
         overrides=tuple(record.inputs.get("overrides", [])),
+        cash_flows=bool(record.inputs.get("cash_flows", False)),
     )
 
 
@@ -141,11 +144,36 @@ def run(
     return run_id, summary
 
 
+class _Columns(Mapping[str, np.ndarray]):
+    """A run's stored columns read one at a time when asked (a summary of 10^7 samples never holds
+    the whole table: a column is 8 bytes a sample); the last few are kept."""
+
+    def __init__(self, store: Store, run_id: str, scenario: str, keep: int = 4) -> None:
+        self._store, self._run, self._scenario, self._keep = store, run_id, scenario, keep
+        self._names = store.column_names(run_id, scenario)
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._cache:
+            if len(self._cache) >= self._keep:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[name] = self._store.samples(self._run, self._scenario, [name])[name]
+        return self._cache[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 def summarise(spec: RunSpec, design: Design, store: Store, run_id: str, *, tornado: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {"run_id": run_id, "spec": asdict(spec), "rows": design.rows, "scenarios": {}}
     npvs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for scenario in spec.scenarios:
-        cols = store.samples(run_id, scenario)
+        cols = _Columns(store, run_id, scenario)
         feasible = np.asarray(cols["feasible"], dtype=bool)
         job = job_for(spec, scenario)
         block: dict[str, Any] = {
@@ -164,6 +192,8 @@ def summarise(spec: RunSpec, design: Design, store: Store, run_id: str, *, torna
             names = design.names  # entries without effect here keep their place (their indices ~0)
             block["sobol_npv"] = analysis.sobol_indices(names, cols["npv_usd"], spec.seed, design.groups)
             block["sobol_lcos"] = analysis.sobol_indices(names, cols["lcos_usd_per_t"], spec.seed, design.groups)
+        if spec.cash_flows:
+            block["cash_flow_fan"] = analysis.yearly_fan(cols, feasible, CASH_FLOW_PREFIX)
         if tornado:
             block["tornado_npv"] = analysis.tornado(job)
         out["scenarios"][scenario] = block
