@@ -32,6 +32,7 @@ LAYER = {
     "report": 8,
     "batch": 9,
     "api": 10,
+    "app": 10.5,  # issue 13: the Dash dashboard; calls api, report, planning; only cli imports it
     "cli": 11,
     "__main__": 12,
     "__init__": 12,
