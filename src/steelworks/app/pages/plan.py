@@ -23,7 +23,7 @@ MODES = {
     "optimise": "optimise the plan (MILP; can take minutes)",
     "option": "the scenario's option as a fixed plan (seconds)",
 }
-STAGES = ("building the planning problem", "solving the MILP", "pricing the plan with evaluate", "drawing the plan")
+STAGES = ("building the planning problem", "solving the MILP", "pricing the plan with evaluate")
 Progress = Callable[[int, str], None]
 
 
@@ -79,9 +79,14 @@ def layout() -> html.Div:
             ),
             html.Div(
                 [
-                    html.Progress(id="plan-progress", value="0", max=str(len(STAGES))),
-                    html.Span(id="plan-step", className="note"),
-                    html.Div(id="plan-status", className="note"),
+                    html.Progress(id="plan-progress", value="0", max=str(len(STAGES)), style={"display": "none"}),
+                    html.Span(id="plan-step", className="note", style={"display": "none"}),
+                    html.Div(
+                        "Nothing solved yet. Optimising psm-plan took 289 s on a 2-core test machine (gap 0.5 %); "
+                        "a scenario's option as a fixed plan takes a few seconds. Cancel stops the solve.",
+                        id="plan-status",
+                        className="note",
+                    ),
                 ],
                 className="card",
             ),
@@ -236,8 +241,6 @@ def plan_view(
         result = run_plan(scenario, mode, bool(drop), float(time_limit) if time_limit else None, progress)
     except InputError as exc:
         return {"error": model.message(exc), "status": "stopped: see the message"}
-    if progress is not None:
-        progress(3, STAGES[3])
     return plan_outputs(result, time.perf_counter() - started)
 
 
@@ -264,6 +267,8 @@ def register(app: Dash, manager: Any) -> None:
         running=[
             (Output("plan-run", "disabled"), True, False),
             (Output("plan-cancel", "disabled"), False, True),
+            (Output("plan-progress", "style"), {"display": "inline-block"}, {"display": "none"}),
+            (Output("plan-step", "style"), {"display": "inline"}, {"display": "none"}),
         ],
         cancel=[Input("plan-cancel", "n_clicks")],
         progress=[Output("plan-progress", "value"), Output("plan-step", "children")],
