@@ -192,7 +192,7 @@ def _compare_part(rows: list[dict[str, Any]], baseline: str | None) -> str:
     if baseline:
         fields.append((f"NPV vs {baseline}, USD m", lambda r: _n((r.get("npv_vs_baseline_usd") or 0.0) / 1e6)))
     body = [[name, *(get(r) for r in rows)] for name, get in fields]
-    chart = pio.to_html(comparison_figure(rows), full_html=False, include_plotlyjs=False)
+    chart = pio.to_html(comparison_figure(rows), full_html=False, include_plotlyjs=False, div_id="comparison")
     return (
         "<section><h2>5. Comparison with the other options</h2>"
         + _table(["figure", *(r["scenario"] for r in rows)], body)
@@ -253,7 +253,9 @@ def report_html(
     ]
     sankeys = sankey_figures(balance.results, report["flows"], min_share=1e-3)
     sankey_html = "".join(
-        pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
+        pio.to_html(
+            fig, full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False}, div_id=f"sankey-{i}"
+        )
         for i, fig in enumerate(sankeys)
     )
     parts = [
