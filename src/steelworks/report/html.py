@@ -261,7 +261,8 @@ def report_html(
     parts = [
         f"<header><h1>{_e(report['plant'])}: scenario {_e(report['scenario'])}</h1>"
         f"<p>{_e(getattr(scenario, 'description', '') or '')}</p>"
-        f"<p class='note'>steelworks {_e(steelworks.__version__)}, written {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. "
+        f"<p class='note'>steelworks {_e(steelworks.__version__)}, "
+        f"written {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. "
         "Money in cost-year USD (real) unless stated; t = metric tonne; energy on LHV basis.</p></header>",
         "<section><h2>1. Key figures</h2>" + _kpis(kpis) + "</section>",
         _balance_part(report),
