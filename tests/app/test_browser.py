@@ -8,6 +8,7 @@ tests/artifacts/ (the README's come from there).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -79,8 +80,13 @@ def test_changing_an_input_changes_the_kpi(server: str, tab: Page, artifacts: Pa
     assert page.text_content("#kpi-crude-steel") == "1.10 Mt/yr"  # psm-bf-revival: target 1.1 Mt/year crude steel
     box = field(page, "target.amount").locator("input")
     box.fill("0.9")
+    started = time.perf_counter()
     box.press("Enter")
-    page.wait_for_function("document.querySelector('#kpi-crude-steel').textContent === '0.90 Mt/yr'")
+    page.wait_for_function("document.querySelector('#kpi-crude-steel').textContent === '0.90 Mt/yr'", polling=10)
+    elapsed = time.perf_counter() - started
+    # edit -> re-solve -> KPI shown, through the browser: well under a second on loopback
+    (artifacts / "resolve-in-browser.txt").write_text(f"{elapsed * 1e3:.0f} ms\n")
+    assert elapsed < 2.0  # ~0.4 s measured on loopback; the margin is for a loaded 2-core CI machine
     assert "target.amount=0.9 Mt/year" in page.text_content("#works-timing")
     page.screenshot(path=str(artifacts / "app-works-edited.png"))
     assert tab.errors == []
@@ -109,8 +115,8 @@ def test_a_bad_edit_shows_the_cli_message_beside_the_field(server: str, tab: Pag
 def test_the_plan_loads_on_the_button(server: str, tab: Page, artifacts: Path) -> None:
     page = tab.open(server + "/plan", "#plan-run")
     page.click("#plan-scenario")
-    page.keyboard.type("psm-phased")
-    page.keyboard.press("Enter")
+    page.get_by_role("option", name="psm-phased", exact=True).click()
+    page.wait_for_selector("#plan-scenario:has-text('psm-phased')")
     page.get_by_label(re.compile("the scenario's option as a fixed plan")).check()
     page.click("#plan-run")
     # psm-phased's own plan priced by evaluate: NPV -2,165 USD m (steelworks plan psm-phased --fix-option)
@@ -130,6 +136,8 @@ def test_the_report_downloads_and_opens_offline(server: str, tab: Page, artifact
         page.click("#report-download-button")
     target = artifacts / "steelworks-report.html"
     info.value.save_as(str(target))
+    page.wait_for_selector("#report-status:has-text('downloaded')")
+    page.screenshot(path=str(artifacts / "app-report.png"))
     text = target.read_text(encoding="utf-8")
     assert "3. Business case" in text and "Inputs with their sources" in text
     assert not re.search(r"<script[^>]+src=['\"]https?://", text)  # nothing fetched from the internet
