@@ -141,6 +141,10 @@ def test_the_report_downloads_and_opens_offline(server: str, tab: Page, artifact
     text = target.read_text(encoding="utf-8")
     assert "3. Business case" in text and "Inputs with their sources" in text
     assert not re.search(r"<script[^>]+src=['\"]https?://", text)  # nothing fetched from the internet
+    with page.expect_download(timeout=60_000) as book:
+        page.click("#report-xlsx-button")
+    assert book.value.suggested_filename == "steelworks-psm-bf-revival.xlsx"
+    assert book.value.path().read_bytes()[:2] == b"PK"  # a zip: the xlsx container
     offline = Page(browser, offline=True)
     try:
         report = offline.page

@@ -288,3 +288,18 @@ def test_steelworks_app_prints_the_address_and_warns_beyond_loopback(
     assert f"http://{shown}:8123/" in result.output
     assert ("warning: listening on" in result.output) is warns
     assert fake.ran == {"host": host, "port": 8123, "debug": False}
+
+
+def test_the_workbook_download_is_the_evaluate_workbook(tmp_path: Path) -> None:
+    import base64
+
+    from openpyxl import load_workbook
+
+    file = report.workbook_file(SCENARIO, ["finance.discount_rate.value=0.08"])
+    assert file["filename"] == "steelworks-psm-bf-revival.xlsx" and file["base64"] is True
+    book = tmp_path / "b.xlsx"
+    book.write_bytes(base64.b64decode(file["content"]))
+    sheet = load_workbook(book)["KPIs"]
+    values = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    expected = model.solve(SCENARIO, ["finance.discount_rate.value=0.08"]).economics["kpis"]["npv_usd"]
+    assert values["npv_usd"] == pytest.approx(expected) and values["discount_rate"] == pytest.approx(0.08)

@@ -59,12 +59,16 @@ def layout() -> html.Div:
                         html.Button(
                             "Download HTML report", id="report-download-button", className="primary", n_clicks=0
                         ),
+                        html.Button(
+                            "Download workbook (xlsx)", id="report-xlsx-button", className="secondary", n_clicks=0
+                        ),
                     ],
                     className="controls",
                 ),
                 ui.error_box("", "report-error"),
                 html.Div(id="report-status", className="note"),
                 dcc.Download(id="report-download"),
+                dcc.Download(id="report-xlsx"),
             ),
         ]
     )
@@ -92,6 +96,53 @@ def report_file(
     return {"content": text, "filename": f"steelworks-{scenario}.html", "type": "text/html"}
 
 
+def workbook_file(scenario: str, overrides: Sequence[str] = ()) -> dict[str, Any]:
+    """``steelworks evaluate SCENARIO --xlsx FILE`` as a download (base64 content)."""
+    import base64
+    import tempfile
+    from pathlib import Path
+
+    from steelworks.report.params import parameter_rows
+    from steelworks.report.xlsx import write_workbook
+
+    solved = model.solve(scenario, list(overrides))
+    if solved.evaluation is None:
+        raise InputError(
+            f"scenario '{scenario}' has no business case to export",
+            location="scenario.economics",
+            allowed=", ".join(model.economic_scenarios()),
+        )
+    with tempfile.TemporaryDirectory(prefix="steelworks-xlsx-") as folder:
+        path = Path(folder) / "book.xlsx"
+        with model.LOCK:
+            rows = parameter_rows(solved.balance.scenario)
+            write_workbook(solved.economics or {}, solved.balance.report, rows, path)
+        data = path.read_bytes()
+    return {
+        "content": base64.b64encode(data).decode(),
+        "filename": f"steelworks-{scenario}.xlsx",
+        "type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "base64": True,
+    }
+
+
+def _edits(scenario: str, edits: Sequence[str] | None, state: dict[str, Any] | None) -> list[str]:
+    if edits and state and state.get("scenario") == scenario:
+        return list(state.get("overrides") or [])
+    return []
+
+
+def workbook_view(
+    clicks: int | None, scenario: str, edits: Sequence[str] | None, state: dict[str, Any] | None
+) -> tuple[Any, str]:
+    if not clicks:
+        return no_update, ""
+    try:
+        return workbook_file(scenario, _edits(scenario, edits, state)), ""
+    except InputError as exc:
+        return no_update, model.message(exc)
+
+
 def report_view(
     clicks: int | None,
     scenario: str,
@@ -101,9 +152,7 @@ def report_view(
 ) -> tuple[Any, str, str]:
     if not clicks:
         return no_update, "", ""
-    overrides: list[str] = []
-    if edits and state and state.get("scenario") == scenario:
-        overrides = list(state.get("overrides") or [])
+    overrides = _edits(scenario, edits, state)
     compare = list(compare or [])
     baseline = model.DEFAULT_BASELINE if model.DEFAULT_BASELINE in compare else None
     try:
@@ -131,3 +180,15 @@ def register(app: Dash) -> None:
         clicks: int, scenario: str, compare: list[str], edits: list[str], state: dict[str, Any] | None
     ) -> tuple[Any, ...]:
         return report_view(clicks, scenario, compare, edits, state)
+
+    @app.callback(
+        Output("report-xlsx", "data"),
+        Output("report-error", "children", allow_duplicate=True),
+        Input("report-xlsx-button", "n_clicks"),
+        State("report-scenario", "value"),
+        State("report-edits", "value"),
+        State("works-state", "data"),
+        prevent_initial_call=True,
+    )
+    def _xlsx(clicks: int, scenario: str, edits: list[str], state: dict[str, Any] | None) -> tuple[Any, ...]:
+        return workbook_view(clicks, scenario, edits, state)
