@@ -156,3 +156,15 @@ def test_the_report_downloads_and_opens_offline(server: str, tab: Page, artifact
     finally:
         offline.context.close()
     assert tab.errors == []
+
+
+def test_switching_the_scenario_rebuilds_the_form_and_the_figures(server: str, tab: Page) -> None:
+    page = tab.open(server + "/", "#kpi-crude-steel")
+    page.click("#works-scenario")
+    page.get_by_role("option", name="psm-one-line", exact=True).click()
+    # psm-one-line: one furnace line, 0.59 Mt/yr crude steel (`steelworks compare`); its own target in the form
+    page.wait_for_function("document.querySelector('#kpi-crude-steel').textContent === '0.59 Mt/yr'")
+    box = field(page, "target.amount").locator("input")
+    assert box.input_value() == "0.59"
+    assert page.text_content("#works-error") == ""
+    assert tab.errors == []
