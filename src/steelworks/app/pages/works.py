@@ -353,17 +353,16 @@ def co2_table(report: dict[str, Any]) -> html.Table:
 
 
 def sankey(solved: model.Solved, kind: int, view: str, groups: Sequence[str] | None, min_share: float) -> go.Figure:
-    from steelworks.report.sankey import sankey_figures
+    from steelworks.report.sankey import flow_sankey
 
-    res = solved.balance.results
-    figures = sankey_figures(
-        res,
+    fig = flow_sankey(
+        solved.balance.results,
         solved.balance.report["flows"],
+        "energy" if kind else "material",
         min_share=float(min_share),
         view="recycles" if view == "recycles" else "process",
         groups=tuple(groups) if groups is not None else None,
     )
-    fig = figures[1 if kind else 0]
     fig.update_layout(height=620, margin={"l": 10, "r": 10, "t": 100, "b": 10})
     return fig
 
