@@ -6,6 +6,7 @@ target and blast-furnace availability: almost every edit is a new solve, not a c
 callback endpoint, exactly the request the browser sends. Reports errors and latency percentiles.
 
 Run: python benchmarks/bench_app_load.py --users 50 --seconds 300      (the issue's figure)
+     python benchmarks/bench_app_load.py --users 50 --seconds 45 --think 0.5:2   (impatient users)
      python benchmarks/bench_app_load.py --users 50 --seconds 45       (a bounded run)
 It starts `steelworks app` on a free loopback port unless --url is given.
 """
@@ -91,7 +92,15 @@ def route_payload(output: str, path: str) -> dict[str, Any]:
     }
 
 
-def user(url: str, cbs: dict[str, str], stop: float, seed: int, log: dict[str, list[float]], errors: list[str]) -> None:
+def user(
+    url: str,
+    cbs: dict[str, str],
+    stop: float,
+    seed: int,
+    log: dict[str, list[float]],
+    errors: list[str],
+    think: tuple[float, float],
+) -> None:
     rng = random.Random(seed)
     while time.monotonic() < stop:
         path = rng.choice(PAGES)
@@ -102,7 +111,7 @@ def user(url: str, cbs: dict[str, str], stop: float, seed: int, log: dict[str, l
             _get(url + "/_dash-dependencies")
             _post(url, route_payload(cbs["route"], path))
             log["page"].append(time.perf_counter() - t0)
-        except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the run
+        except Exception as exc:
             errors.append(f"page {path}: {exc}")
         for _ in range(rng.randint(1, 3)):
             if time.monotonic() >= stop:
@@ -115,10 +124,10 @@ def user(url: str, cbs: dict[str, str], stop: float, seed: int, log: dict[str, l
                 if "Mt/yr" not in kpis or body["response"]["works-error"]["children"]:
                     raise RuntimeError("no KPIs in the answer")
                 log["re-solve"].append(time.perf_counter() - t0)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 errors.append(f"re-solve {values}: {exc}")
-            time.sleep(rng.uniform(0.5, 2.0))  # a person reads the page before the next edit
-        time.sleep(rng.uniform(0.5, 2.0))
+            time.sleep(rng.uniform(*think))  # a person reads the page before the next edit
+        time.sleep(rng.uniform(*think))
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -130,7 +139,9 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=300.0)
     ap.add_argument("--url", default=None)
+    ap.add_argument("--think", default="2:8", help="LOW:HIGH seconds a user reads between requests")
     args = ap.parse_args()
+    low, high = (float(x) for x in args.think.split(":"))
     proc = None
     url = args.url
     if url is None:
@@ -152,12 +163,17 @@ def main() -> None:
         log: dict[str, list[float]] = {"page": [], "re-solve": []}
         errors: list[str] = []
         stop = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=user, args=(url, cbs, stop, i, log, errors)) for i in range(args.users)]
+        threads = [
+            threading.Thread(target=user, args=(url, cbs, stop, i, log, errors, (low, high))) for i in range(args.users)
+        ]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        print(f"{args.users} users for {args.seconds:.0f} s on loopback: {len(errors)} errors")
+        print(
+            f"{args.users} users for {args.seconds:.0f} s on loopback, {low:g}-{high:g} s between requests: "
+            f"{len(errors)} errors"
+        )
         for kind, times in log.items():
             if times:
                 print(f"  {kind:9s} n={len(times):5d}  p50 {statistics.median(times) * 1e3:6.0f} ms  "
