@@ -182,8 +182,9 @@ def test_the_sankey_views() -> None:
 
 
 def test_options_against_a_baseline() -> None:
-    table, fig, error, choices = options.options_view(["psm-mothballed", SCENARIO], "psm-mothballed")
+    table, fig, error, choices, note = options.options_view(["psm-mothballed", SCENARIO], "psm-mothballed")
     assert error == "" and [c["value"] for c in choices] == ["psm-mothballed", SCENARIO]
+    assert note == "As bundled: no edits applied."
     rows = {r.children[0].children: [c.children for c in r.children[1:]] for r in table.children[1].children}
     npv = [model.solve(n).economics["kpis"]["npv_usd"] for n in ("psm-mothballed", SCENARIO)]
     assert rows["NPV, USD m"] == [num(npv[0] / 1e6), num(npv[1] / 1e6)] == ["-210", "-2,455"]
@@ -191,12 +192,31 @@ def test_options_against_a_baseline() -> None:
     assert rows["NPV vs psm-mothballed, USD m"] == ["0", num((npv[1] - npv[0]) / 1e6)] == ["0", "-2,246"]
     assert [a.title.text for a in (fig.layout.yaxis, fig.layout.yaxis2)] == ["USD m", "USD m"]
     # a baseline no longer among the options is dropped, not an error
-    table, _, error, _ = options.options_view([SCENARIO], "psm-mothballed")
+    table, _, error, _, _ = options.options_view([SCENARIO], "psm-mothballed")
     assert error == "" and "NPV vs" not in text(table)
 
 
+def test_options_take_the_works_page_price_edits() -> None:
+    state = {"scenario": SCENARIO, "overrides": ["prices.coking_coal.price=250 USD/t", "units.bf1.availability=0.9"]}
+    table, _, error, _, note = options.options_view([SCENARIO, "psm-eaf"], None, ["on"], state)
+    assert error == "" and note == "Applied to every option: prices.coking_coal.price=250 USD/t"
+    rows = {r.children[0].children: [c.children for c in r.children[1:]] for r in table.children[1].children}
+    dearer = [
+        model.solve(n, ["prices.coking_coal.price=250 USD/t"]).economics["kpis"]["npv_usd"]
+        for n in (SCENARIO, "psm-eaf")
+    ]
+    bundled = [model.solve(n).economics["kpis"]["npv_usd"] for n in (SCENARIO, "psm-eaf")]
+    assert rows["NPV, USD m"] == [num(v / 1e6) for v in dearer]
+    # dearer coking coal (208 -> 250 USD/t) costs the blast-furnace route; the scrap EAF buys none
+    assert dearer[0] < bundled[0] - 100e6
+    assert dearer[1] == pytest.approx(bundled[1], rel=1e-9)
+    # off: the options as bundled
+    _, _, _, _, note = options.options_view([SCENARIO], None, [], state)
+    assert note == "As bundled: no edits applied."
+
+
 def test_options_refuse_a_scenario_without_a_business_case() -> None:
-    _, _, error, _ = options.options_view(["psm-2008"], None)
+    _, _, error, _, _ = options.options_view(["psm-2008"], None)
     assert error.startswith("error: scenario 'psm-2008' has no business case to compare")
 
 

@@ -145,10 +145,17 @@ def parameter_index(scenario: str) -> dict[str, dict[str, Any]]:
     return {row["path"]: row for row in parameter_table(scenario)}
 
 
-def evaluations(names: Sequence[str]) -> list[Evaluation]:
+def market_overrides(overrides: Sequence[str]) -> list[str]:
+    """The edits that apply to every option: prices and finance (a unit's setting belongs to its works)."""
+    from steelworks.schema.tree import route
+
+    return [item for item in overrides if route(item.split("=", 1)[0])[0] in ("prices", "finance")]
+
+
+def evaluations(names: Sequence[str], overrides: Sequence[str] = ()) -> list[Evaluation]:
     out = []
     for name in names:
-        ev = solve(name).evaluation
+        ev = solve(name, overrides).evaluation
         if ev is None:
             raise InputError(
                 f"scenario '{name}' has no business case to compare", allowed=", ".join(economic_scenarios())

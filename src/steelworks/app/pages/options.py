@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, dcc, html, no_update
+from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from steelworks.app import components as ui
 from steelworks.app import model
@@ -50,9 +50,17 @@ def layout() -> html.Div:
                             ),
                         ]
                     ),
+                    dcc.Checklist(
+                        id="options-apply",
+                        options=[
+                            {"label": "apply the Works page's price and finance edits to every option", "value": "on"}
+                        ],
+                        value=["on"],
+                    ),
                 ],
                 className="controls card",
             ),
+            html.Div(id="options-edits-note", className="note"),
             ui.error_box("", "options-error"),
             ui.section(
                 "Business cases",
@@ -115,21 +123,30 @@ def chart(rows: list[dict[str, Any]]) -> go.Figure:
     return fig
 
 
-def options_view(names: Sequence[str] | None, baseline: str | None) -> tuple[Any, Any, str, list[dict[str, str]]]:
-    """The comparison table, the chart, the error line and the baseline's choices."""
+def options_view(
+    names: Sequence[str] | None,
+    baseline: str | None,
+    apply: Sequence[str] | None = None,
+    state: dict[str, Any] | None = None,
+) -> tuple[Any, Any, str, list[dict[str, str]], str]:
+    """The comparison table, the chart, the error line, the baseline's choices and the note of edits applied.
+
+    With ``apply``, the Works page's price and finance edits (``state``) are applied to every option."""
     names = list(names or [])
+    edits = model.market_overrides((state or {}).get("overrides") or []) if apply else []
+    note = "Applied to every option: " + "; ".join(edits) if edits else "As bundled: no edits applied."
     choices = [{"label": n, "value": n} for n in names]
     if len(names) < 1:
-        return html.P("Pick at least one option."), go.Figure(), "", choices
+        return html.P("Pick at least one option."), go.Figure(), "", choices, note
     if baseline is not None and baseline not in names:
         baseline = None
     from steelworks.report.compare import comparison_rows
 
     try:
-        rows = comparison_rows(model.evaluations(names), baseline)
+        rows = comparison_rows(model.evaluations(names, edits), baseline)
     except InputError as exc:
-        return no_update, no_update, model.message(exc), choices
-    return comparison_table(rows, baseline), chart(rows), "", choices
+        return no_update, no_update, model.message(exc), choices, note
+    return comparison_table(rows, baseline), chart(rows), "", choices, note
 
 
 def register(app: Dash) -> None:
@@ -138,8 +155,13 @@ def register(app: Dash) -> None:
         Output("options-chart", "figure"),
         Output("options-error", "children"),
         Output("options-baseline", "options"),
+        Output("options-edits-note", "children"),
         Input("options-scenarios", "value"),
         Input("options-baseline", "value"),
+        Input("options-apply", "value"),
+        State("works-state", "data"),
     )
-    def _view(names: list[str] | None, baseline: str | None) -> tuple[Any, ...]:
-        return options_view(names, baseline)
+    def _view(
+        names: list[str] | None, baseline: str | None, apply: list[str] | None, state: dict[str, Any] | None
+    ) -> tuple[Any, ...]:
+        return options_view(names, baseline, apply, state)
