@@ -323,3 +323,16 @@ def test_the_workbook_download_is_the_evaluate_workbook(tmp_path: Path) -> None:
     values = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     expected = model.solve(SCENARIO, ["finance.discount_rate.value=0.08"]).economics["kpis"]["npv_usd"]
     assert values["npv_usd"] == pytest.approx(expected) and values["discount_rate"] == pytest.approx(0.08)
+
+
+def test_the_plan_takes_fixed_actions_and_a_budget_as_the_cli_does() -> None:
+    out = plan.plan_view("psm-phased", "option", [], None, fixes="\n nonsense \n")
+    cli_run = runner.invoke(cli, ["plan", "psm-phased", "--fix-option", "--fix", "nonsense"])
+    assert cli_run.exit_code == 2
+    assert out["error"] == " ".join(cli_run.output.split())
+    assert plan.fix_lines("bf1:rebuild@2028\n\n  !bf2:rebuild  ") == ["bf1:rebuild@2028", "!bf2:rebuild"]
+    out = plan.plan_view("psm-phased", "option", [], None, budget_usd_m=-5)
+    assert out["error"] == (
+        "error: capital budget: capital budget -5 USD m is not a positive amount "
+        "(allowed: > 0 USD m, or empty for no budget)"
+    )

@@ -69,6 +69,28 @@ def layout() -> html.Div:
                     ),
                     html.Div(
                         [
+                            html.Label(
+                                "Total capital budget, USD m (empty: none)", htmlFor="plan-budget", className="lbl"
+                            ),
+                            dcc.Input(id="plan-budget", type="number", min=0, step=50, value=None),
+                        ]
+                    ),
+                    html.Div(
+                        [
+                            html.Label(
+                                "Fixed actions, one a line: unit:action@YEAR forces, !unit:action forbids",
+                                htmlFor="plan-fixes",
+                                className="lbl",
+                            ),
+                            dcc.Textarea(
+                                id="plan-fixes",
+                                placeholder="bf1:restore@2028\n!bf2:rebuild",
+                                style={"width": "300px", "height": "52px"},
+                            ),
+                        ]
+                    ),
+                    html.Div(
+                        [
                             html.Button("Load plan", id="plan-run", className="primary", n_clicks=0),
                             " ",
                             html.Button("Cancel", id="plan-cancel", className="secondary", disabled=True),
@@ -124,18 +146,30 @@ def run_plan(
     time_limit: float | None = None,
     progress: Progress | None = None,
     gap: float = 0.005,
+    budget_usd_m: float | None = None,
+    fixes: list[str] | None = None,
 ) -> Any:
-    """Build, solve and price the plan as ``steelworks plan`` does (``--fix-option``, ``--no-mandates``)."""
+    """Build, solve and price the plan as ``steelworks plan`` does (``--fix-option``, ``--no-mandates``,
+    ``--budget``, ``--fix``)."""
     from steelworks.planning import option_plan, problem_from_scenario, solve_plan
     from steelworks.planning.economics import price
 
     step = progress or (lambda k, text: None)
     step(0, STAGES[0])
-    problem = problem_from_scenario(scenario)
+    if budget_usd_m is not None and not budget_usd_m > 0:
+        raise InputError(
+            f"capital budget {budget_usd_m:g} USD m is not a positive amount",
+            location="capital budget",
+            allowed="> 0 USD m, or empty for no budget",
+        )
+    budget = budget_usd_m * 1e6 if budget_usd_m is not None else None
+    problem = problem_from_scenario(scenario, budget_total=budget)
     if drop_mandates:
         problem = problem.without_mandates()
     if mode == "option":
         problem = problem.fix(option_plan(scenario))
+    if fixes:
+        problem = problem.apply_fixes(fixes)
     step(1, STAGES[1])
     result = solve_plan(problem, gap=gap, time_limit=time_limit)
     step(2, STAGES[2])
@@ -232,13 +266,32 @@ def plan_outputs(result: Any, elapsed_s: float) -> dict[str, Any]:
     }
 
 
+def fix_lines(text: str | None) -> list[str]:
+    """The fixed actions typed one a line (``unit:action@YEAR`` forces, ``!unit:action`` forbids)."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 def plan_view(
-    scenario: str, mode: str, drop: list[str] | None, time_limit: float | None, progress: Progress | None = None
+    scenario: str,
+    mode: str,
+    drop: list[str] | None,
+    time_limit: float | None,
+    progress: Progress | None = None,
+    budget_usd_m: float | None = None,
+    fixes: str | None = None,
 ) -> dict[str, Any]:
     """Everything the page shows after 'Load plan', or the planner's message (e.g. no feasible plan)."""
     started = time.perf_counter()
     try:
-        result = run_plan(scenario, mode, bool(drop), float(time_limit) if time_limit else None, progress)
+        result = run_plan(
+            scenario,
+            mode,
+            bool(drop),
+            float(time_limit) if time_limit else None,
+            progress,
+            budget_usd_m=float(budget_usd_m) if budget_usd_m is not None else None,
+            fixes=fix_lines(fixes),
+        )
     except InputError as exc:
         return {"error": model.message(exc), "status": "stopped: see the message"}
     return plan_outputs(result, time.perf_counter() - started)
@@ -262,6 +315,8 @@ def register(app: Dash, manager: Any) -> None:
         State("plan-mode", "value"),
         State("plan-no-mandates", "value"),
         State("plan-time-limit", "value"),
+        State("plan-budget", "value"),
+        State("plan-fixes", "value"),
         background=True,
         manager=manager,
         running=[
@@ -275,10 +330,17 @@ def register(app: Dash, manager: Any) -> None:
         prevent_initial_call=True,
     )
     def _plan(
-        set_progress: Callable[..., None], n: int, scenario: str, mode: str, drop: list[str], limit: float | None
+        set_progress: Callable[..., None],
+        n: int,
+        scenario: str,
+        mode: str,
+        drop: list[str],
+        limit: float | None,
+        budget: float | None,
+        fixes: str | None,
     ) -> tuple[Any, ...]:
         def step(k: int, text: str) -> None:
             set_progress((str(k), f"step {k + 1} of {len(STAGES)}: {text} …"))
 
-        out = plan_view(scenario, mode, drop, limit, step)
+        out = plan_view(scenario, mode, drop, limit, step, budget, fixes)
         return tuple(out.get(k, no_update) for k in PLAN_OUTPUTS)
