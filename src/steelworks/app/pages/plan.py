@@ -84,7 +84,7 @@ def layout() -> html.Div:
                             ),
                             dcc.Textarea(
                                 id="plan-fixes",
-                                placeholder="bf1:restore@2028\n!bf2:rebuild",
+                                placeholder="bf1:clear_and_reline@2028\n!bf2:rebuild",
                                 style={"width": "300px", "height": "52px"},
                             ),
                         ]
