@@ -168,3 +168,15 @@ def test_switching_the_scenario_rebuilds_the_form_and_the_figures(server: str, t
     assert box.input_value() == "0.59"
     assert page.text_content("#works-error") == ""
     assert tab.errors == []
+
+
+def test_cancel_stops_a_long_plan(server: str, tab: Page) -> None:
+    page = tab.open(server + "/plan", "#plan-run")
+    page.click("#plan-run")  # psm-plan, optimised: minutes of MILP
+    page.wait_for_selector("#plan-step:has-text('solving the MILP')")
+    assert page.is_disabled("#plan-run") and not page.is_disabled("#plan-cancel")
+    page.click("#plan-cancel")
+    page.wait_for_function("!document.querySelector('#plan-run').disabled", timeout=15_000)
+    assert page.is_disabled("#plan-cancel")
+    assert page.text_content("#plan-kpis") == ""  # nothing was solved
+    assert tab.errors == []
