@@ -1217,6 +1217,56 @@ def schema(
         console.print(f"JSON Schema of the {kind.value} format written to {out}")
 
 
+@app.command("report")
+def report_cmd(
+    scenario: Annotated[str, typer.Argument(help="bundled scenario name or YAML file with an economics: block")],
+    html: Annotated[Path, typer.Option("--html", help="the self-contained HTML report to write")],
+    set_: SetOption = None,
+    compare_with: Annotated[
+        list[str] | None, typer.Option("--compare", help="another scenario to compare against (repeatable)")
+    ] = None,
+    baseline: Annotated[str | None, typer.Option("--baseline", help="scenario the comparison is against")] = None,
+) -> None:
+    """Write a self-contained HTML report: inputs with sources, balance, Sankey, business case, comparison."""
+    from steelworks.api import run_evaluation
+    from steelworks.report.html import write_report_html
+
+    try:
+        check_output_path(html, "--html")
+        result = run_evaluation(scenario, set_ or [])
+        others = [run_evaluation(name) for name in compare_with or []]
+        write_report_html(html, result, others, baseline, list(set_ or []))
+    except InputError as exc:
+        _fail(exc)
+        return
+    console.print(f"Report written to {html}")
+
+
+@app.command("app")
+def app_cmd(
+    host: Annotated[str, typer.Option("--host", help="address to listen on (loopback by default)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port", min=1, max=65535)] = 8050,
+) -> None:
+    """Start the dashboard (Works, Options, Plan, Report) in a web server and print its address."""
+    import ipaddress
+
+    from steelworks.app import create_app
+
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        err_console.print(
+            f"[bold yellow]warning:[/] listening on {escape(host)}, beyond this machine's loopback: anyone who can "
+            "reach this address can use the dashboard (it has no login)",
+            highlight=False,
+        )
+    shown = f"[{host}]" if ":" in host else host
+    console.print(f"steelworks dashboard at http://{shown}:{port}/ (Ctrl+C to stop)", highlight=False)
+    create_app().run(host=host, port=port, debug=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

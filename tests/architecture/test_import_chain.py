@@ -34,6 +34,7 @@ LAYER = {
     "store": 9.2,  # the DuckDB results store: writes and reads what it is given, computes nothing
     "risk": 9.5,  # the risk engine: distributions, designs, the batched chain per chunk, Dask; above batch
     "api": 10,
+    "app": 10.5,  # issue 13: the Dash dashboard; calls api, report, planning; only cli imports it
     "cli": 11,
     "__main__": 12,
     "__init__": 12,

@@ -235,21 +235,25 @@ def sankey_figure(lay: SankeyLayout, title: str, unit: str, view: View = "proces
             },
         )
     )
-    for st, name in enumerate(STAGE_NAMES):
-        fig.add_annotation(
-            x=0.01 + 0.98 * st / (len(STAGE_NAMES) - 1),
-            y=1.04,
-            xref="paper",
-            yref="paper",
-            text=name,
-            showarrow=False,
-            font={"size": 10, "color": "#555"},
-        )
+    # the stage headings in one go (one add_annotation each re-validates all before it: 5x slower)
+    headings = [
+        {
+            "x": 0.01 + 0.98 * st / (len(STAGE_NAMES) - 1),
+            "y": 1.04,
+            "xref": "paper",
+            "yref": "paper",
+            "text": name,
+            "showarrow": False,
+            "font": {"size": 10, "color": "#555"},
+        }
+        for st, name in enumerate(STAGE_NAMES)
+    ]
     legend = (
         " · ".join(f"<span style='color:rgb({c})'>■</span> {g}" for g, c in GROUP_COLOURS.items())
         + " · <span style='color:#aaa'>■</span> recycle"
     )
     fig.update_layout(
+        annotations=headings,
         title={"text": f"{title}<br><sup>{legend}; flows below {lay.hidden_below:,.0f} {unit} hidden</sup>"},
         height=760,
         font={"size": 11},
@@ -295,16 +299,27 @@ def sankey_figures(
     groups: tuple[str, ...] | None = None,
 ) -> list[go.Figure]:
     """Two flowsheet Sankeys: material flows (t/yr) and energy flows (GJ/yr LHV, electricity at 3.6 GJ/MWh)."""
+    return [flow_sankey(res, flows, which, s, min_share, view, groups) for which in ("material", "energy")]
+
+
+def flow_sankey(
+    res: WorksResults,
+    flows: list[dict[str, Any]],
+    which: Literal["material", "energy"] = "material",
+    s: int = 0,
+    min_share: float = 1e-4,
+    view: View = "process",
+    groups: tuple[str, ...] | None = None,
+) -> go.Figure:
+    """One of the two flowsheet Sankeys of :func:`sankey_figures` (the dashboard draws the one shown)."""
     mass_weight, energy_weight = flow_weights(res, s)
-    kinds = unit_kinds(res)
-    figures = []
-    for title, weight, unit in (
-        ("Material flows", mass_weight, "t/yr"),
-        ("Energy flows (LHV)", energy_weight, "GJ/yr"),
-    ):
-        lay = layout_flows(flows, weight, kinds, min_share, view, groups)
-        figures.append(sankey_figure(lay, f"{res.plant_name} — {title} ({unit}), scenario {res.scenario}", unit, view))
-    return figures
+    title, weight, unit = (
+        ("Material flows", mass_weight, "t/yr")
+        if which == "material"
+        else ("Energy flows (LHV)", energy_weight, "GJ/yr")
+    )
+    lay = layout_flows(flows, weight, unit_kinds(res), min_share, view, groups)
+    return sankey_figure(lay, f"{res.plant_name} — {title} ({unit}), scenario {res.scenario}", unit, view)
 
 
 def write_sankey_html(res: WorksResults, flows: list[dict[str, Any]], path: Path, s: int = 0) -> None:
