@@ -25,6 +25,7 @@ import math
 import os
 import re
 import sys
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,8 +36,24 @@ if TYPE_CHECKING:
     import pint
 
 
-@lru_cache(maxsize=1)
+#: pint's registry and its parse caches are not safe across threads (a web server's): two first
+#: conversions at once built two registries and mixed their units (DimensionalityError). Every pint
+#: call holds this lock; a cached conversion (a dict read) does not need it.
+_PINT_LOCK = threading.RLock()
+
+
+def pint_lock() -> threading.RLock:
+    """The lock every use of pint holds (other modules that call the registry take it too)."""
+    return _PINT_LOCK
+
+
 def registry() -> pint.UnitRegistry:
+    with _PINT_LOCK:
+        return _registry()
+
+
+@lru_cache(maxsize=1)
+def _registry() -> pint.UnitRegistry:
     """The unit registry, built on first use (importing pint and building it takes ~0.1-0.2 s).
 
     A warm run does no pint work at all: :func:`convert` keeps every conversion it has made.
@@ -99,6 +116,11 @@ class _OffsetUnitError(Exception):
 @lru_cache(maxsize=1024)
 def _unit(text: str) -> pint.Unit:
     return registry().Unit(text)
+
+
+def _locked_dimensionless(to_unit: str) -> bool:
+    with _PINT_LOCK:
+        return _dimensionless(to_unit)
 
 
 @lru_cache(maxsize=1024)
@@ -249,12 +271,13 @@ def convert(
         hit = _CONVERTED.get(key)
         if hit is not None:
             return hit
-        if not _disk_state["loaded"]:
-            _load_disk()
-            hit = _CONVERTED.get(key)
-            if hit is not None:
-                return hit
-        result = _convert_text(value, to_unit, where, file, density_kg_per_m3, lhv_gj_per_t, require_unit)
+        with _PINT_LOCK:
+            if not _disk_state["loaded"]:
+                _load_disk()
+                hit = _CONVERTED.get(key)
+                if hit is not None:
+                    return hit
+            result = _convert_text(value, to_unit, where, file, density_kg_per_m3, lhv_gj_per_t, require_unit)
         if len(_CONVERTED) >= _CONVERTED_MAX:
             _CONVERTED.clear()
         _CONVERTED[key] = result
@@ -266,7 +289,7 @@ def convert(
     if isinstance(value, bool) or value is None:
         raise InputError(f"expected a quantity in {to_unit}, got {value!r}", file=file, location=where)
     if isinstance(value, int | float):
-        if not require_unit and (to_unit == "dimensionless" or _dimensionless(to_unit)):
+        if not require_unit and (to_unit == "dimensionless" or _locked_dimensionless(to_unit)):
             return float(value)
         raise InputError(
             f"the number {value} has no unit of measure",
@@ -280,7 +303,8 @@ def convert(
         raise InputError(
             f"a quantity of {len(value):,} characters", file=file, location=where, allowed=f"≤ {MAX_QUANTITY_CHARS}"
         )
-    return _convert_text(value, to_unit, where, file, density_kg_per_m3, lhv_gj_per_t, require_unit)
+    with _PINT_LOCK:
+        return _convert_text(value, to_unit, where, file, density_kg_per_m3, lhv_gj_per_t, require_unit)
 
 
 def _convert_text(

@@ -49,7 +49,7 @@ from steelworks.errors import InputError
 from steelworks.schema.base import _Strict as _PlantStrict
 from steelworks.schema.extends import load_layered
 from steelworks.schema.tree import set_path, validation_error
-from steelworks.units import parse_quantity, registry
+from steelworks.units import parse_quantity, pint_lock, registry
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PRICES_DIR = DATA_DIR / "prices"
@@ -111,11 +111,12 @@ class Money:
 
 @lru_cache(maxsize=512)
 def _dimension_name(unit: str) -> str:
-    dim = registry().Quantity(1.0, unit).dimensionality
-    for name, ref in (("mass", "t"), ("energy", "GJ"), ("time", "year")):
-        if dim == registry().Quantity(1.0, ref).dimensionality:
-            return name
-    return str(dim)
+    with pint_lock():
+        dim = registry().Quantity(1.0, unit).dimensionality
+        for name, ref in (("mass", "t"), ("energy", "GJ"), ("time", "year")):
+            if dim == registry().Quantity(1.0, ref).dimensionality:
+                return name
+        return str(dim)
 
 
 @lru_cache(maxsize=512)
@@ -123,7 +124,8 @@ def _known_unit(unit: str) -> bool:
     import pint
 
     try:
-        registry().Quantity(1.0, unit)
+        with pint_lock():
+            registry().Quantity(1.0, unit)
     except (
         pint.errors.UndefinedUnitError,
         pint.errors.DefinitionSyntaxError,
@@ -142,7 +144,8 @@ def _unit_factor(unit: str, target: str) -> float | None:
     import pint
 
     try:
-        return float(registry().Quantity(1.0, unit).to(target).magnitude)
+        with pint_lock():
+            return float(registry().Quantity(1.0, unit).to(target).magnitude)
     except pint.errors.DimensionalityError:
         return None
 
