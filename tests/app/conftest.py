@@ -37,8 +37,13 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``steelworks app`` on a free loopback port, as a user starts it; its address."""
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
-    log = tmp_path_factory.mktemp("app") / "server.log"
+    folder = tmp_path_factory.mktemp("app")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+        "STEELWORKS_STORE": str(folder / "results.duckdb"),  # the risk runs of the tests, not the user's store
+    }
+    log = folder / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "steelworks", "app", "--port", str(port)],

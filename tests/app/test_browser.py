@@ -26,8 +26,8 @@ PAGES = {
     "works": ("/", "#kpi-crude-steel"),
     "options": ("/options", "#options-compare-table"),
     "plan": ("/plan", "#plan-run"),
-    "risk": ("/risk", "#placeholder-risk"),
-    "runs": ("/runs", "#placeholder-runs"),
+    "risk": ("/risk", "#risk-run"),
+    "runs": ("/runs", "#runs-search"),
     "report": ("/report", "#report-download-button"),
 }
 TIMEOUT_MS = 30_000
@@ -179,4 +179,27 @@ def test_cancel_stops_a_long_plan(server: str, tab: Page) -> None:
     page.wait_for_function("!document.querySelector('#plan-run').disabled", timeout=15_000)
     assert page.is_disabled("#plan-cancel")
     assert page.text_content("#plan-kpis") == ""  # nothing was solved
+    assert tab.errors == []
+
+
+def test_a_risk_run_from_the_page_shows_its_statistics_and_appears_in_runs(
+    server: str, tab: Page, artifacts: Path
+) -> None:
+    page = tab.open(server + "/risk", "#risk-run")
+    page.fill("#risk-samples", "40")
+    page.click("#risk-run")
+    page.wait_for_selector("#risk-stats", timeout=180_000)
+    cells = page.locator("#risk-stats tbody tr").first.locator("td").all_text_contents()
+    assert cells[0] == "psm-bf-revival" and cells[1] == "40 of 40"
+    # the P50 of NPV on the page is the store's (a number in USD m, negative at pk-2025 prices)
+    assert float(cells[4].replace(",", "")) < 0
+    page.wait_for_selector("#risk-result .js-plotly-plot")
+    page.screenshot(path=str(artifacts / "app-risk.png"), full_page=False)
+    runs = tab.open(server + "/runs", "#runs-search")
+    runs.wait_for_selector("#runs-list")
+    assert "psm-bf-revival" in runs.text_content("#runs-list")
+    runs.click("#runs-first")
+    runs.get_by_role("option").first.click()
+    runs.wait_for_function("document.querySelector('#runs-inputs').textContent.includes('psm-default')")
+    runs.screenshot(path=str(artifacts / "app-runs.png"), full_page=False)
     assert tab.errors == []

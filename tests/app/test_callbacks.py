@@ -336,3 +336,31 @@ def test_the_plan_takes_fixed_actions_and_a_budget_as_the_cli_does() -> None:
         "error: capital budget: capital budget -5 USD m is not a positive amount "
         "(allowed: > 0 USD m, or empty for no budget)"
     )
+
+
+def test_the_risk_page_runs_into_the_store_and_shows_the_stores_numbers(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from steelworks.app.pages import risk, runs
+    from steelworks.errors import InputError
+    from steelworks.store import Store
+
+    monkeypatch.setenv("STEELWORKS_STORE", str(tmp_path / "r.duckdb"))
+    seen: list[tuple[int, int]] = []
+    run_id = risk.start_run(["psm-bf-revival"], "psm-default", 30, "mc", 7, lambda d, t: seen.append((d, t)))
+    assert seen[-1] == (30, 30)
+    npv = Store(tmp_path / "r.duckdb").samples(run_id, "psm-bf-revival", ["npv_usd"])["npv_usd"]
+    view = str(risk.run_view(run_id))
+    assert f"{np.percentile(npv, 50) / 1e6:,.0f}" in view  # the page's P50 is the store's
+    assert [r[0] for r in runs.run_rows()] == [run_id] and runs.run_rows("no such thing") == []
+    second = risk.start_run(["psm-bf-revival"], "psm-default", 30, "mc", 8)
+    diff = runs.inputs_diff(run_id, second)
+    assert '- "seed": 7,' in diff and '+ "seed": 8,' in diff  # the one input that differs
+    assert runs.inputs_diff(run_id, run_id) == ""
+    for bad in (0, 2.5, 10**7):
+        try:
+            risk.start_run(["psm-bf-revival"], "psm-default", bad, "mc", 1)
+        except InputError as exc:
+            assert exc.location == "Samples"
+        else:
+            raise AssertionError(f"{bad} samples accepted")

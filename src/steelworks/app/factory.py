@@ -8,7 +8,7 @@ from typing import Any
 
 from dash import Dash, DiskcacheManager, Input, Output, dcc, html
 
-from steelworks.app.pages import options, placeholder, plan, report, works
+from steelworks.app.pages import options, plan, report, risk, runs, works
 
 PAGES = (
     ("/", "Works"),
@@ -29,9 +29,9 @@ def page_layout(pathname: str | None) -> Any:
     if path == "/plan":
         return plan.layout()
     if path == "/risk":
-        return placeholder.layout("Risk")
+        return risk.layout()
     if path == "/runs":
-        return placeholder.layout("Runs")
+        return runs.layout()
     if path == "/report":
         return report.layout()
     return works.layout()
@@ -73,5 +73,7 @@ def create_app(cache_dir: str | Path | None = None) -> Dash:
     works.register(app)
     options.register(app)
     plan.register(app, manager)
+    risk.register(app, manager)
+    runs.register(app)
     report.register(app)
     return app

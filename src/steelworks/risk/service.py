@@ -132,8 +132,10 @@ def run(
         run_id, design = start(spec, store)
     skip = {(s, i) for s in spec.scenarios for i in store.done_chunks(run_id, s)}
     if on_start:
-        todo = design.n_chunks(spec.chunk_size) * len(spec.scenarios) - len(skip)
-        on_start(run_id, max(0, todo) * spec.chunk_size)
+        rows = [
+            min(spec.chunk_size, design.rows - i * spec.chunk_size) for i in range(design.n_chunks(spec.chunk_size))
+        ]
+        on_start(run_id, sum(rows[i] for s in spec.scenarios for i in range(len(rows)) if (s, i) not in skip))
 
     def sink(scenario: str, index: int, result: ChunkResult, values: dict[str, np.ndarray]) -> None:
         store.write_chunk(run_id, scenario, index, chunk_columns(result, values))
