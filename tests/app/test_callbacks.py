@@ -278,9 +278,9 @@ def test_the_cli_report_refuses_bad_input() -> None:
     assert result.exit_code == 2 and "less than or equal to 1" in result.output
 
 
-def test_routing_and_placeholders() -> None:
-    assert "risk store is not merged" in text(factory.page_layout("/risk"))
-    assert "risk store is not merged" in text(factory.page_layout("/runs/"))
+def test_routing() -> None:
+    assert "Start run" in text(factory.page_layout("/risk"))
+    assert "Runs in the results store" in text(factory.page_layout("/runs/"))
     assert "Works" in text(factory.page_layout("/nowhere"))
     links = factory.nav("/options")
     assert [link.className for link in links].count("active") == 1

@@ -87,7 +87,7 @@ def test_negative_or_zero_life(tmp_path: Path, life: int) -> None:
 def test_messages_quoting_sources_print_as_text() -> None:
     # the price deck's error quotes '<number> <currency>[/<unit>]': brackets that are not terminal markup
     result = runner.invoke(app, ["evaluate", "psm-eaf", "--set", "prices.hot_rolled_coil.price=abc"])
-    assert_exit_2(result, "deck.prices.hot_rolled_coil.price", "cannot read 'abc' as money", "[/<unit>]")
+    assert_exit_2(result, "override of prices.hot_rolled_coil.price", "cannot read 'abc' as money", "[/<unit>]")
 
 
 def test_price_deck_top_level_overrides() -> None:

@@ -58,22 +58,35 @@ def test_override_a_price_and_the_fx_rate() -> None:
 @pytest.mark.parametrize(
     ("override", "location", "allowed"),
     [
-        ({"prices.iron_ore_fines.price": "110 XYZ/t"}, "deck.prices.iron_ore_fines.price", "USD"),
-        ({"prices.iron_ore_fines.price": "110 USD/furlong"}, "deck.prices.iron_ore_fines.price", "MMBtu"),
-        ({"prices.iron_ore_fines.price": "110 USD/year"}, "deck.prices.iron_ore_fines.price", "mass"),
-        ({"prices.iron_ore_fines.price": 110}, "deck.prices.iron_ore_fines.price", "currency"),
-        ({"prices.iron_ore_fines.category": "fuel"}, "deck.prices.iron_ore_fines.category", "raw_material"),
-        ({"prices.iron_ore_fines.source": ""}, "deck.prices.iron_ore_fines.source", None),
-        ({"fx.XYZ": {"per_usd": 1.0, "date": "2025", "source": "made up"}}, "deck.fx", "PKR"),
+        ({"prices.iron_ore_fines.price": "110 XYZ/t"}, "override of prices.iron_ore_fines.price", "USD"),
+        ({"prices.iron_ore_fines.price": "110 USD/furlong"}, "override of prices.iron_ore_fines.price", "MMBtu"),
+        ({"prices.iron_ore_fines.price": "110 USD/year"}, "override of prices.iron_ore_fines.price", "mass"),
+        ({"prices.iron_ore_fines.price": 110}, "override of prices.iron_ore_fines.price", "currency"),
+        ({"prices.iron_ore_fines.category": "fuel"}, "override of prices.iron_ore_fines.category", "raw_material"),
+        ({"prices.iron_ore_fines.source": ""}, "override of prices.iron_ore_fines.source", None),
+        ({"fx.XYZ": {"per_usd": 1.0, "date": "2025", "source": "made up"}}, "override of prices.fx.XYZ", "PKR"),
     ],
 )
 def test_bad_deck_input_is_an_input_error_with_location(override: dict, location: str, allowed: str | None) -> None:
+    """A bad value that came from an override is reported at the override (issue 9: not at the bundled
+    deck it was applied to, which holds no error)."""
     with pytest.raises(InputError) as err:
         load_price_deck("pk-2025", override)
-    assert err.value.file is not None and err.value.file.endswith("pk-2025.yaml")
+    assert err.value.file is None
     assert err.value.location == location
     if allowed:
         assert allowed in (err.value.allowed or "")
+
+
+def test_a_bad_value_in_the_deck_itself_is_reported_at_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from steelworks.schema.economics import PRICES_DIR
+
+    text = (PRICES_DIR / "pk-2025.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "deck.yaml"
+    bad.write_text(text.replace("      category: raw_material", "      category: fuel", 1), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_price_deck(bad)
+    assert err.value.file == str(bad) and (err.value.location or "").endswith(".category")
 
 
 def test_override_of_a_path_that_does_not_exist() -> None:

@@ -262,3 +262,16 @@ def test_a_dolomite_without_mgo_is_a_second_limestone() -> None:
 
     data = json.loads(result.stdout)
     assert data["kpis"]["crude_steel_t"] == pytest.approx(4210400.0, rel=1e-9)
+
+
+def test_a_bad_finance_override_is_blamed_on_the_override_not_the_bundled_file() -> None:
+    """Issue 9: `--set finance.discount_rate=0.08` blamed the bundled finance.yaml; the message names the
+    override and the fields of the record that can be set."""
+    from typer.testing import CliRunner
+
+    from steelworks.cli import app
+
+    res = CliRunner().invoke(app, ["evaluate", "psm-bf-revival", "--set", "finance.discount_rate=0.08"])
+    assert res.exit_code == 2
+    assert "override of finance.discount_rate" in res.output
+    assert "finance.discount_rate.value" in res.output and "finance.yaml" not in res.output

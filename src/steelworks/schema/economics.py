@@ -931,16 +931,46 @@ def _load(model: type[BaseModel], root: str, path: Path, overrides: Mapping[str,
     if hit is not None and _stamps([Path(f) for f, _, _ in hit[0]]) == hit[0]:
         return hit[1]
     raw, layers = load_layered(path)
+    original = raw.get(root) if isinstance(raw, dict) else None
     if isinstance(raw, dict) and root in raw:
         raw = dict(raw)
         raw[root] = apply_overrides(raw[root], overrides, file=str(path))
-    record = _validate(model, raw, str(path), root=root).model_copy(update={"file": str(path)})
+    try:
+        record = _validate(model, raw, str(path), root=root).model_copy(update={"file": str(path)})
+    except InputError as exc:
+        raise _blame_override(exc, root, overrides or {}, original) from None
     stamps = _stamps([f for f, _ in layers])
     if stamps is not None:
         if len(_VALIDATED) > 256:
             _VALIDATED.clear()
         _VALIDATED[key] = (stamps, record)
     return record
+
+
+def _set_name(root: str, key: str) -> str:
+    """The ``--set`` path of an override of an economics file (the deck's paths live under ``prices.``)."""
+    if root == "deck":
+        return key if key.startswith("prices.") else f"prices.{key}"
+    return f"{root}.{key}"
+
+
+def _blame_override(exc: InputError, root: str, overrides: Mapping[str, Any], original: Any) -> InputError:
+    """An invalid value that came from ``--set`` (or a scenario's economics overrides) is reported at the
+    override, not at the bundled file it was applied to; a record overridden by a bare value says which
+    of its fields to set instead."""
+    where = (exc.location or "").removeprefix(f"{root}.")
+    for key in overrides:
+        if where == key or where.startswith(key + ".") or key.startswith(where + "."):
+            node = original
+            for part in key.split("."):
+                node = node.get(part) if isinstance(node, dict) else None
+            allowed = exc.allowed
+            if isinstance(node, dict) and not isinstance(overrides[key], dict):
+                fields = ", ".join(f"{_set_name(root, key)}.{f}" for f in node if f != "source")
+                allowed = f"a field of this record: {fields}"
+            # from --set or a scenario's economics overrides: both name the path the same way
+            return InputError(exc.message, location=f"override of {_set_name(root, key)}", allowed=allowed)
+    return exc
 
 
 def load_price_deck(name: str | Path = "pk-2025", overrides: Mapping[str, Any] | None = None) -> PriceDeck:
