@@ -27,7 +27,7 @@ from typing import Any
 
 SCENARIO = "psm-bf-revival"
 FIELDS = (("target.amount", "1.1"), ("units.bf1.availability", "0.95"))
-PAGES = ("/", "/options", "/plan", "/report", "/risk")
+PAGES = ("/", "/options", "/plan", "/report", "/risk", "/runs")
 
 
 def _post(url: str, payload: dict[str, Any]) -> bytes:
