@@ -1226,16 +1226,23 @@ def report_cmd(
         list[str] | None, typer.Option("--compare", help="another scenario to compare against (repeatable)")
     ] = None,
     baseline: Annotated[str | None, typer.Option("--baseline", help="scenario the comparison is against")] = None,
+    risk_run: Annotated[
+        str | None, typer.Option("--risk", help="a risk run of the store to include (a run id, or 'latest')")
+    ] = None,
+    store: Annotated[Path | None, typer.Option("--store", help="the results store (DuckDB file)")] = None,
 ) -> None:
-    """Write a self-contained HTML report: inputs with sources, balance, Sankey, business case, comparison."""
+    """Write a self-contained HTML report: inputs with sources, balance, Sankey, business case, comparison,
+    and (with --risk) a risk run's statistics and figures."""
     from steelworks.api import run_evaluation
     from steelworks.report.html import write_report_html
+    from steelworks.risk.service import risk_for_report
 
     try:
         check_output_path(html, "--html")
         result = run_evaluation(scenario, set_ or [])
         others = [run_evaluation(name) for name in compare_with or []]
-        write_report_html(html, result, others, baseline, list(set_ or []))
+        risk = risk_for_report(risk_run, scenario, store) if risk_run else None
+        write_report_html(html, result, others, baseline, list(set_ or []), risk=risk)
     except InputError as exc:
         _fail(exc)
         return

@@ -234,3 +234,20 @@ def test_yearly_cash_flows_on_request_sum_to_the_npv(tmp_path: Path) -> None:
     assert base["kpis"]["npv_usd"] != pytest.approx(cols["npv_usd"][0], rel=1e-6)  # the samples moved
     fan = summary["scenarios"]["psm-bf-revival"]["cash_flow_fan"]
     assert [p["year"] for p in fan] == years and all(p["p10"] <= p["p50"] <= p["p90"] for p in fan)
+
+
+def test_the_report_takes_the_latest_risk_run_of_its_scenario(tmp_path: Path) -> None:
+    store = tmp_path / "r.duckdb"
+    out = tmp_path / "report.html"
+    missing = runner.invoke(app, ["report", "psm-bf-revival", "--html", str(out), "--risk", "latest",
+                                  "--store", str(store)])  # fmt: skip
+    assert missing.exit_code == 2 and "no completed risk run" in missing.output
+    run_id, summary = run(RunSpec(("psm-bf-revival",), "psm-default", 40, seed=2, chunk_size=40), Store(store))
+    res = runner.invoke(
+        app, ["report", "psm-bf-revival", "--html", str(out), "--risk", "latest", "--store", str(store)]
+    )
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    assert "6. Risk" in text and run_id in text
+    p50 = summary["scenarios"]["psm-bf-revival"]["npv"]["p50"] / 1e6
+    assert f"{p50:,.0f}" in text  # the store's P50, as the report prints it

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -226,13 +226,45 @@ def _inputs_part(rows: list[dict[str, Any]], overridden: Sequence[str]) -> str:
     )
 
 
+def _risk_part(summary: Mapping[str, Any], npv: Mapping[str, Any]) -> str:
+    """The risk run's statistics and figures (a run of the results store, read by the caller)."""
+    from steelworks.report.risk import npv_cdf, npv_histogram, sobol_figure, statistics_rows, tornado_figure
+
+    rows = statistics_rows(summary)
+    table = _table(
+        ["option", "feasible", "P(NPV > 0)", "NPV P10, USD m", "P50", "P90", "LCOS P10, USD/t", "P50", "P90"],
+        [[r["scenario"], f"{r['feasible']:,} of {r['samples']:,}",
+          "-" if r["p_npv_positive"] is None else f"{r['p_npv_positive']:.1%}",
+          _n(r["npv_p10_musd"]), _n(r["npv_p50_musd"]), _n(r["npv_p90_musd"]),
+          _n(r["lcos_p10"]), _n(r["lcos_p50"]), _n(r["lcos_p90"])] for r in rows],
+    )  # fmt: skip
+    figures = [npv_histogram(npv), npv_cdf(npv)]
+    for name, block in summary["scenarios"].items():
+        if block.get("sobol_npv"):
+            figures.append(sobol_figure(block["sobol_npv"], name))
+        if block.get("tornado_npv"):
+            figures.append(tornado_figure(block["tornado_npv"], name))
+    spec = summary["spec"]
+    html_figs = "".join(
+        pio.to_html(fig, full_html=False, include_plotlyjs=False, config={"displaylogo": False}, div_id=f"risk-{i}")
+        for i, fig in enumerate(figures)
+    )
+    return (
+        f"<section><h2>6. Risk</h2><p class='note'>Run {_e(summary.get('run_id', ''))} of the results store: "
+        f"{summary['rows']:,} draws ({_e(spec['method'])}, seed {spec['seed']}, uncertainty "
+        f"{_e(spec['uncertainty'])}).</p>{table}{html_figs}</section>"
+    )
+
+
 def report_html(
     evaluation: Evaluation,
     comparisons: Sequence[Evaluation] = (),
     baseline: str | None = None,
     overrides: Sequence[str] = (),
+    risk: Mapping[str, Any] | None = None,
 ) -> str:
-    """The report of one evaluated scenario (``steelworks.api.Evaluation``), optionally against others."""
+    """The report of one evaluated scenario (``steelworks.api.Evaluation``), optionally against others;
+    ``risk``: a risk run's summary with its NPV samples (``{"summary": ..., "npv": {scenario: array}}``)."""
     import steelworks
 
     balance = evaluation.balance
@@ -273,6 +305,8 @@ def report_html(
     if comparisons:
         rows = comparison_rows([evaluation, *[c for c in comparisons if c is not evaluation]], baseline)
         parts.append(_compare_part(rows, baseline))
+    if risk is not None:
+        parts.append(_risk_part(risk["summary"], risk["npv"]))
     parts.append(_inputs_part(parameter_rows(scenario), overrides))
     title = f"steelworks report: {report['scenario']}"
     return (
@@ -288,5 +322,7 @@ def write_report_html(
     baseline: str | None = None,
     overrides: Sequence[str] = (),
     option: str = "--html",
+    risk: Mapping[str, Any] | None = None,
 ) -> Path:
-    return write_text(path, report_html(evaluation, comparisons, baseline, overrides), option=option)  # atomic
+    text = report_html(evaluation, comparisons, baseline, overrides, risk)
+    return write_text(path, text, option=option)  # atomic

@@ -208,3 +208,21 @@ def summarise(spec: RunSpec, design: Design, store: Store, run_id: str, *, torna
                 pairs[f"{a} vs {b}"] = analysis.beats(*npvs[a], *npvs[b])
         out["comparison"] = pairs
     return out
+
+
+def risk_for_report(run_id: str, scenario: str, store_path: Path | None = None) -> dict[str, Any]:
+    """A completed run of the store (``latest``: the newest with ``scenario``) as the report takes it."""
+    store = Store(store_path)
+    if run_id == "latest":
+        done = [r for r in store.runs() if r.status == "complete" and scenario in r.scenarios]
+        if not done:
+            raise InputError(
+                f"no completed risk run of '{scenario}' in {store.path}", location="--risk",
+                allowed=f"a run id (steelworks runs list), after `steelworks risk {scenario}`",
+            )  # fmt: skip
+        run_id = done[-1].run_id
+    record = store.run(run_id)
+    if record.summary is None:
+        raise InputError(f"run {run_id} is {record.status}", location="--risk", allowed=f"--resume {run_id} first")
+    npv = {s: store.samples(run_id, s, ["npv_usd"])["npv_usd"] for s in record.summary["scenarios"]}
+    return {"summary": record.summary, "npv": npv}

@@ -91,9 +91,22 @@ def report_file(
             allowed=", ".join(model.economic_scenarios()),
         )
     others = model.evaluations([n for n in compare if n != scenario])
+    risk = _latest_risk(scenario)
     with model.LOCK:
-        text = report_html(solved.evaluation, others, baseline if baseline in (*compare, scenario) else None, overrides)
+        text = report_html(
+            solved.evaluation, others, baseline if baseline in (*compare, scenario) else None, overrides, risk
+        )
     return {"content": text, "filename": f"steelworks-{scenario}.html", "type": "text/html"}
+
+
+def _latest_risk(scenario: str) -> dict[str, Any] | None:
+    """The newest completed risk run of the scenario in the store (the Risk page's), if there is one."""
+    from steelworks.risk.service import risk_for_report
+
+    try:
+        return risk_for_report("latest", scenario)
+    except InputError:
+        return None
 
 
 def workbook_file(scenario: str, overrides: Sequence[str] = ()) -> dict[str, Any]:
