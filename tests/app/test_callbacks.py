@@ -364,3 +364,24 @@ def test_the_risk_page_runs_into_the_store_and_shows_the_stores_numbers(tmp_path
             assert exc.location == "Samples"
         else:
             raise AssertionError(f"{bad} samples accepted")
+
+
+def test_the_plan_pages_budget_frontier_is_the_clis(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Two budgets of psm-phased with its option's actions forced (the page's fixed actions): a budget
+    below their capital has no plan; one above it has the NPV of the same MILP solved directly."""
+    from steelworks.app.pages import plan
+    from steelworks.planning import option_plan, problem_from_scenario, solve_plan
+
+    fixes = "\n".join(f"{u}:{a}@{y}" for u, (a, y) in option_plan("psm-phased").items())
+    seen: list[int] = []
+    out = plan.frontier_view("psm-phased", ["drop"], 120, 100, 9000, 2, fixes, lambda k, b: seen.append(k))
+    assert out["error"] == "" and seen == [0, 1]
+    rows = str(out["table"])
+    assert "no plan" in rows  # 100 USD m buys nothing the fixed plan needs
+    import dataclasses
+
+    problem = problem_from_scenario("psm-phased").without_mandates().apply_fixes(fixes.splitlines())
+    direct = solve_plan(dataclasses.replace(problem, budget_total=9e9), gap=0.02, time_limit=120)
+    assert f"{direct.surrogate_npv_usd / 1e6:,.0f}" in rows
+    bad = plan.frontier_view("psm-phased", [], 60, 5000, 1000, 3)
+    assert "LOW < HIGH" in bad["error"]

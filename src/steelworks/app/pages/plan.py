@@ -123,6 +123,30 @@ def layout() -> html.Div:
                 dcc.Graph(id="plan-yearly-chart", figure=_empty(""), config={"displaylogo": False}),
                 html.Div(id="plan-yearly", className="scroll"),
             ),
+            ui.section(
+                "Budget frontier: the best plan at each total capital budget",
+                html.Div(
+                    [
+                        html.Label("Budgets, USD m: low, high, points", className="lbl"),
+                        dcc.Input(id="frontier-low", type="number", min=1, step=100, value=2500),
+                        dcc.Input(id="frontier-high", type="number", min=1, step=100, value=5000),
+                        dcc.Input(id="frontier-n", type="number", min=2, max=12, step=1, value=4),
+                        html.Button("Solve the frontier", id="frontier-run", className="primary", n_clicks=0),
+                        " ",
+                        html.Button("Cancel", id="frontier-cancel", className="secondary", disabled=True),
+                        html.Progress(id="frontier-progress", value="0", max="1", style={"display": "none"}),
+                        html.Span(id="frontier-step", className="note"),
+                    ],
+                    className="controls",
+                ),
+                ui.error_box("", "frontier-error"),
+                dcc.Graph(
+                    id="frontier-chart", figure=_empty("One MILP a budget: minutes"), config={"displaylogo": False}
+                ),
+                html.Div(id="frontier-table", className="scroll"),
+                note="Uses the scenario, mandates, solver time limit and fixed actions above; NPV on the MILP's "
+                "surrogate basis (one basis for every point, as `steelworks plan --budget-sweep`).",
+            ),
         ]
     )
 
@@ -300,6 +324,59 @@ def plan_view(
 PLAN_OUTPUTS = ("kpis", "gantt", "yearly_chart", "yearly", "status", "error")
 
 
+def frontier_view(
+    scenario: str,
+    drop: list[str] | None,
+    time_limit: float | None,
+    low_usd_m: float | None,
+    high_usd_m: float | None,
+    n: float | None,
+    fixes: str | None = None,
+    progress: Callable[[int, float], None] | None = None,
+    gap: float = 0.02,
+) -> dict[str, Any]:
+    """The budget frontier as ``steelworks plan SCENARIO --budget-sweep LOW:HIGH:N`` (the chart and table),
+    or the planner's message."""
+    from steelworks.planning import problem_from_scenario
+    from steelworks.planning.frontier import budget_frontier, parse_sweep
+    from steelworks.report.plan import frontier_figure
+
+    try:
+        if low_usd_m is None or high_usd_m is None or n is None:
+            raise InputError("give the lowest and highest budget and the number of points", location="budgets")
+        budgets = parse_sweep(f"{float(low_usd_m) * 1e6}:{float(high_usd_m) * 1e6}:{int(n)}", option="budgets")
+        problem = problem_from_scenario(scenario)
+        if drop:
+            problem = problem.without_mandates()
+        if fix_lines(fixes):
+            problem = problem.apply_fixes(fix_lines(fixes))
+        points = budget_frontier(
+            problem, budgets, gap=gap, time_limit=float(time_limit) if time_limit else None, progress=progress
+        )
+    except InputError as exc:
+        return {"error": model.message(exc)}
+    table = ui.table(
+        ["budget, USD m", "NPV (surrogate), USD m", "capital spent, USD m", "first steel", "actions"],
+        [
+            [
+                num(p["budget_usd"] / 1e6),
+                "no plan" if p["npv_usd"] is None else num(p["npv_usd"] / 1e6),
+                num(p["capex_usd"] / 1e6),
+                p["first_steel"] or "-",
+                p["actions"],
+            ]
+            for p in points
+        ],
+        numeric=[True, True, True, True, False],
+        table_id="frontier-points",
+    )
+    return {
+        "chart": frontier_figure(points, f"{scenario}: NPV against the capital budget"),
+        "table": table,
+        "error": "",
+    }
+
+
 def register(app: Dash, manager: Any) -> None:
     from dash import no_update
 
@@ -344,3 +421,37 @@ def register(app: Dash, manager: Any) -> None:
 
         out = plan_view(scenario, mode, drop, limit, step, budget, fixes)
         return tuple(out.get(k, no_update) for k in PLAN_OUTPUTS)
+
+    @app.callback(
+        Output("frontier-chart", "figure"),
+        Output("frontier-table", "children"),
+        Output("frontier-error", "children"),
+        Input("frontier-run", "n_clicks"),
+        State("plan-scenario", "value"),
+        State("plan-no-mandates", "value"),
+        State("plan-time-limit", "value"),
+        State("frontier-low", "value"),
+        State("frontier-high", "value"),
+        State("frontier-n", "value"),
+        State("plan-fixes", "value"),
+        background=True,
+        manager=manager,
+        running=[
+            (Output("frontier-run", "disabled"), True, False),
+            (Output("frontier-cancel", "disabled"), False, True),
+            (Output("frontier-progress", "style"), {"display": "inline-block"}, {"display": "none"}),
+        ],
+        cancel=[Input("frontier-cancel", "n_clicks")],
+        progress=[
+            Output("frontier-progress", "value"),
+            Output("frontier-progress", "max"),
+            Output("frontier-step", "children"),
+        ],
+        prevent_initial_call=True,
+    )
+    def _frontier(set_progress, _n, scenario, drop, limit, low, high, count, fixes):
+        def step(k: int, budget: float) -> None:
+            set_progress((str(k), str(count or 1), f"budget {k + 1} of {count}: USD {budget / 1e6:,.0f} m …"))
+
+        out = frontier_view(scenario, drop, limit, low, high, count, fixes, step)
+        return out.get("chart", no_update), out.get("table", no_update), out.get("error", "")
