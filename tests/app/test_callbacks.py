@@ -385,3 +385,42 @@ def test_the_plan_pages_budget_frontier_is_the_clis(monkeypatch) -> None:  # typ
     assert f"{direct.surrogate_npv_usd / 1e6:,.0f}" in rows
     bad = plan.frontier_view("psm-phased", [], 60, 5000, 1000, 3)
     assert "LOW < HIGH" in bad["error"]
+
+
+def _data_url(text: str) -> str:
+    import base64
+
+    return "data:application/x-yaml;base64," + base64.b64encode(text.encode("utf-8")).decode()
+
+
+def test_an_uploaded_scenario_is_checked_kept_and_solved() -> None:
+    """A scenario YAML uploaded on the Works page: a good one joins the picker and solves as the CLI would
+    (the same target override gives the same crude steel); a bad one shows the CLI's message; one that
+    names a server path, or is too large, is refused before anything reads it."""
+    from steelworks.api import run_balance
+    from steelworks.app import model
+    from steelworks.app.pages import works
+
+    good = (
+        "scenario:\n  name: my-psm\n  description: PSM at 0.9 Mt/yr\n  plant: steelworks:plants/psm.yaml\n"
+        "  restore: all\n  demand: {hot_rolled_coil: 400 kt/year, cold_rolled_coil: 220 kt/year,"
+        " galvanized_coil: 80 kt/year, billet: 280 kt/year}\n  target: {tag: crude_steel, amount: 0.9 Mt/year}\n"
+    )
+    options, value, message = works.upload_choice("mine.yaml", _data_url(good), [{"label": "psm", "value": "psm"}])
+    assert (
+        message == "" and value.endswith(".yaml") and options[-1] == {"label": "mine.yaml (uploaded)", "value": value}
+    )
+    solved = model.solve(value)
+    assert solved.balance.kpis["crude_steel_t"] == pytest.approx(
+        run_balance("psm", ["target.amount=0.9 Mt/year"]).kpis["crude_steel_t"], rel=1e-12
+    )
+    bad = good.replace("0.9 Mt/year", "-1 Mt/year")
+    _, _, message = works.upload_choice("bad.yaml", _data_url(bad), [])
+    assert message.startswith("error: bad.yaml") and "target.amount" in message
+    sneaky = good.replace("plant: steelworks:plants/psm.yaml", "plant: /etc/passwd")
+    _, _, message = works.upload_choice("sneaky.yaml", _data_url(sneaky), [])
+    assert "bundled data only" in message and "scenario.plant" in message
+    _, _, message = works.upload_choice("big.yaml", _data_url(good + "#" * model.MAX_UPLOAD_BYTES), [])
+    assert "at most 262,144 bytes" in message
+    _, _, message = works.upload_choice("notes.txt", _data_url(good), [])
+    assert "not a YAML file" in message

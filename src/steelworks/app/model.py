@@ -7,6 +7,7 @@ Nothing here computes a figure of the works: it names scenarios, turns the form'
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -162,3 +163,97 @@ def evaluations(names: Sequence[str], overrides: Sequence[str] = ()) -> list[Eva
             )
         out.append(ev)
     return out
+
+
+#: the largest scenario file the dashboard takes (a bundled scenario is a few kB)
+MAX_UPLOAD_BYTES = 256 * 1024
+#: keys whose value names another file: an upload may name bundled data only, never a path on the server
+_FILE_KEYS = {
+    "extends", "plant", "carriers_file", "prices", "option", "finance", "sources_file", "logistics_file", "limits_file",
+    "file",
+}  # fmt: skip
+_UPLOADS: dict[str, str] = {}
+
+
+def _upload_dir() -> Any:
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.gettempdir()) / f"steelworks-uploads-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def _server_path(value: str) -> bool:
+    """A reference to a file of the server: anything but a bare name or ``steelworks:<bundled file>``."""
+    if ".." in value or "~" in value or "\\" in value:
+        return True
+    return "/" in value and not value.startswith("steelworks:")
+
+
+def _named_paths(tree: Any, where: str = "") -> list[str]:
+    """The places where an uploaded scenario names a file by path (a '/', '\\', '~' or '..' in it)."""
+    found: list[str] = []
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            here = f"{where}.{key}" if where else str(key)
+            if str(key) in _FILE_KEYS or str(key).endswith("_file"):
+                values = value if isinstance(value, list) else [value]
+                if any(isinstance(v, str) and _server_path(v) for v in values):
+                    found.append(here)
+            found.extend(_named_paths(value, here))
+    elif isinstance(tree, list):
+        for i, item in enumerate(tree):
+            found.extend(_named_paths(item, f"{where}[{i}]"))
+    return found
+
+
+def accept_upload(filename: str, contents: str) -> str:
+    """An uploaded scenario (a Dash data URL) checked and kept: its path, usable wherever a scenario name
+    is. Refused with the CLI's kind of message: too large, not UTF-8 YAML, a path to a server file, or
+    any error the scenario loader and the works' build find."""
+    import base64
+    import hashlib
+
+    from steelworks.fileio import write_bytes
+    from steelworks.plant.build import build_plant
+    from steelworks.schema.loader import load_scenario
+    from steelworks.schema.yamlio import loads
+
+    name = (filename or "upload.yaml")[:120]
+    if not name.lower().endswith((".yaml", ".yml")):
+        raise InputError(f"'{name}' is not a YAML file", file=name, location="upload", allowed="a .yaml or .yml file")
+    try:
+        data = base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (IndexError, ValueError):
+        raise InputError("the upload could not be read", file=name, location="upload") from None
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputError(
+            f"{len(data):,} bytes", file=name, location="upload", allowed=f"at most {MAX_UPLOAD_BYTES:,} bytes"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("the file is not UTF-8 text", file=name, location="upload") from None
+    tree = loads(text, name)  # the CLI's YAML rules: duplicate keys, alias bounds, sizes
+    if not isinstance(tree, dict) or "scenario" not in tree:
+        raise InputError("not a scenario file", file=name, location="upload", allowed="a mapping with 'scenario:'")
+    paths = _named_paths(tree)
+    if paths:
+        raise InputError(
+            "an uploaded scenario may name bundled data only, not a file on the server",
+            file=name,
+            location=", ".join(paths[:5]),
+            allowed="bundled data: plant: steelworks:plants/psm.yaml, economics: {option: psm-bf-revival}",
+        )
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    path = _upload_dir() / f"upload-{digest}.yaml"
+    write_bytes(path, data, option="upload")
+    try:
+        with LOCK:
+            build_plant(load_scenario(path))
+    except InputError as exc:
+        path.unlink(missing_ok=True)
+        raise InputError(exc.message, file=name, location=exc.location, allowed=exc.allowed) from None
+    _UPLOADS[str(path)] = name
+    return str(path)

@@ -46,6 +46,17 @@ def layout() -> html.Div:
                         ]
                     ),
                     html.Div(id="works-description", className="note", style={"flex": "1 1 400px"}),
+                    html.Div(
+                        [
+                            dcc.Upload(
+                                id="works-upload",
+                                children=html.Button("Upload a scenario YAML", className="secondary"),
+                                accept=".yaml,.yml",
+                                max_size=model.MAX_UPLOAD_BYTES,
+                            ),
+                            html.Div(id="works-upload-message", className="error"),
+                        ]
+                    ),
                 ],
                 className="controls card",
             ),
@@ -431,7 +442,34 @@ def works_view(
 OUTPUTS = ("description", "kpis", "sankey", "units", "balances", "boundary", "gas", "co2", "timing", "error", "errors")
 
 
+def upload_choice(filename: str | None, contents: str | None, options: list[dict[str, str]]) -> tuple[Any, Any, str]:
+    """The scenario picker after an upload: the file added and chosen, or the CLI's message."""
+    from dash import no_update
+
+    if not contents:
+        return no_update, no_update, ""
+    try:
+        path = model.accept_upload(filename or "upload.yaml", contents)
+    except InputError as exc:
+        return no_update, no_update, model.message(exc)
+    label = f"{filename} (uploaded)"
+    kept = [o for o in options or [] if o.get("value") != path]
+    return [*kept, {"label": label, "value": path}], path, ""
+
+
 def register(app: Dash) -> None:
+    @app.callback(
+        Output("works-scenario", "options"),
+        Output("works-scenario", "value"),
+        Output("works-upload-message", "children"),
+        Input("works-upload", "contents"),
+        State("works-upload", "filename"),
+        State("works-scenario", "options"),
+        prevent_initial_call=True,
+    )
+    def _upload(contents: str | None, filename: str | None, options: list[dict[str, str]]) -> tuple[Any, Any, str]:
+        return upload_choice(filename, contents, options)
+
     @app.callback(
         Output("works-picker", "options"),
         Output("works-picker", "value"),
