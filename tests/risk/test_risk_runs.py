@@ -251,3 +251,24 @@ def test_the_report_takes_the_latest_risk_run_of_its_scenario(tmp_path: Path) ->
     assert "6. Risk" in text and run_id in text
     p50 = summary["scenarios"]["psm-bf-revival"]["npv"]["p50"] / 1e6
     assert f"{p50:,.0f}" in text  # the store's P50, as the report prints it
+
+
+def test_a_run_on_an_existing_scheduler_gives_the_local_numbers(tmp_path: Path) -> None:
+    """`--scheduler tcp://host:port`: the same job on a cluster someone else started (here a one-worker
+    cluster on loopback) equals the run in this process."""
+    from distributed import LocalCluster
+
+    spec = RunSpec(("psm-eaf",), "psm-default", 60, seed=11, chunk_size=30)
+    local = Store(tmp_path / "l.duckdb")
+    id_l, _ = run(spec, local, workers=0, tornado=False)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
+        remote = Store(tmp_path / "r.duckdb")
+        id_r, _ = run(spec, remote, scheduler=cluster.scheduler_address, tornado=False)
+    a, b = local.samples(id_l, "psm-eaf"), remote.samples(id_r, "psm-eaf")
+    assert np.array_equal(a["npv_usd"], b["npv_usd"]) and np.ptp(a["npv_usd"]) > 0
+
+
+def test_an_unreachable_scheduler_is_a_clear_message(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["risk", "psm-eaf", "-n", "10", "--scheduler", "tcp://127.0.0.1:9", "--store",
+                              str(tmp_path / "s.duckdb")])  # fmt: skip
+    assert res.exit_code == 2 and "cannot reach the scheduler" in res.output, res.output
