@@ -424,3 +424,17 @@ def test_an_uploaded_scenario_is_checked_kept_and_solved() -> None:
     assert "at most 262,144 bytes" in message
     _, _, message = works.upload_choice("notes.txt", _data_url(good), [])
     assert "not a YAML file" in message
+
+
+def test_the_risk_page_can_run_on_a_local_dask_cluster(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The same run on a local Dask cluster of 2 workers stores the same numbers as in the server process."""
+    import numpy as np
+
+    from steelworks.app.pages import risk
+    from steelworks.store import Store
+
+    monkeypatch.setenv("STEELWORKS_STORE", str(tmp_path / "d.duckdb"))
+    here = risk.start_run(["psm-eaf"], "psm-default", 40, "mc", 3)
+    there = risk.start_run(["psm-eaf"], "psm-default", 40, "mc", 3, workers=2)
+    st = Store(tmp_path / "d.duckdb")
+    assert np.array_equal(st.samples(here, "psm-eaf")["npv_usd"], st.samples(there, "psm-eaf")["npv_usd"])

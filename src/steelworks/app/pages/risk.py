@@ -93,6 +93,17 @@ def layout() -> html.Div:
                         ),
                     ),
                     _field("Seed", dcc.Input(id="risk-seed", type="number", min=0, step=1, value=1)),
+                    _field(
+                        "Run on",
+                        dcc.RadioItems(
+                            id="risk-workers",
+                            value=0,
+                            options=[
+                                {"label": "this server process", "value": 0},
+                                {"label": "a local Dask cluster of 2 workers", "value": 2},
+                            ],
+                        ),
+                    ),
                     html.Div(
                         [
                             html.Button("Start run", id="risk-run", className="primary", n_clicks=0),
@@ -142,8 +153,10 @@ def start_run(
     method: str,
     seed: float | None,
     progress: Progress | None = None,
+    workers: int = 0,
 ) -> str:
-    """Run the risk engine in this process into the store, as ``steelworks risk --workers 0``; the run id."""
+    """Run the risk engine into the store, in this process or on a local Dask cluster of ``workers``
+    processes (as ``steelworks risk --workers N``); the run id."""
     from steelworks.risk.run import RunSpec
     from steelworks.risk.service import run
 
@@ -173,7 +186,7 @@ def start_run(
             progress(done[0], done[1])
 
     with model.LOCK:  # one solve at a time in the web server (see app.model)
-        run_id, _summary = run(spec, store(), workers=0, progress=advance, on_start=on_start)
+        run_id, _summary = run(spec, store(), workers=int(workers or 0), progress=advance, on_start=on_start)
     return run_id
 
 
@@ -275,6 +288,7 @@ def register(app: Dash, manager: Any) -> None:
         State("risk-samples", "value"),
         State("risk-method", "value"),
         State("risk-seed", "value"),
+        State("risk-workers", "value"),
         background=True,
         manager=manager,
         running=[
@@ -287,12 +301,12 @@ def register(app: Dash, manager: Any) -> None:
         progress=[Output("risk-progress", "value"), Output("risk-progress", "max"), Output("risk-step", "children")],
         prevent_initial_call=True,
     )
-    def _run(set_progress, _n, scenarios, uncertainty, samples, method, seed):
+    def _run(set_progress, _n, scenarios, uncertainty, samples, method, seed, workers):
         def progress(done: int, total: int) -> None:
             set_progress((str(done), str(total), f"{done:,} of {total:,} samples"))
 
         try:
-            run_id = start_run(scenarios, uncertainty, samples, method, seed, progress)
+            run_id = start_run(scenarios, uncertainty, samples, method, seed, progress, workers)
         except InputError as exc:
             from dash import no_update
 
