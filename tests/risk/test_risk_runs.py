@@ -272,3 +272,4 @@ def test_an_unreachable_scheduler_is_a_clear_message(tmp_path: Path) -> None:
     res = runner.invoke(app, ["risk", "psm-eaf", "-n", "10", "--scheduler", "tcp://127.0.0.1:9", "--store",
                               str(tmp_path / "s.duckdb")])  # fmt: skip
     assert res.exit_code == 2 and "cannot reach the scheduler" in res.output, res.output
+    assert Store(tmp_path / "s.duckdb").runs() == []  # no incomplete run left behind

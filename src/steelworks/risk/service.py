@@ -91,6 +91,15 @@ def start(spec: RunSpec, store: Store) -> tuple[str, Design]:
     return run_id, design
 
 
+def _reachable(scheduler: str) -> None:
+    from distributed import Client
+
+    try:
+        Client(scheduler, timeout="10s").close()
+    except OSError as exc:
+        raise InputError(f"cannot reach the scheduler: {exc}", location="--scheduler") from None
+
+
 def spec_of(record: RunRecord) -> RunSpec:
     return RunSpec(
         scenarios=tuple(record.scenarios),
@@ -129,6 +138,8 @@ def run(
             )
         run_id, design = resume, make_design(spec)
     else:
+        if scheduler is not None:
+            _reachable(scheduler)  # before the run is recorded: an unreachable cluster leaves no stub behind
         run_id, design = start(spec, store)
     skip = {(s, i) for s in spec.scenarios for i in store.done_chunks(run_id, s)}
     if on_start:
