@@ -83,7 +83,7 @@ def sobol_figure(indices: Mapping[str, Mapping[str, float]], scenario: str) -> A
     for key, label in (("S1", "first order S1"), ("ST", "total order ST")):
         fig.add_trace(
             go.Bar(
-                x=names,
+                x=[n.replace(" + ", " +<br>") for n in names],  # a group of correlated inputs, one a line
                 y=[indices[n][key] for n in names],
                 error_y={"type": "data", "array": [indices[n][f"{key}_conf"] for n in names]},
                 name=label,
