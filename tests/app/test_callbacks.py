@@ -256,10 +256,13 @@ def test_the_report_download_is_the_cli_report(tmp_path: Path) -> None:
         "2. Balance of the works",
         "3. Business case",
         "4. Flows through the works",
-        "5. Comparison with the other options",
-        "6. Inputs with their sources",
+        "5. The plan",
+        "6. Comparison with the other options",
+        "8. Inputs with their sources",
     ):
         assert part in cli_text
+    # the plan: every unit the option acts on, with the year its work starts (psm-bf-revival: all from 2027)
+    assert "clear_and_reline" in cli_text and "<td>bf1</td>" in cli_text and "<td>2027</td>" in cli_text
 
 
 def test_the_report_takes_the_works_page_edits() -> None:

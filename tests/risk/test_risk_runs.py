@@ -248,7 +248,7 @@ def test_the_report_takes_the_latest_risk_run_of_its_scenario(tmp_path: Path) ->
     )
     assert res.exit_code == 0, res.output
     text = out.read_text(encoding="utf-8")
-    assert "6. Risk" in text and run_id in text
+    assert "7. Risk" in text and run_id in text
     p50 = summary["scenarios"]["psm-bf-revival"]["npv"]["p50"] / 1e6
     assert f"{p50:,.0f}" in text  # the store's P50, as the report prints it
 

@@ -436,6 +436,8 @@ def reconcile(estimate: CapexEstimate) -> dict[str, Any]:
             "unit": line.uid,
             "kind": line.kind,
             "action": line.action,
+            "start_offset_years": int(line.start),  # years after the option's first year
+            "duration_years": int(line.duration),
             "used_usd": line.epc_usd,
             "bottom_up_usd": line.bottom_up_usd,
             "replacement_value_usd": line.replacement_usd,

@@ -194,7 +194,7 @@ def _compare_part(rows: list[dict[str, Any]], baseline: str | None) -> str:
     body = [[name, *(get(r) for r in rows)] for name, get in fields]
     chart = pio.to_html(comparison_figure(rows), full_html=False, include_plotlyjs=False, div_id="comparison")
     return (
-        "<section><h2>5. Comparison with the other options</h2>"
+        "<section><h2>6. Comparison with the other options</h2>"
         + _table(["figure", *(r["scenario"] for r in rows)], body)
         + chart
         + "</section>"
@@ -216,13 +216,38 @@ def _inputs_part(rows: list[dict[str, Any]], overridden: Sequence[str]) -> str:
         else "<p class='note'>No input was changed from the bundled scenario.</p>"
     )
     return (
-        "<section><h2>6. Inputs with their sources</h2>"
+        "<section><h2>8. Inputs with their sources</h2>"
         f"<p class='note'>{len(rows):,} settable inputs (as `steelworks params` lists them); * marks an override"
         f"{': ' + _e('; '.join(overridden)) if overridden else ''}.</p>"
         + changed_html
         + "<h3>All inputs</h3>"
         + _table(head, [cells(r) for r in rows], num)
         + "</section>"
+    )
+
+
+def _plan_part(data: dict[str, Any]) -> str:
+    """The option as a plan: each unit's action, its years and its capital (evaluate's capital lines)."""
+    rows = data.get("capex", {}).get("units") or []
+    first = data["kpis"].get("first_year")
+    if not rows or first is None:
+        return ""
+    body = [
+        [
+            r["unit"],
+            r.get("kind", ""),
+            r["action"],
+            str(first + r.get("start_offset_years", 0)),
+            str(first + r.get("start_offset_years", 0) + r.get("duration_years", 0)),
+            _n(r["used_usd"] / 1e6),
+        ]
+        for r in sorted(rows, key=lambda r: (r.get("start_offset_years", 0), r["unit"]))
+    ]
+    table = _table(["unit", "kind", "action", "work starts", "in service", "capital (EPC), USD m"], body)
+    return (
+        "<section><h2>5. The plan</h2><p class='note'>The option as a plan on the works' units: what is "
+        "done to each, when, and its capital before owner's costs and contingency (steelworks plan "
+        f"--fix-option prices the same plan).</p>{table}</section>"
     )
 
 
@@ -233,11 +258,21 @@ def _risk_part(summary: Mapping[str, Any], npv: Mapping[str, Any]) -> str:
     rows = statistics_rows(summary)
     table = _table(
         ["option", "feasible", "P(NPV > 0)", "NPV P10, USD m", "P50", "P90", "LCOS P10, USD/t", "P50", "P90"],
-        [[r["scenario"], f"{r['feasible']:,} of {r['samples']:,}",
-          "-" if r["p_npv_positive"] is None else f"{r['p_npv_positive']:.1%}",
-          _n(r["npv_p10_musd"]), _n(r["npv_p50_musd"]), _n(r["npv_p90_musd"]),
-          _n(r["lcos_p10"]), _n(r["lcos_p50"]), _n(r["lcos_p90"])] for r in rows],
-    )  # fmt: skip
+        [
+            [
+                r["scenario"],
+                f"{r['feasible']:,} of {r['samples']:,}",
+                "-" if r["p_npv_positive"] is None else f"{r['p_npv_positive']:.1%}",
+                _n(r["npv_p10_musd"]),
+                _n(r["npv_p50_musd"]),
+                _n(r["npv_p90_musd"]),
+                _n(r["lcos_p10"]),
+                _n(r["lcos_p50"]),
+                _n(r["lcos_p90"]),
+            ]
+            for r in rows
+        ],
+    )
     figures = [npv_histogram(npv), npv_cdf(npv)]
     for name, block in summary["scenarios"].items():
         if block.get("sobol_npv"):
@@ -250,7 +285,7 @@ def _risk_part(summary: Mapping[str, Any], npv: Mapping[str, Any]) -> str:
         for i, fig in enumerate(figures)
     )
     return (
-        f"<section><h2>6. Risk</h2><p class='note'>Run {_e(summary.get('run_id', ''))} of the results store: "
+        f"<section><h2>7. Risk</h2><p class='note'>Run {_e(summary.get('run_id', ''))} of the results store: "
         f"{summary['rows']:,} draws ({_e(spec['method'])}, seed {spec['seed']}, uncertainty "
         f"{_e(spec['uncertainty'])}).</p>{table}{html_figs}</section>"
     )
@@ -302,6 +337,7 @@ def report_html(
         "<section><h2>4. Flows through the works</h2><p class='note'>Material (t/yr) and energy (GJ/yr, LHV) flows "
         "by process stage; recycles in grey; flows below 0.1 % of the total hidden.</p>" + sankey_html + "</section>",
     ]
+    parts.append(_plan_part(data))
     if comparisons:
         rows = comparison_rows([evaluation, *[c for c in comparisons if c is not evaluation]], baseline)
         parts.append(_compare_part(rows, baseline))
