@@ -20,7 +20,8 @@ def test_the_report_shows_evaluate_figures_and_the_edits(tmp_path: Path) -> None
     diff = (k["npv_usd"] - base.to_dict()["kpis"]["npv_usd"]) / 1e6
     assert f"NPV vs psm-mothballed, USD m</td><td class='n'>{diff:,.0f}</td>" in text
     assert "units.bf1.availability *" in text  # the override marked among the inputs
-    assert text.count("<section>") == 7  # key figures, balance, case, flows, plan, comparison, inputs (risk: with --risk)
+    # key figures, balance, case, flows, plan, comparison, inputs (and the risk run with --risk)
+    assert text.count("<section>") == 7
     # plotly.js embedded: no script or stylesheet is fetched, so the file opens offline
     assert not re.search(r"<script[^>]+src=|<link[^>]+href=", text)
     out = write_report_html(tmp_path / "r.html", ev)
