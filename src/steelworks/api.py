@@ -13,11 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from steelworks.carbon import account
-from steelworks.plant.balance import check_balances
 from steelworks.plant.build import Plant, build_plant
-from steelworks.plant.solve import Solution, solve
-from steelworks.results import WorksResults, works_results
+from steelworks.plant.solve import Solution
+from steelworks.results import WorksResults, solved_works
 from steelworks.schema.loader import ResolvedScenario, load_scenario
 from steelworks.schema.tree import WORKS, route, split_by_branch
 
@@ -79,10 +77,8 @@ def run_balance(scenario: str | Path, overrides: Iterable[str] | Mapping[str, An
 
 
 def evaluate_plant(resolved: ResolvedScenario, plant: Plant) -> BalanceResult:
-    sol = solve(plant)
-    bal = sol.balances if sol.balances is not None else check_balances(sol)
-    co2 = account(sol, bal)
-    return BalanceResult(resolved, plant, works_results(sol, bal, co2), sol)
+    sol, results = solved_works(plant)
+    return BalanceResult(resolved, plant, results, sol)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -403,3 +403,15 @@ def works_results(
         infeasible_reason=why,
         derived_compositions=plant.derived_compositions,
     )
+
+
+def solved_works(plant: Plant) -> tuple[Solution, WorksResults]:
+    """Solve a built works, check its mass, Fe and C balances and account its CO2: the one path a single
+    run takes (``api.run_balance``, the sourcing fixed point, the planner's pricing)."""
+    from steelworks.carbon import account
+    from steelworks.plant.balance import check_balances
+    from steelworks.plant.solve import solve
+
+    sol = solve(plant)
+    bal = sol.balances if sol.balances is not None else check_balances(sol)
+    return sol, works_results(sol, bal, account(sol, bal))

@@ -40,19 +40,14 @@ def _split(overrides: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def plant_year_of(scenario: str) -> Any:
     """The scenario's full-output plant year (the works solved, checked and accounted, as ``run_balance``)."""
-    from steelworks.carbon import account
     from steelworks.economics.evaluate import PlantYear
-    from steelworks.plant.balance import check_balances
     from steelworks.plant.build import build_plant
-    from steelworks.plant.solve import solve
-    from steelworks.results import works_results
+    from steelworks.results import solved_works
     from steelworks.schema.loader import load_scenario
 
     resolved = load_scenario(scenario)
     plant = build_plant(resolved)
-    sol = solve(plant)
-    bal = sol.balances if sol.balances is not None else check_balances(sol)
-    res = works_results(sol, bal, account(sol, bal))
+    _sol, res = solved_works(plant)
     return resolved, PlantYear.from_balance(SimpleNamespace(results=res, scenario=resolved, plant=plant))
 
 

@@ -30,12 +30,9 @@ from typing import Any
 
 import numpy as np
 
-from steelworks.carbon import account
 from steelworks.errors import InputError
-from steelworks.plant.balance import check_balances
 from steelworks.plant.build import Plant, build_plant
-from steelworks.plant.solve import solve
-from steelworks.results import WorksResults, works_results
+from steelworks.results import WorksResults, solved_works
 from steelworks.schema.loader import ResolvedScenario, load_scenario
 from steelworks.schema.sourcing import BlendLimits
 from steelworks.sourcing.blend import BlendDemand, BlendResult, plant_analysis, solve_blend
@@ -76,9 +73,7 @@ def run_balance(scenario: str, overrides: Mapping[str, Any]) -> BalanceResult:
     """Load, build, solve, check (mass/Fe/C balances) and account one scenario."""
     resolved = load_scenario(scenario, overrides)
     plant = build_plant(resolved)
-    sol = solve(plant)
-    bal = sol.balances if sol.balances is not None else check_balances(sol)
-    return BalanceResult(resolved, plant, works_results(sol, bal, account(sol, bal)))
+    return BalanceResult(resolved, plant, solved_works(plant)[1])
 
 
 @dataclass
