@@ -628,6 +628,7 @@ def plan(
             ("NPV of the MILP's linear surrogate (pre-tax), USD m", _num(result.surrogate_npv_usd / 1e6)),
             ("capital, USD m", _num(sum(result.capex_by_year) / 1e6)),
             ("first steel", str(first) if first else "never"),
+            ("solver", _solver_status(result.status, result.mip_gap)),
             *(
                 [
                     (
@@ -648,6 +649,14 @@ def plan(
     )
 
 
+def _solver_status(status: str, gap: float | None) -> str:
+    """'optimal (gap 0.4 %)' or 'time limit: best plan found, within 9.9 % of the bound'."""
+    shown = "n/a" if gap is None else f"{gap:.1%}"
+    if status == "time_limit":
+        return f"time limit: the best plan found, within {shown} of the bound"
+    return f"{status} (gap {shown})"
+
+
 def _plan_frontier(problem: Any, sweep: str, out: Path, gap: float, time_limit: float | None, fmt: Format) -> None:
     """``plan --budget-sweep``: the best plan at each budget, a table (or JSON) and the chart."""
     from steelworks.planning.frontier import budget_frontier, parse_sweep
@@ -666,7 +675,9 @@ def _plan_frontier(problem: Any, sweep: str, out: Path, gap: float, time_limit: 
         right={"budget, USD m", "NPV, USD m", "capital, USD m"},
     )
     for p in points:
-        npv = _num(p["npv_usd"] / 1e6) if p["npv_usd"] is not None else "infeasible"
+        npv = _num(p["npv_usd"] / 1e6) if p["npv_usd"] is not None else "no plan"
+        if p.get("status") == "time_limit":
+            npv += f" (time limit, gap {p['mip_gap']:.1%})" if p.get("mip_gap") is not None else " (time limit)"
         _row(
             table,
             _num(p["budget_usd"] / 1e6),

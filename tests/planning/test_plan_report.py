@@ -86,3 +86,19 @@ def test_bad_plan_options_are_exit_2(args: list[str], fragment: str) -> None:
     result = runner.invoke(app, ["plan", "psm-bf-revival", *args])
     assert result.exit_code == 2, result.output
     assert fragment in " ".join(result.output.split()), result.output
+
+
+def test_a_time_limit_incumbent_is_a_plan_only_when_highs_holds_a_feasible_solution() -> None:
+    """HiGHS's primal solution status 2 is a feasible incumbent; anything else (none, or no solver object)
+    is no plan: solve_plan then raises instead of reading back values that fit no solution."""
+    from types import SimpleNamespace
+
+    from steelworks.planning.model import has_incumbent
+
+    def model(status: int) -> SimpleNamespace:
+        info = SimpleNamespace(primal_solution_status=status)
+        return SimpleNamespace(solver_model=SimpleNamespace(getInfo=lambda: info))
+
+    assert has_incumbent(model(2))
+    assert not has_incumbent(model(0)) and not has_incumbent(model(1))
+    assert not has_incumbent(SimpleNamespace(solver_model=None))

@@ -55,6 +55,8 @@ def budget_frontier(
                 "npv_usd": result.surrogate_npv_usd,
                 "capex_usd": float(sum(result.capex_by_year)),
                 "first_steel": first,
+                "status": result.status,  # "optimal", or "time_limit" with its gap
+                "mip_gap": result.mip_gap,
                 "actions": ", ".join(f"{a['unit']} {a['action']} {a['start_year']}" for a in result.actions) or "idle",
             }
         )
