@@ -973,6 +973,8 @@ def _parse_samples(text: str) -> int:
 @contextlib.contextmanager
 def _sample_progress(what: str) -> Iterator[tuple[Callable[[str, int], None], Callable[[int], None]]]:
     """A rich progress bar on stderr with samples/s and the time left; sized when the run starts."""
+    import time
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (
@@ -984,8 +986,6 @@ def _sample_progress(what: str) -> Iterator[tuple[Callable[[str, int], None], Ca
     )
     with Progress(*columns, console=err_console._console_or_new(), transient=True) as bar:
         task = bar.add_task(what, total=None, rate="")
-        import time
-
         started = [time.perf_counter(), 0]
 
         def on_start(run_id: str, samples: int) -> None:

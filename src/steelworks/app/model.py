@@ -172,7 +172,6 @@ _FILE_KEYS = {
     "extends", "plant", "carriers_file", "prices", "option", "finance", "sources_file", "logistics_file", "limits_file",
     "file",
 }  # fmt: skip
-_UPLOADS: dict[str, str] = {}
 
 
 def _upload_dir() -> Any:
@@ -255,5 +254,4 @@ def accept_upload(filename: str, contents: str) -> str:
     except InputError as exc:
         path.unlink(missing_ok=True)
         raise InputError(exc.message, file=name, location=exc.location, allowed=exc.allowed) from None
-    _UPLOADS[str(path)] = name
     return str(path)

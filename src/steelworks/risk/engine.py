@@ -35,6 +35,7 @@ from steelworks.errors import InputError
 from steelworks.report.params import parameter_rows
 from steelworks.risk.distributions import quantile
 from steelworks.schema.loader import load_scenario
+from steelworks.schema.tree import override_items
 from steelworks.schema.uncertainty import Discrete, UncertaintyFile
 from steelworks.schema.yamlio import load_yaml
 
@@ -224,12 +225,13 @@ def _check_entry(name: str, dist: Any, route: str, targets: tuple[Target, ...], 
             "prices.<carrier>.price, finance.discount_rate.value, option.capex.overrun.share)",
         )
     for target in targets:
-        if (dist.apply != "value" and not isinstance(target.base, int | float)) or isinstance(target.base, bool):
+        numeric = isinstance(target.base, int | float) and not isinstance(target.base, bool)
+        if dist.apply != "value" and not numeric:
             raise InputError(
                 f"'{target.path}' has the value {target.base!r}: a draw can only be a factor on or a shift of a number",
                 file=str(path),
                 location=f"{where}.apply",
-                allowed="value" if not isinstance(target.base, int | float) else "value, factor, shift",
+                allowed="value",
             )
 
 
@@ -296,7 +298,7 @@ def evaluate_chunk(job: RiskJob, u: Array, start: int = 0) -> ChunkResult:
     reasons: dict[int, str] = {}
     for g, combo in enumerate(combos):
         rows = np.flatnonzero(which == g)
-        overrides = dict(_base_overrides(job))
+        overrides = dict(override_items(job.overrides))  # the run's --set, read as the CLI reads them
         for p, drawn in zip(grouped, combo, strict=True):
             for target in p.targets:
                 overrides[target.path] = _override_text(target, float(_applied(p.dist, target, np.array(drawn))))
@@ -325,14 +327,6 @@ def evaluate_chunk(job: RiskJob, u: Array, start: int = 0) -> ChunkResult:
         for i in np.flatnonzero(~ok):
             reasons[int(rows[i])] = batch.faults.get(int(i), "the business case of this sample is not finite")
     return ChunkResult(start, kpis, feasible, reasons)
-
-
-def _base_overrides(job: RiskJob) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in job.overrides:
-        key, _, value = item.partition("=")
-        out[key.strip()] = value.strip()
-    return out
 
 
 def _run(

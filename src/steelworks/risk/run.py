@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from steelworks.errors import InputError
-from steelworks.risk.engine import ChunkResult, RiskJob, cached_job, evaluate_chunk, load_uncertainty
+from steelworks.risk.engine import ChunkResult, RiskJob, cached_job, draws_to_values, evaluate_chunk, load_uncertainty
 from steelworks.risk.sampling import Method, correlate, correlation_groups, mc_chunk, saltelli_rows, whole_design
 
 Array = NDArray[np.float64]
@@ -108,8 +108,6 @@ def chunk_task(spec: RunSpec, names: list[str], scenario: str, index: int, u: Ar
     job = job_for(spec, scenario)
     own = columns_for(job, names, u)
     result = evaluate_chunk(job, own, start=index * spec.chunk_size)
-    from steelworks.risk.engine import draws_to_values
-
     return scenario, index, (result, draws_to_values(job, own))
 
 

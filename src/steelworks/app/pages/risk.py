@@ -185,8 +185,8 @@ def start_run(
         if progress:
             progress(done[0], done[1])
 
-    with model.LOCK:  # one solve at a time in the web server (see app.model)
-        run_id, _summary = run(spec, store(), workers=int(workers or 0), progress=advance, on_start=on_start)
+    # the page runs this in a background callback's own process, so it holds no lock of the web server's
+    run_id, _summary = run(spec, store(), workers=int(workers or 0), progress=advance, on_start=on_start)
     return run_id
 
 
