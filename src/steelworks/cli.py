@@ -530,8 +530,8 @@ def plan(
     """The revival planner: which units to restore, rebuild or build, in which year, for the highest NPV.
 
     Prints the year x unit action grid (R restore, B rebuild, C clear and reline, N new, = building,
-    # in service), output and capital by year, and the plan's NPV: evaluate's cash flow where the plan acts on
-    the option's units (steelworks.planning.economics), and the MILP's pre-tax linear surrogate.
+    # in service), output and capital by year, and the plan's NPV: evaluate's cash flow on the plan's own
+    years (steelworks.planning.economics), and the MILP's pre-tax linear surrogate.
     """
     from steelworks.planning import option_plan, problem_from_scenario, solve_plan
     from steelworks.planning.economics import price
@@ -615,7 +615,20 @@ def plan(
         [
             *(
                 [
-                    ("NPV (evaluate's cash flow, after tax, cost-year USD), USD m", _num(result.npv_usd / 1e6)),
+                    (
+                        "NPV (evaluate's cash flow on the plan's years, after tax, cost-year USD), USD m",
+                        _num(result.npv_usd / 1e6),
+                    ),
+                    *(
+                        [
+                            (
+                                "NPV of the option on its own schedule with these start years (evaluate), USD m",
+                                _num(result.option_schedule.kpis["npv_usd"] / 1e6),
+                            )
+                        ]
+                        if result.option_schedule is not None
+                        else []
+                    ),
                     (
                         "IRR (real)",
                         f"{result.economics.kpis['irr']:.1%}" if result.economics.kpis["irr"] is not None else "none",

@@ -28,7 +28,7 @@ upkeep of a plant inside its life.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,6 +138,9 @@ class CapexLine:
     reline_usd: float = 0.0
     reline_output_loss: float = 0.0
     source: str = ""
+    #: replaced at its new-build value when its life ends (an option's convention); False: a plan's
+    #: vintage, which serves its life and stops unless the plan starts a new action on the unit
+    replaced_at_end_of_life: bool = True
 
 
 @dataclass
@@ -517,18 +520,20 @@ def schedule_capex(
         by_phase[line.phase, line.start : line.start + line.duration] += spend * line.profile
         c = commissioning[line.phase]
         vintages.append((c, spend, line.life_years))
-        value += np.where(years >= c, line.replacement_usd, 0.0)
-        invested += np.where(years >= c, spend, 0.0)
-        sustaining += np.where(years >= c, estimate.sustaining_share * line.replacement_usd, 0.0)
+        end = n_years if line.replaced_at_end_of_life else c + round(line.life_years)
+        serving = (years >= c) & (years < end)
+        value += np.where(serving, line.replacement_usd, 0.0)
+        invested += np.where(serving, spend, 0.0)
+        sustaining += np.where(serving, estimate.sustaining_share * line.replacement_usd, 0.0)
         if line.reline_interval:
             t = c + (line.reline_first or line.reline_interval)
-            while t < n_years:
+            while t < min(n_years, end):
                 recurring[t] += line.reline_usd
                 loss[t] += line.reline_output_loss
                 vintages.append((t, line.reline_usd, float(line.reline_interval)))
                 t += line.reline_interval
         t_rep = c + round(line.life_years)
-        while t_rep < n_years:
+        while t_rep < n_years and line.replaced_at_end_of_life:
             replacement[t_rep] += line.replacement_usd
             if t_rep == c + round(line.life_years):  # from the first replacement on: the new unit's value
                 invested[t_rep:] += line.replacement_usd - spend
@@ -552,4 +557,145 @@ def schedule_capex(
         residual,
         commissioning,
         invested,
+    )
+
+
+def plan_estimate(
+    option: OptionEconomics,
+    plan: Sequence[tuple[str, str, int]],
+    works: Mapping[str, WorksUnit],
+    conv: Converter,
+    benchmarks: CapexBenchmarks,
+    grid_mwh: float = 0.0,
+) -> CapexEstimate:
+    """The capital of ``plan`` (``(unit, action, start year)`` rows; a unit's later rows renew it) on
+    ``works``, with the option's markups.
+
+    Partial calibration (the rule the planner prices its actions by, ``planning.problem``): a unit whose
+    action is the one the option's calibrated plan takes keeps its calibrated EPC (share x top-down
+    total); every other unit is priced bottom-up by capex.yaml. The site infrastructure is carried by the
+    units, as each of the planner's actions carries it, so it is spent and comes into service with them:
+    a calibrated unit carries the calibrated infrastructure in proportion to its share, a bottom-up unit
+    the option's ``share_of_direct``::
+
+        line_u    = s_u T (1 + s_infra / sum_all s_u)           (calibrated: its share of the site works)
+                  = bottom-up_u (1 + share_of_direct)            (bottom-up)
+
+    Every row is a vintage that serves its life and stops (``replaced_at_end_of_life`` False): a plan
+    renews a unit by a later row, as the planner decides, where an option's estimate replaces every unit
+    when its life ends. Each line's ``phase`` is the rank of its commissioning year, so each unit is
+    depreciated and maintained from its own year. The first rows of a plan equal to the option's plan cost
+    the option's estimate. Where a calibration includes owner's costs or contingency its kept lines are
+    taken back to EPC by the option's shares.
+    """
+    rounds: list[dict[str, tuple[str, int]]] = []
+    for uid, action, year in sorted(plan, key=lambda row: (row[2], row[0])):
+        k = next((i for i, r in enumerate(rounds) if uid not in r), len(rounds))
+        if k == len(rounds):
+            rounds.append({})
+        rounds[k][uid] = (action, int(year))
+    cal_epc, cal_action = _calibrated(option, works, conv, benchmarks, grid_mwh)
+    lines: list[CapexLine] = []
+    base: CapexEstimate | None = None
+    for k, steps in enumerate(rounds):
+        est = _round_estimate(option, steps, works, conv, benchmarks, grid_mwh, cal_epc, cal_action)
+        base = base or est
+        lines += [line for line in est.lines if k == 0 or line.uid != "grid_connection"]
+    if base is None:
+        return estimate_capex(option.model_copy(update={"plan": {}, "calibration": None}), {}, conv, benchmarks)
+    for line in lines:
+        line.replaced_at_end_of_life = False
+    commissioning = sorted({line.start + line.duration for line in lines})
+    for line in lines:
+        line.phase = commissioning.index(line.start + line.duration)
+    top = option.calibration.total if option.calibration is not None else None
+    return _totals(base, lines, option, top, conv)
+
+
+def _calibrated(
+    option: OptionEconomics,
+    works: Mapping[str, WorksUnit],
+    conv: Converter,
+    benchmarks: CapexBenchmarks,
+    grid_mwh: float,
+) -> tuple[dict[str, float], dict[str, str]]:
+    """The option's calibrated EPC by unit id (back to EPC where the calibration includes markups) and the
+    calibrated plan's action by unit; empty without a calibration."""
+    cal = option.calibration
+    if cal is None or option.capex is None:
+        return {}, {}
+    full = estimate_capex(option, works, conv, benchmarks, grid_mwh)
+    back = 1.0 + (option.capex.owners_cost.share if cal.includes_owners_cost else 0.0)
+    back += option.capex.contingency.share if cal.includes_contingency else 0.0
+    return {line.uid: line.epc_usd / back for line in full.lines}, {u: s.action for u, s in option.plan.items()}
+
+
+def _round_estimate(
+    option: OptionEconomics,
+    plan: Mapping[str, tuple[str, int]],
+    works: Mapping[str, WorksUnit],
+    conv: Converter,
+    benchmarks: CapexBenchmarks,
+    grid_mwh: float,
+    cal_epc: Mapping[str, float],
+    cal_action: Mapping[str, str],
+) -> CapexEstimate:
+    """One action per unit, priced by :func:`plan_estimate`'s rule, the infrastructure folded into the units."""
+    from steelworks.schema.economics import PlanStep
+
+    steps = {uid: PlanStep.model_validate({"action": a, "year": int(y)}) for uid, (a, y) in plan.items()}
+    plan_works = {
+        uid: (
+            w
+            if w.capex_kind is None or (uid in steps) == w.brought_in
+            else WorksUnit(**{**w.__dict__, "in_service": uid in steps or w.condition == "operating"})
+        )
+        for uid, w in works.items()
+    }
+    est = estimate_capex(
+        option.model_copy(update={"plan": steps, "calibration": None}), plan_works, conv, benchmarks, grid_mwh
+    )
+    site = ("infrastructure", "grid_connection")
+    infra = next((line for line in est.lines if line.uid == "infrastructure"), None)
+    share = option.capex.infrastructure.share_of_direct if option.capex and option.capex.infrastructure else 0.0
+    carried = {line.uid: share for line in est.lines}  # infrastructure carried per unit of EPC
+    if cal_epc:
+        units_all = sum(v for u, v in cal_epc.items() if u not in site)
+        for line in est.lines:
+            if line.uid in cal_epc and cal_action.get(line.uid) == line.action and line.uid not in site:
+                line.epc_usd = cal_epc[line.uid]
+                carried[line.uid] = cal_epc.get("infrastructure", 0.0) / units_all if units_all else 0.0
+            elif line.uid == "grid_connection" and line.uid in cal_epc:
+                line.epc_usd = cal_epc[line.uid]
+    if infra is not None:  # the site works carried by the units (as each of the planner's actions carries it)
+        for line in est.lines:
+            if line.uid not in site:
+                line.epc_usd *= 1.0 + carried[line.uid]
+                line.replacement_usd *= 1.0 + share
+                line.bottom_up_usd = (line.bottom_up_usd or 0.0) * (1.0 + share)
+        est.lines.remove(infra)
+    return est
+
+
+def _totals(
+    base: CapexEstimate, lines: list[CapexLine], option: OptionEconomics, top_down: CostAt | None, conv: Converter
+) -> CapexEstimate:
+    """An estimate of ``lines`` with its EPC, owner's costs, contingency and total summed from them."""
+    epc = sum(line.epc_usd for line in lines)
+    owners = option.capex.owners_cost.share * epc if option.capex is not None else 0.0
+    contingency = option.capex.contingency.share * epc if option.capex is not None else 0.0
+    total = epc + owners + contingency
+    return CapexEstimate(
+        base.option_id,
+        base.basis,
+        lines,
+        epc,
+        owners,
+        contingency,
+        total,
+        total / epc if epc else 1.0,
+        base.foreign_share,
+        base.sustaining_share,
+        None if top_down is None else conv.cost(top_down, where="option.calibration.total", file=option.file),
+        base.comparisons,
     )

@@ -141,6 +141,28 @@ class Inputs:
     country: CountryParams
 
 
+@dataclass
+class PlanYears:
+    """A plan on any set of units, as its own yearly plant states (the planner hands these over).
+
+    ``evaluate`` of an option derives production from its ramp-up curve and solves the works at each
+    year's output; a plan says which units run in which year, so its years come as flows instead: each
+    year's purchases and sales (``states``, in ``carriers`` order; every year closure-checked by the
+    planner), its capital (``estimate``, :func:`steelworks.economics.capex.plan_estimate`) and the share
+    of the reference works' replacement value in service each year (``staff_share``: labour and fixed
+    overheads follow the works in service, as the planner allocates them). ``production`` is each
+    year's crude steel over the steady year's (``steady_index``), which is the plan's full-output year.
+    """
+
+    estimate: CapexEstimate
+    carriers: list[str]
+    states: cf.YearStates
+    production: np.ndarray  # (T,)
+    staff_share: np.ndarray  # (T,)
+    co2_t: np.ndarray  # (T,) direct + indirect
+    steady_index: int
+
+
 def load_inputs(
     option: str | Path | OptionEconomics,
     prices: str | Path | PriceDeck = "pk-2025",
@@ -213,8 +235,13 @@ def _with_owners_costs(initial_by_phase: np.ndarray, owners: np.ndarray) -> np.n
     return out
 
 
-def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dict[str, Any]]:
+def build_model(
+    plant: PlantYear, inputs: Inputs, plan_years: PlanYears | None = None
+) -> tuple[cf.CashFlowModel, dict[str, Any]]:
     """Turn plant flows and loaded inputs into a :class:`~steelworks.economics.cashflow.CashFlowModel`.
+
+    With ``plan_years`` the capital, production and each year's flows are the plan's (``plant`` is then
+    its steady year, listing every carrier any year trades); everything else is the option's.
 
     Returns the model and a context dict (capex estimate, price table, country inputs) for reporting.
     """
@@ -235,7 +262,11 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
     ramp = option.ramp_up
     n_phases = len(ramp.phase_shares) if ramp is not None else 1
     grid_mwh = float(plant.purchased.get("electricity", 0.0)) if option.kind != "idle" else 0.0
-    estimate = estimate_capex(option, plant.works, conv, inputs.benchmarks, grid_mwh=grid_mwh)
+    if plan_years is not None:
+        estimate = plan_years.estimate
+        n_phases = 1 + max((line.phase for line in estimate.lines), default=0)
+    else:
+        estimate = estimate_capex(option, plant.works, conv, inputs.benchmarks, grid_mwh=grid_mwh)
     sched = schedule_capex(estimate, n_years, n_phases, start_year=start, file=option.file)
     idle = option.kind == "idle"
 
@@ -250,6 +281,9 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
         production *= 1.0 - sched.output_loss
     first_c = min(sched.commissioning) if not idle else n_years
     steady_index = _steady_index(production, sched.commissioning, sched.output_loss, ramp) if not idle else None
+    if plan_years is not None:  # the plan's own years (relines and ramp-ups are in its flows)
+        production = np.asarray(plan_years.production, dtype=float)
+        steady_index = plan_years.steady_index
     operating = np.arange(n_years) >= first_c
 
     # --- flows and prices --------------------------------------------------------------------
@@ -293,6 +327,8 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
     # construction years carry spending and no operating cost: the staff kept on during construction
     # and the construction-period site costs are owner's costs, capitalised with the initial capex
     labour = np.where(operating, labour_op, 0.0) if not idle else np.full(n_years, labour_op)
+    staff = plan_years.staff_share if plan_years is not None else np.ones(n_years)
+    labour = labour * staff
     fc = option.fixed_costs
     # upkeep basis (economics.capex docstring): maintenance on the capital invested in the works in service
     maintenance = fc.maintenance.share * sched.asset_value if fc else np.zeros(n_years)
@@ -309,6 +345,7 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
             ),
             0.0,
         )
+        * staff
         if fc
         else np.zeros(n_years)
     )
@@ -403,11 +440,11 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
         states=(
             year_states(states_res, state_index, carriers)
             if states_res is not None and state_index is not None
-            else None
+            else _plan_states(plan_years, carriers)
         ),
         steady_index=steady_index,
     )
-    co2_steady = None
+    co2_steady = float(plan_years.co2_t[plan_years.steady_index]) if plan_years is not None else None
     if states_res is not None and steady_index is not None and state_index is not None:
         k = int(state_index[steady_index])
         if k >= 0:
@@ -427,6 +464,24 @@ def build_model(plant: PlantYear, inputs: Inputs) -> tuple[cf.CashFlowModel, dic
         "co2_steady_t": co2_steady,
     }
     return model, context
+
+
+def _plan_states(plan_years: PlanYears | None, carriers: list[str]) -> cf.YearStates | None:
+    """The plan's yearly flows in the cash-flow model's carrier order (a carrier it never trades: 0)."""
+    if plan_years is None:
+        return None
+    T = plan_years.production.size
+    cols = [plan_years.carriers.index(c) if c in plan_years.carriers else -1 for c in carriers]
+
+    def pick(values: np.ndarray) -> np.ndarray:
+        out = np.zeros((T, len(carriers)))
+        for j, k in enumerate(cols):
+            if k >= 0:
+                out[:, j] = values[:, k]
+        return out
+
+    st = plan_years.states
+    return cf.YearStates(pick(np.asarray(st.q_buy)), pick(np.asarray(st.q_sell)), st.crude_steel_t, st.products_t)
 
 
 def _steady_index(production: np.ndarray, commissioning: list[int], output_loss: np.ndarray, ramp: Any) -> int | None:
@@ -466,8 +521,11 @@ def evaluate(
     return evaluate_inputs(plant, inputs, breakeven=breakeven)
 
 
-def evaluate_inputs(plant: PlantYear, inputs: Inputs, *, breakeven: bool = True) -> EconomicsResult:
-    model, ctx = build_model(plant, inputs)
+def evaluate_inputs(
+    plant: PlantYear, inputs: Inputs, *, breakeven: bool = True, plan_years: PlanYears | None = None
+) -> EconomicsResult:
+    """Evaluate loaded inputs for one plant year (``plan_years``: a plan's own years, see :class:`PlanYears`)."""
+    model, ctx = build_model(plant, inputs, plan_years)
     out = cf.run(model, breakeven=breakeven)
     first = {k: (v[0] if isinstance(v, np.ndarray) and v.ndim >= 1 else v) for k, v in out.items()}
     option, settings = inputs.option, inputs.finance
@@ -479,6 +537,8 @@ def evaluate_inputs(plant: PlantYear, inputs: Inputs, *, breakeven: bool = True)
 
     # --- country view at the steady year (cost-year USD) ----------------------------------------
     headcount = float(sum(option.labour.headcount.values()))
+    if plan_years is not None:  # a plan staffs the works it has in service (PlanYears.staff_share)
+        headcount *= float(plan_years.staff_share[steady_t])
     spares = float(model.maintenance[steady_t]) if model.maintenance.size else 0.0
     if table is not None and model.products_t > 0:
         if model.states is not None:  # the works solved at the steady year's output

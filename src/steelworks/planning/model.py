@@ -96,6 +96,8 @@ class PlanResult:
     extra: dict[str, Any] = field(default_factory=dict)
     #: the plan priced by ``evaluate`` (:mod:`steelworks.planning.economics`); None: surrogate figures only
     economics: Any = field(default=None, repr=False)
+    #: ``evaluate`` of the option with the plan's start years, where the plan acts on the option's units
+    option_schedule: Any = field(default=None, repr=False)
 
     @property
     def surrogate_npv_usd(self) -> float:
@@ -113,6 +115,8 @@ class PlanResult:
                 "capex_usd": ev.kpis["capex_usd"],
                 "cash_flows": ev.to_dict()["cash_flows"],
             }
+        if self.option_schedule is not None:
+            priced["npv_on_option_schedule_usd"] = self.option_schedule.kpis["npv_usd"]
         return {
             "scenario": self.problem.label,
             "years": self.problem.years,
@@ -132,8 +136,9 @@ class PlanResult:
             "conventions": {
                 "discounting": "end of year, year 0 (construction start) undiscounted, real rate",
                 "money": "cost-year USD as of the first year (evaluate's NPV basis)",
-                "npv": "evaluate's cash-flow model of the plan (economics = evaluate), else the MILP's "
-                "pre-tax linear surrogate (economics = surrogate)",
+                "npv": "evaluate's cash-flow model on the plan's own years: its flows, capital and vintages "
+                "(economics = evaluate); an idle plan keeps the MILP's pre-tax linear surrogate (economics = "
+                "surrogate); npv_on_option_schedule_usd: evaluate of the option with the plan's start years",
             },
         }
 

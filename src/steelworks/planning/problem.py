@@ -294,7 +294,8 @@ def problem_from_scenario(
                 profile=np.asarray(line.profile, dtype=float),
                 life=max(1, round(line.life_years)),
                 ramp=ramp,
-                reline_usd=float(line.reline_usd * markup_of[(uid, name)]) if line.reline_interval else 0.0,
+                # a reline is campaign capital at its EPC, as evaluate's schedule_capex books it
+                reline_usd=float(line.reline_usd) if line.reline_interval else 0.0,
                 reline_first=int(line.reline_first or 0),
                 reline_interval=int(line.reline_interval or 0),
                 reline_loss=float(line.reline_output_loss),

@@ -153,6 +153,7 @@ def write_plan_workbook(result: PlanResult, path: str | Path, option: str = "--x
         ("economics (evaluate or the MILP's surrogate)", data["economics"]),
         ("NPV, USD (cost-year)", data["npv_usd"]),
         ("NPV of the MILP's surrogate, USD", data["surrogate_npv_usd"]),
+        ("NPV of the option on its schedule with these start years, USD", data.get("npv_on_option_schedule_usd")),
         ("IRR (real)", data["irr"]),
         ("LCOS, USD/t product", data["lcos_usd_per_t"]),
         ("capital, USD (cost-year)", float(sum(result.capex_by_year))),

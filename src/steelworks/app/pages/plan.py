@@ -246,8 +246,19 @@ def plan_outputs(result: Any, elapsed_s: float) -> dict[str, Any]:
         ui.kpi(
             "NPV of the plan",
             usd_m(result.npv_usd),
-            "evaluate's cash flow, after tax" if data["economics"] == "evaluate" else "MILP surrogate",
+            "evaluate's cash flow on the plan's years, after tax"
+            if data["economics"] == "evaluate"
+            else "MILP surrogate",
             "plan-kpi-npv",
+        ),
+        *(
+            [
+                ui.kpi(
+                    "On the option's schedule", usd_m(data["npv_on_option_schedule_usd"]), "evaluate, same start years"
+                )
+            ]
+            if data.get("npv_on_option_schedule_usd") is not None
+            else []
         ),
         ui.kpi("IRR", "none" if data["irr"] is None else pct(data["irr"]), "real"),
         ui.kpi("Levelised cost", usd_t(data["lcos_usd_per_t"]), "per t product"),
