@@ -488,6 +488,48 @@ def compare(
         console.print(f"Chart written to {html}")
 
 
+def _exact_plan(problem: Any, scenario: str, plan_file: str, conflicting: bool) -> Any:
+    """``problem`` fixed to the rows of a plan file (``--plan``), which must be for ``scenario``."""
+    from steelworks.schema.planning import load_plan
+
+    if conflicting:
+        raise InputError(
+            "--plan prices one given plan; --fix-option, --fix and --budget-sweep search for one",
+            location="--plan",
+            allowed="--plan alone, or the search options without it",
+        )
+    spec, path = load_plan(plan_file)
+    if spec.scenario != Path(scenario).stem:
+        raise InputError(
+            f"the plan is for scenario {spec.scenario!r}, not {Path(scenario).stem!r}",
+            file=str(path),
+            location="plan.scenario",
+            allowed=spec.scenario,
+        )
+    rows = [(r.unit, str(r.action), r.start_year) for r in spec.actions]
+    if not spec.mandates:
+        problem = problem.without_mandates()
+    return problem.fix_rows(rows, file=str(path))
+
+
+def _save_plan(result: Any, scenario: str, path: Path, gap: float, time_limit: float | None, flags: list[str]) -> None:
+    """Write the solved plan as a plan file (atomically), with how it was found as its source."""
+    import datetime
+
+    from steelworks.fileio import write_text
+    from steelworks.schema.planning import plan_yaml
+
+    if not result.actions:
+        raise InputError("the plan has no action to save (keep the works as it is)", location="--save-plan")
+    rows = [(r["unit"], r["action"], int(r["start_year"])) for r in result.actions]
+    status = result.status + (f", gap {result.mip_gap:.1%}" if result.mip_gap is not None else "")
+    limit = f" --time-limit {time_limit:g}" if time_limit is not None else ""
+    how = " ".join([f"steelworks plan {scenario}", *flags, f"--gap {gap:g}{limit}"])
+    source = f"{how} ({datetime.date.today().isoformat()}): {status}"
+    text = plan_yaml(Path(scenario).stem, rows, source, mandates=result.problem.has_mandates)
+    write_text(path, text, "--save-plan")
+
+
 @app.command()
 def plan(
     scenario: Annotated[str, typer.Argument(help="bundled scenario name or YAML file with an economics: block")],
@@ -500,6 +542,13 @@ def plan(
     fix: Annotated[
         list[str] | None,
         typer.Option("--fix", help="force unit:action@YEAR, or forbid !unit:action (repeatable)"),
+    ] = None,
+    plan_file: Annotated[
+        str | None,
+        typer.Option("--plan", help="price this plan (a plan file or bundled name) instead of searching"),
+    ] = None,
+    save_plan: Annotated[
+        Path | None, typer.Option("--save-plan", help="write the solved plan as a plan file (YAML)")
     ] = None,
     gap: Annotated[float, typer.Option("--gap", help="relative MIP gap")] = 0.005,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="solver time limit, s")] = None,
@@ -540,7 +589,8 @@ def plan(
 
     free = None
     try:
-        for path, option in ((gantt, "--gantt"), (xlsx, "--xlsx"), (frontier if budget_sweep else None, "--frontier")):
+        outputs = ((gantt, "--gantt"), (xlsx, "--xlsx"), (save_plan, "--save-plan"))
+        for path, option in (*outputs, (frontier if budget_sweep else None, "--frontier")):
             if path is not None:
                 check_output_path(path, option)
         if budget is not None and budget <= 0:
@@ -558,11 +608,17 @@ def plan(
             problem = problem.fix(option_plan(scenario))
         if fix:
             problem = problem.apply_fixes(list(fix))
+        if plan_file is not None:
+            problem = _exact_plan(problem, scenario, plan_file, fix_option or bool(fix) or budget_sweep is not None)
         if budget_sweep is not None:
             _plan_frontier(problem, budget_sweep, frontier, gap, time_limit, fmt)
             return
         result = price(solve_plan(problem, gap=gap, time_limit=time_limit))
-        if problem.has_mandates:  # the cost of the mandate: against the best plan without it
+        if save_plan is not None:
+            flags = [*(["--fix-option"] if fix_option else []), *(["--no-mandates"] if no_mandates else [])]
+            flags += [f"--fix {f}" for f in fix or []]
+            _save_plan(result, scenario, save_plan, gap, time_limit, flags)
+        if problem.has_mandates and plan_file is None:  # the cost of the mandate: against the best plan without it
             free = solve_plan(problem.without_mandates(), gap=gap, time_limit=time_limit)
         if gantt is not None:
             from steelworks.report.plan import gantt_figure, write_figure_html
@@ -1108,6 +1164,9 @@ def _print_risk(summary: dict[str, Any]) -> None:
         )  # fmt: skip
     console.print(table)
     for name, block in summary["scenarios"].items():
+        if block.get("entries_held_for_a_plan"):
+            held = ", ".join(block["entries_held_for_a_plan"])
+            console.print(f"{name}: held at their values (a plan's flows are fixed): {held}")
         if block.get("sobol_npv"):
             t = _table(f"{name}: Sobol indices of NPV", ["parameter", "S1", "±", "ST", "±"])
             for p, ix in sorted(block["sobol_npv"].items(), key=lambda kv: -kv[1]["ST"]):

@@ -230,3 +230,63 @@ def priced_by_evaluate(scenario: str, actions: list[dict[str, Any]]) -> Any | No
     if not plan or set(plan) != set(option_plan(scenario)):
         return None
     return evaluate_plan(scenario, plan)
+
+
+def solve_rows(
+    scenario: str, rows: Sequence[tuple[str, str, int]], *, mandates: bool = True, file: str | None = None
+) -> Any:
+    """The plan of ``rows`` (unit, action, start year) on ``scenario``: every start fixed, its flows the LP's
+    (under the scenario's mandates unless ``mandates`` is false, as ``steelworks plan --plan`` prices it);
+    a :class:`~steelworks.planning.model.PlanResult`."""
+    from steelworks.planning.model import solve_plan
+    from steelworks.planning.problem import problem_from_scenario
+
+    prob = problem_from_scenario(scenario)
+    if not mandates:
+        prob = prob.without_mandates()
+    return solve_plan(prob.fix_rows(rows, file=file), gap=1e-6)
+
+
+def slipped(years: Any, k: int) -> Any:
+    """:class:`~steelworks.economics.evaluate.PlanYears` with the whole plan ``k`` years later (every
+    action, its flows, staff and CO2; what falls past the horizon is lost, the first ``k`` years carry
+    nothing but the owner's costs), as a schedule slip moves an option's plan. An action that would then
+    commission after the horizon's last year is dropped with the flows it would have served."""
+    from steelworks.economics.cashflow import YearStates
+
+    if k == 0:
+        return years
+    if k < 0:
+        raise InputError(f"a slip of {k} years", location="option.plan.*.year", allowed="a shift >= 0 years")
+    T = years.production.size
+
+    def later(values: Any) -> np.ndarray:
+        a = np.asarray(values, dtype=float)
+        out = np.zeros_like(a)
+        if k < T:
+            out[k:] = a[: T - k]
+        return out
+
+    # an action that now commissions past the horizon is not started inside it (its flows fell off too)
+    lines = [
+        dataclasses.replace(line, start=line.start + k)
+        for line in years.estimate.lines
+        if line.start + k + line.duration < T
+    ]
+    if not lines:
+        raise InputError(
+            f"a slip of {k} years puts every action of the plan past the horizon",
+            location="option.plan.*.year",
+            allowed="a slip that leaves a unit a year to operate",
+        )
+    st = years.states
+    states = YearStates(later(st.q_buy), later(st.q_sell), later(st.crude_steel_t), later(st.products_t))
+    return dataclasses.replace(
+        years,
+        estimate=dataclasses.replace(years.estimate, lines=lines),
+        states=states,
+        production=later(years.production),
+        staff_share=later(years.staff_share),
+        co2_t=later(years.co2_t),
+        steady_index=min(T - 1, years.steady_index + k),
+    )

@@ -12,6 +12,7 @@ Money is cost-year USD (real); year index 0 is the first horizon year (the optio
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,6 +101,8 @@ class PlanningProblem:
     residual_value: bool = True  # credit straight-line undepreciated capital at the end of the horizon
     forbidden: list[tuple[str, str]] = field(default_factory=list)  # (unit, action) never started
     only_fixed: bool = False  # no action but the fixed ones (a fixed plan, e.g. a bundled option)
+    #: (action index, year index) of every start of an exact plan (a plan file): these and no other
+    exact_starts: list[tuple[int, int]] | None = None
     label: str = ""
     #: carrier properties for the closure check (:mod:`.closure`): mass carrier (not energy), Fe and C mass
     #: fractions; empty: not checked
@@ -164,6 +167,32 @@ class PlanningProblem:
             i = next(k for k, a in enumerate(acts) if (a.unit, a.name) == (uid, name))
             acts[i] = dataclasses.replace(acts[i], fixed=True, fixed_year=year - self.start_year)
         return dataclasses.replace(self, actions=acts, only_fixed=only)
+
+    def fix_rows(self, rows: Sequence[tuple[str, str, int]], *, file: str | None = None) -> PlanningProblem:
+        """A copy whose plan is exactly ``rows`` (unit, action, calendar start year; a later row on a unit
+        renews it): every start forced, no other start allowed, only the flows left to the LP."""
+        index = {(a.unit, a.name): k for k, a in enumerate(self.actions)}
+        starts: list[tuple[int, int]] = []
+        for n, (uid, name, year) in enumerate(rows):
+            where = f"plan.actions.{n}"
+            if (uid, name) not in index:
+                offered = sorted({a.unit for a in self.actions})
+                allowed = ", ".join(a.name for a in self.actions if a.unit == uid) if uid in offered else None
+                raise InputError(
+                    f"the plan starts {name!r} on unit {uid!r}, which is not an action the planner offers here",
+                    file=file,
+                    location=where + (".action" if allowed else ".unit"),
+                    allowed=allowed or ", ".join(offered),
+                )
+            if not self.start_year <= year < self.start_year + self.n_years:
+                raise InputError(
+                    f"the plan starts {uid} {name} in {year}, outside the horizon",
+                    file=file,
+                    location=where + ".start_year",
+                    allowed=f"{self.start_year}..{self.start_year + self.n_years - 1}",
+                )
+            starts.append((index[(uid, name)], year - self.start_year))
+        return dataclasses.replace(self, exact_starts=starts, only_fixed=True)
 
     def apply_fixes(self, specs: list[str]) -> PlanningProblem:
         """``--fix`` forms: ``unit:action@YEAR`` forces that start (other actions stay open), ``!unit:action``

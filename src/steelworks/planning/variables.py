@@ -125,6 +125,12 @@ def add_variables(m, prob: PlanningProblem, tm: Timing) -> dict:
                 if act.fixed and act.fixed_year is not None:
                     allowed[a, : act.fixed_year + act.duration + act.life] = False
                     allowed[a, act.fixed_year] = True
+        if prob.exact_starts is not None:  # an exact plan: these starts and no other
+            allowed[:] = False
+            lower[:] = 0.0
+            for a, s in prob.exact_starts:
+                allowed[a, s] = True
+                lower[a, s] = 1.0
         v["start"] = m.add_variables(
             binary=True,
             coords=[co["a"], co["s"]],

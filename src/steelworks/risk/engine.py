@@ -43,6 +43,8 @@ Array = NDArray[np.float64]
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "uncertainty"
 #: most groups (distinct combinations of grouped values) a run may have
 MAX_GROUPS = 64
+#: a risk target ``plan:NAME`` is a plan file (bundled name or path), priced on its own years
+PLAN_PREFIX = "plan:"
 #: the per-sample KPIs a risk run keeps (works first, then the business case)
 WORKS_KPIS = ("crude_steel_t", "hot_metal_t", "co2_t_per_t_crude_steel", "coke_rate_kg_per_thm")
 ECONOMICS_KPIS = ("npv_usd", "irr", "equity_irr", "lcos_usd_per_t", "cash_cost_usd_per_t", "payback_years", "min_dscr")
@@ -114,6 +116,9 @@ class RiskJob:
     strict: bool = True
     correlation: Array | None = field(default=None, repr=False)
     skipped: tuple[str, ...] = ()  # entries of the file with nothing to act on in this scenario
+    #: a plan file's job (:class:`steelworks.risk.plans.PlanTarget`); None: a scenario's option
+    plan: Any = field(default=None, repr=False)
+    held: tuple[str, ...] = ()  # entries a plan's fixed flows do not take (held at their values)
     cash_flows: bool = False  # keep each sample's yearly cash flow too
 
     @property
@@ -139,10 +144,37 @@ class RiskJob:
 def bind(scenario: str, uncertainty: str | Path, overrides: Sequence[str] = (), *, strict: bool = True) -> RiskJob:
     """Bind an uncertainty file to a scenario: expand wildcards over its parameter listing, check each
     path, apply and domain (``strict=False``: a path the scenario does not have is skipped, for a
-    comparison of options on one file)."""
+    comparison of options on one file). ``plan:NAME`` binds a plan file instead (:mod:`.plans`)."""
+    if scenario.startswith(PLAN_PREFIX):
+        from steelworks.risk.plans import bind_plan
+
+        return bind_plan(scenario, uncertainty, overrides, strict=strict)
     spec, path = load_uncertainty(uncertainty)
     strict = strict and not spec.skip_without_effect
     resolved = load_scenario(scenario, list(overrides))
+    params, skipped = expand(spec, path, resolved, strict)
+    job = RiskJob(scenario, tuple(overrides), spec, path, params, strict, skipped=tuple(skipped))
+    finish(job, path)
+    return job
+
+
+def finish(job: RiskJob, path: Path) -> None:
+    """The job's correlation block and group check, then one sample at the medians through the chain: a
+    draw the chain cannot take (a price of a carrier this works does not trade, a value a model refuses)
+    fails here, before a run is recorded."""
+    spec = job.uncertainty
+    if spec.correlations:
+        kept = [spec_name for spec_name in spec.parameters if spec_name in job.names]
+        full = spec.correlation_matrix()
+        index = [list(spec.parameters).index(n) for n in kept]
+        job.correlation = full[np.ix_(index, index)]
+    _check_groups(job, path)
+    evaluate_chunk(job, np.full((1, job.dimension), 0.5))
+
+
+def expand(spec: UncertaintyFile, path: Path, resolved: Any, strict: bool) -> tuple[list[Parameter], list[str]]:
+    """Each entry of the file bound to the paths it matches in the scenario's parameter listing, and the
+    entries with nothing to act on (skipped where allowed, else an error)."""
     rows = {row["path"]: row for row in parameter_rows(resolved)}
     params: list[Parameter] = []
     skipped: list[str] = []
@@ -187,17 +219,7 @@ def bind(scenario: str, uncertainty: str | Path, overrides: Sequence[str] = (), 
         raise InputError(
             f"no parameter of '{path.name}' is in scenario '{resolved.name}'", file=str(path), location="parameters"
         )
-    job = RiskJob(scenario, tuple(overrides), spec, path, params, strict, skipped=tuple(skipped))
-    if spec.correlations:
-        kept = [spec_name for spec_name in spec.parameters if spec_name in job.names]
-        full = spec.correlation_matrix()
-        index = [list(spec.parameters).index(n) for n in kept]
-        job.correlation = full[np.ix_(index, index)]
-    _check_groups(job, path)
-    # one sample at the medians through the chain: a draw the chain cannot take (a price of a carrier
-    # this works does not trade, a value a model refuses) fails here, before a run is recorded
-    evaluate_chunk(job, np.full((1, job.dimension), 0.5))
-    return job
+    return params, skipped
 
 
 def _idle_unit(resolved: Any, path: str) -> bool:
@@ -287,6 +309,10 @@ class ChunkResult:
 
 def evaluate_chunk(job: RiskJob, u: Array, start: int = 0) -> ChunkResult:
     """The whole chain for the draws ``u`` ``(S, d)``, one batched pass per group of grouped values."""
+    if job.plan is not None:
+        from steelworks.risk.plans import evaluate_plan_chunk
+
+        return evaluate_plan_chunk(job, u, start)
     values = draws_to_values(job, u)
     S = u.shape[0]
     grouped = [p for p in job.parameters if p.route == "grouped"]

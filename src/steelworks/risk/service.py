@@ -18,7 +18,7 @@ import numpy as np
 from steelworks.economics.batch import CASH_FLOW_PREFIX
 from steelworks.errors import InputError
 from steelworks.risk import analysis
-from steelworks.risk.engine import ChunkResult, find_uncertainty, load_uncertainty
+from steelworks.risk.engine import PLAN_PREFIX, ChunkResult, find_uncertainty, load_uncertainty
 from steelworks.risk.run import Design, RunSpec, execute, job_for, make_design
 from steelworks.schema.loader import find_scenario
 from steelworks.store import RunRecord, Store
@@ -31,7 +31,16 @@ def _hash(path: Path) -> str:
 
 
 def _hashes(spec: RunSpec) -> dict[str, str]:
-    out = {f"scenario:{s}": _hash(find_scenario(s)) for s in spec.scenarios}
+    from steelworks.schema.planning import find_plan, load_plan
+
+    out: dict[str, str] = {}
+    for s in spec.scenarios:
+        if s.startswith(PLAN_PREFIX):  # a plan file and the scenario it is for
+            plan, path = load_plan(s[len(PLAN_PREFIX) :])
+            out[s] = _hash(find_plan(path))
+            out[f"scenario:{plan.scenario}"] = _hash(find_scenario(plan.scenario))
+        else:
+            out[f"scenario:{s}"] = _hash(find_scenario(s))
     out["uncertainty"] = _hash(find_uncertainty(spec.uncertainty))
     return out
 
@@ -192,6 +201,7 @@ def summarise(spec: RunSpec, design: Design, store: Store, run_id: str, *, torna
         block: dict[str, Any] = {
             "samples": int(feasible.size),
             "entries_without_effect": list(job.skipped),
+            "entries_held_for_a_plan": list(job.held),
             "feasible": int(feasible.sum()),
             "infeasible_reasons": analysis.reasons_table(cols["reason"], feasible),
             "npv": analysis.npv_statistics(cols["npv_usd"], feasible),

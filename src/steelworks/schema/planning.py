@@ -18,10 +18,12 @@ A mandate's years are calendar years; each entry holds from its year until the n
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
+from steelworks.errors import InputError
 from steelworks.schema.base import _Strict
 from steelworks.schema.economics import MassPerYear, Money, MoneyField
 
@@ -75,3 +77,97 @@ def step_values(steps: dict[int, float], years: list[int]) -> list[float | None]
         first = max(y for y in steps if y <= years[0])
         out = [steps[first] if v is None else v for v in out]
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# a plan file: a solved (or hand-written) plan, priced and sampled without searching again
+# ---------------------------------------------------------------------------------------------
+class PlanRow(_Strict):
+    """One action a plan starts: on which unit, which action, in which year (a later row on the same
+    unit renews it after its life)."""
+
+    unit: str = Field(min_length=1)
+    action: Literal["new", "rebuild", "restore", "clear_and_reline"]
+    start_year: Year
+
+
+class PlanSpec(_Strict):
+    """A plan for a planning scenario (``steelworks plan SCENARIO --save-plan FILE`` writes one)::
+
+    plan:
+      scenario: psm-plan
+      actions:
+        - {unit: bf1, action: rebuild, start_year: 2027}
+      source: "steelworks plan psm-plan --time-limit 400 (6 Dec 2026): gap 3.3 %"
+    """
+
+    scenario: str = Field(min_length=1, description="the planning scenario the plan is for")
+    actions: list[PlanRow] = Field(min_length=1)
+    mandates: bool = Field(
+        default=True,
+        description="the plan runs under the scenario's mandates (as it was found); false: its units run for "
+        "the highest NPV without them (a plan that cannot meet them, e.g. a bundled option's)",
+    )
+    source: str = Field(min_length=3, description="how the plan was found (command, date, solver status)")
+
+    @field_validator("actions")
+    @classmethod
+    def _one_start_per_unit_and_year(cls, rows: list[PlanRow]) -> list[PlanRow]:
+        seen: set[tuple[str, int]] = set()
+        for row in rows:
+            key = (row.unit, row.start_year)
+            if key in seen:
+                raise ValueError(f"unit {row.unit} has two actions starting in {row.start_year}")
+            seen.add(key)
+        return rows
+
+
+class PlanFile(_Strict):
+    plan: PlanSpec
+
+
+PLAN_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
+
+
+def find_plan(name_or_path: str | Path) -> Path:
+    """A bundled plan by name (``data/plans/<name>.yaml``) or a path to a plan file."""
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        if not path.is_file():
+            raise InputError(f"no such plan file '{path}'", location="--plan", allowed="a plan YAML file")
+        return path
+    bundled = PLAN_DIR / f"{name_or_path}.yaml"
+    if not bundled.is_file():
+        names = ", ".join(sorted(p.stem for p in PLAN_DIR.glob("*.yaml"))) or "none bundled"
+        raise InputError(f"no bundled plan '{name_or_path}'", location="--plan", allowed=names)
+    return bundled
+
+
+def load_plan(name_or_path: str | Path) -> tuple[PlanSpec, Path]:
+    """The validated plan file (duplicate keys, unknown fields and bad values are errors naming the field)."""
+    from pydantic import ValidationError
+
+    from steelworks.schema.tree import validation_error
+    from steelworks.schema.yamlio import load_yaml
+
+    path = find_plan(name_or_path)
+    data, _ = load_yaml(path)
+    try:
+        return PlanFile.model_validate(data).plan, path
+    except ValidationError as exc:
+        raise validation_error(exc, file=str(path)) from None
+
+
+def plan_yaml(scenario: str, rows: list[tuple[str, str, int]], source: str, *, mandates: bool = True) -> str:
+    """The text of a plan file (round-trips through :func:`load_plan`)."""
+    import yaml
+
+    doc = {
+        "plan": {
+            "scenario": scenario,
+            "actions": [{"unit": u, "action": a, "start_year": int(y)} for u, a, y in rows],
+            "mandates": mandates,
+            "source": source,
+        }
+    }
+    return yaml.safe_dump(doc, sort_keys=False, width=120)

@@ -249,6 +249,9 @@ def run_view(run_id: str) -> list[Any]:
             )
         if block.get("tornado_npv"):
             parts.append(ui.section(f"{name}: tornado", dcc.Graph(figure=tornado_figure(block["tornado_npv"], name))))
+        if block.get("entries_held_for_a_plan"):
+            held = ", ".join(block["entries_held_for_a_plan"])
+            parts.append(html.P(f"{name}: held at their values (a plan's flows are fixed): {held}", className="note"))
         if block.get("entries_without_effect"):
             parts.append(
                 html.P(f"{name}: without effect here: {', '.join(block['entries_without_effect'])}", className="note")
