@@ -672,17 +672,18 @@ def plan(
             *(
                 [
                     (
-                        "NPV (evaluate's cash flow on the plan's years, after tax, cost-year USD), USD m",
+                        "NPV (evaluate's cash flow, after tax, cost-year USD), USD m"
+                        + (" - the option's schedule" if result.economics_basis == "option_schedule" else ""),
                         _num(result.npv_usd / 1e6),
                     ),
                     *(
                         [
                             (
-                                "NPV of the option on its own schedule with these start years (evaluate), USD m",
-                                _num(result.option_schedule.kpis["npv_usd"] / 1e6),
+                                "NPV on the plan's own years (its flows, vintages and renewals), USD m",
+                                _num(result.plan_years_economics.kpis["npv_usd"] / 1e6),
                             )
                         ]
-                        if result.option_schedule is not None
+                        if result.economics_basis == "option_schedule"
                         else []
                     ),
                     (

@@ -9,7 +9,7 @@ renews a unit after its life only when that pays, and may turn output down when 
 
 One economics (planning/economics.py), two routes, both evaluate's cash-flow code:
 
-* ``price`` (what ``steelworks plan`` reports, for a plan on any set of units): the plan's own years -
+* ``price_plan`` (what ``steelworks plan`` reports for a plan on any other set of units): its own years -
   its yearly flows from the MILP (closure-checked), its capital by ``capex.plan_estimate`` (each vintage in
   service from its own commissioning year to the end of its life, renewed only where the plan starts a
   new action), labour and fixed overheads on the value in service. On the fixed option: -2,205 M USD
@@ -21,8 +21,9 @@ One economics (planning/economics.py), two routes, both evaluate's cash-flow cod
   option's 85 % steady state (0.94 Mt); its recipes are linear at the full-output point (no standby
   energy in ramp-up years); units that commission early (billet mill, galvanising line, kilns) are
   staffed and maintained from then on, where evaluate's single phase starts all of them in 2030.
-* ``evaluate_plan`` (the option's schedule with the plan's start years): exact for a plan on the option's
-  units - the fixed plan's NPV, cash lines and production are evaluate's to 1e-6.
+* ``evaluate_plan`` (the option's schedule with the plan's start years; what ``plan`` reports for a plan
+  on exactly the option's units, the other figure beside it): the fixed plan's NPV, cash lines and
+  production are evaluate's to 1e-6.
 """
 
 from __future__ import annotations
@@ -87,25 +88,35 @@ def test_evaluate_plan_of_the_fixed_plan_is_evaluate(both) -> None:  # type: ign
     assert priced.kpis["lcos_usd_per_t"] == pytest.approx(ev.kpis["lcos_usd_per_t"], rel=1e-6)
 
 
-def test_reported_plan_is_priced_on_its_own_years(both) -> None:  # type: ignore[no-untyped-def]
+def test_reported_npv_cash_flows_and_production_are_evaluates(both) -> None:  # type: ignore[no-untyped-def]
+    """``plan`` of the fixed option reports evaluate's NPV, cash lines and production (to 1e-6)."""
     ev, _, result = both
-    assert result.economics is not None
     assert result.to_dict()["economics"] == "evaluate"
-    assert result.npv_usd == pytest.approx(result.economics.kpis["npv_usd"], rel=1e-12)
+    assert result.economics_basis == "option_schedule"
+    assert result.npv_usd == pytest.approx(ev.kpis["npv_usd"], rel=1e-6)
+    for key in ("net_cash_flow_usd", "production_t", "revenue_usd", "tax_usd", "capex_usd", "opex_usd"):
+        assert result.economics.lines[key] == pytest.approx(ev.lines[key], rel=1e-6, abs=1e-3), key
+    assert result.economics.kpis["lcos_usd_per_t"] == pytest.approx(ev.kpis["lcos_usd_per_t"], rel=1e-6)
+
+
+def test_the_plan_on_its_own_years(both) -> None:  # type: ignore[no-untyped-def]
+    ev, _, result = both
+    years = result.plan_years_economics
+    assert result.to_dict()["npv_on_plan_years_usd"] == years.kpis["npv_usd"]
     # not evaluate's -2,455 M USD: the plan stops in 2048 instead of replacing every unit (module docstring)
-    assert result.npv_usd == pytest.approx(-2205e6, rel=0.005)  # regression, measured 6 Dec 2026
-    assert result.npv_usd > ev.kpis["npv_usd"]
+    assert years.kpis["npv_usd"] == pytest.approx(-2205e6, rel=0.005)  # regression, measured 6 Dec 2026
+    assert years.kpis["npv_usd"] > ev.kpis["npv_usd"]
     # the plan's capital is every action it starts (the first ones are the option's 2,196.5 M USD, then
     # the 2043 renewals), each at the planner's own cost
-    assert result.economics.kpis["capex_usd"] == pytest.approx(sum(r["cost_usd"] for r in result.actions), rel=1e-9)
-    assert result.economics.kpis["capex_usd"] > ev.kpis["capex_usd"]
+    assert years.kpis["capex_usd"] == pytest.approx(sum(r["cost_usd"] for r in result.actions), rel=1e-9)
+    assert years.kpis["capex_usd"] > ev.kpis["capex_usd"]
 
 
 def test_plan_pricing_takes_the_plans_flows_and_capital(both) -> None:  # type: ignore[no-untyped-def]
     """Each year's revenue and purchases in the cash flow are the MILP's flows at the deck's prices
     (nominal / inflation index = cost-year USD), and capital by year is the planner's, to 1e-9."""
     _, _, result = both
-    priced = result.economics
+    priced = result.plan_years_economics
     model = priced.model
     infl = model.infl
     prob = result.problem

@@ -24,7 +24,8 @@ def no_batteries():  # type: ignore[no-untyped-def]
 def test_priced_by_evaluate_not_the_surrogate(no_batteries) -> None:  # type: ignore[no-untyped-def]
     r = no_batteries
     assert r.to_dict()["economics"] == "evaluate"
-    assert r.option_schedule is None  # not the option's units: no option schedule to compare with
+    assert r.economics_basis == "plan_years"  # not the option's units: priced on its own years
+    assert r.economics is r.plan_years_economics
     assert np.isfinite(r.npv_usd) and r.npv_usd != pytest.approx(r.surrogate_npv_usd, rel=1e-3)
     first = [row for row in r.actions if row["start_year"] == 2027]
     assert sum(row["cost_usd"] for row in first) == pytest.approx(1903.6e6, rel=1e-4)

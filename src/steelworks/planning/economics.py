@@ -208,16 +208,21 @@ def price_plan(result: Any, overrides: Sequence[str] = ()) -> Any:
 
 
 def price(result: Any, overrides: Sequence[str] = ()) -> Any:
-    """Attach ``evaluate``'s pricing of ``result`` (a :class:`~steelworks.planning.model.PlanResult`): its
-    ``npv_usd`` becomes that NPV, ``economics`` the EconomicsResult; returns ``result``. A plan with no
-    action keeps the surrogate's figures (an idle works: no cash flow the option prices). A plan whose
-    first actions are on the option's units also gets ``option_schedule``: ``evaluate`` of the option with
-    the plan's start years (:func:`evaluate_plan`), shown beside it."""
-    ev = price_plan(result, overrides)
-    if ev is not None:
-        result.economics = ev
-        result.npv_usd = float(ev.kpis["npv_usd"])
-        result.option_schedule = priced_by_evaluate(result.problem.label, result.actions)
+    """Attach ``evaluate``'s pricing of ``result`` (a :class:`~steelworks.planning.model.PlanResult`).
+
+    ``plan_years_economics`` is the plan on its own years (:func:`price_plan`), for every plan with an
+    action. The headline (``economics``, ``npv_usd``) is that, except for a plan whose first actions are on
+    exactly the option's units: there it is ``evaluate`` of the option on its own schedule with the
+    plan's start years (:func:`evaluate_plan`), so ``plan`` and ``evaluate`` of the same option agree
+    (``economics_basis`` says which). A plan with no action keeps the surrogate's figures."""
+    years = price_plan(result, overrides)
+    if years is None:
+        return result
+    result.plan_years_economics = years
+    schedule = priced_by_evaluate(result.problem.label, result.actions)
+    result.economics = schedule if schedule is not None else years
+    result.economics_basis = "option_schedule" if schedule is not None else "plan_years"
+    result.npv_usd = float(result.economics.kpis["npv_usd"])
     return result
 
 

@@ -96,8 +96,10 @@ class PlanResult:
     extra: dict[str, Any] = field(default_factory=dict)
     #: the plan priced by ``evaluate`` (:mod:`steelworks.planning.economics`); None: surrogate figures only
     economics: Any = field(default=None, repr=False)
-    #: ``evaluate`` of the option with the plan's start years, where the plan acts on the option's units
-    option_schedule: Any = field(default=None, repr=False)
+    #: the plan priced on its own years (:func:`steelworks.planning.economics.price_plan`)
+    plan_years_economics: Any = field(default=None, repr=False)
+    #: which pricing ``economics`` is: "plan_years", or "option_schedule" for a plan on the option's units
+    economics_basis: str = "surrogate"
 
     @property
     def surrogate_npv_usd(self) -> float:
@@ -115,8 +117,9 @@ class PlanResult:
                 "capex_usd": ev.kpis["capex_usd"],
                 "cash_flows": ev.to_dict()["cash_flows"],
             }
-        if self.option_schedule is not None:
-            priced["npv_on_option_schedule_usd"] = self.option_schedule.kpis["npv_usd"]
+        priced["economics_basis"] = self.economics_basis
+        if self.plan_years_economics is not None:
+            priced["npv_on_plan_years_usd"] = self.plan_years_economics.kpis["npv_usd"]
         return {
             "scenario": self.problem.label,
             "years": self.problem.years,
@@ -136,9 +139,11 @@ class PlanResult:
             "conventions": {
                 "discounting": "end of year, year 0 (construction start) undiscounted, real rate",
                 "money": "cost-year USD as of the first year (evaluate's NPV basis)",
-                "npv": "evaluate's cash-flow model on the plan's own years: its flows, capital and vintages "
-                "(economics = evaluate); an idle plan keeps the MILP's pre-tax linear surrogate (economics = "
-                "surrogate); npv_on_option_schedule_usd: evaluate of the option with the plan's start years",
+                "npv": "evaluate's cash-flow code (economics = evaluate): on the plan's own years - its flows, "
+                "capital and vintages (economics_basis = plan_years, also npv_on_plan_years_usd) - or, for a plan "
+                "on exactly the option's units, evaluate of the option on its schedule with the plan's start "
+                "years (economics_basis = option_schedule); an idle plan keeps the MILP's pre-tax linear "
+                "surrogate (economics = surrogate)",
             },
         }
 

@@ -246,18 +246,15 @@ def plan_outputs(result: Any, elapsed_s: float) -> dict[str, Any]:
         ui.kpi(
             "NPV of the plan",
             usd_m(result.npv_usd),
-            "evaluate's cash flow on the plan's years, after tax"
-            if data["economics"] == "evaluate"
-            else "MILP surrogate",
+            {
+                "plan_years": "evaluate's cash flow on the plan's years, after tax",
+                "option_schedule": "evaluate of the option's schedule, after tax",
+            }.get(data["economics_basis"], "MILP surrogate"),
             "plan-kpi-npv",
         ),
         *(
-            [
-                ui.kpi(
-                    "On the option's schedule", usd_m(data["npv_on_option_schedule_usd"]), "evaluate, same start years"
-                )
-            ]
-            if data.get("npv_on_option_schedule_usd") is not None
+            [ui.kpi("On the plan's own years", usd_m(data["npv_on_plan_years_usd"]), "its flows and vintages")]
+            if data["economics_basis"] == "option_schedule"
             else []
         ),
         ui.kpi("IRR", "none" if data["irr"] is None else pct(data["irr"]), "real"),
