@@ -1,0 +1,40 @@
+"""Render a plan's Gantt chart to PNG for the README (not in CI): the plotly figure ``steelworks plan
+--gantt`` writes, drawn by Debian's chromium through Playwright.
+
+    python tools/plan_figures.py psm-plan psm-plan-best docs/img/psm-plan-gantt.png
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def main(scenario: str, plan: str, out: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from steelworks.planning.economics import price, solve_rows
+    from steelworks.report.plan import gantt_figure, write_figure_html
+    from steelworks.schema.planning import load_plan
+
+    spec, path = load_plan(plan)
+    rows = [(r.unit, str(r.action), r.start_year) for r in spec.actions]
+    result = price(solve_rows(scenario, rows, mandates=spec.mandates, file=str(path)))
+    with tempfile.TemporaryDirectory() as tmp:
+        html = Path(tmp) / "gantt.html"
+        write_figure_html(gantt_figure(result), html, "--gantt")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1200, "height": 760})
+            page.goto(html.as_uri())
+            page.wait_for_selector(".barlayer")
+            page.screenshot(path=str(out), full_page=True)
+            browser.close()
+    print(f"{out}: {len(result.actions)} actions, NPV {result.npv_usd / 1e6:,.0f} M USD")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], Path(sys.argv[3]))
