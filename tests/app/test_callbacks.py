@@ -369,6 +369,19 @@ def test_the_risk_page_runs_into_the_store_and_shows_the_stores_numbers(tmp_path
             raise AssertionError(f"{bad} samples accepted")
 
 
+def test_the_risk_page_offers_and_runs_a_bundled_plan(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from steelworks.app import model
+    from steelworks.app.pages import risk
+    from steelworks.store import Store
+
+    assert "plan:psm-plan-best" in model.risk_targets()
+    monkeypatch.setenv("STEELWORKS_STORE", str(tmp_path / "r.duckdb"))
+    run_id = risk.start_run(["plan:psm-plan-best"], "psm-default", 40, "mc", 3)
+    npv = Store(tmp_path / "r.duckdb").samples(run_id, "plan:psm-plan-best", ["npv_usd"])["npv_usd"]
+    assert len(npv) == 40 and (npv < 0).all()  # the best plan loses money in every draw of these 40
+    assert "held at their values" in str(risk.run_view(run_id))
+
+
 def test_the_plan_pages_budget_frontier_is_the_clis(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Two budgets of psm-phased with its option's actions forced (the page's fixed actions): a budget
     below their capital has no plan; one above it has the NPV of the same MILP solved directly."""

@@ -55,6 +55,14 @@ def economic_scenarios() -> list[str]:
     return [name for name, _ in scenarios() if has_economics(name)]
 
 
+def risk_targets() -> list[str]:
+    """What a risk run may sample: the scenarios with economics, then the bundled plan files
+    (``plan:NAME``, :mod:`steelworks.risk.plans`)."""
+    from steelworks.schema.planning import PLAN_DIR
+
+    return [*economic_scenarios(), *(f"plan:{p.stem}" for p in sorted(PLAN_DIR.glob("*.yaml")))]
+
+
 @functools.cache
 def planning_scenarios() -> tuple[str, ...]:
     """Scenarios with a ``planning:`` block first (the planner's own), then every scenario with economics."""

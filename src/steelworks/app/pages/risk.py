@@ -49,7 +49,7 @@ def completed_runs() -> list[dict[str, str]]:
 
 
 def layout() -> html.Div:
-    options = model.economic_scenarios()
+    options = model.risk_targets()
     runs = completed_runs()
     return html.Div(
         [
@@ -57,7 +57,7 @@ def layout() -> html.Div:
             html.Div(
                 [
                     _field(
-                        "Options (several: compared on common random numbers)",
+                        "Options or plans (several: compared on common random numbers)",
                         dcc.Dropdown(
                             id="risk-scenarios",
                             options=[{"label": n, "value": n} for n in options],
