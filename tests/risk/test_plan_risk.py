@@ -16,14 +16,15 @@ from typer.testing import CliRunner
 
 from steelworks.cli import app
 from steelworks.economics import cashflow as cf
-from steelworks.risk.engine import bind, evaluate_chunk
+from steelworks.risk.engine import evaluate_chunk
+from steelworks.risk.targets import bind_target
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def job():  # type: ignore[no-untyped-def]
-    return bind("plan:psm-plan-bf-revival", "psm-default")
+    return bind_target("plan:psm-plan-bf-revival", "psm-default")
 
 
 def test_entries_that_reach_a_plan_are_drawn_the_others_held(job) -> None:  # type: ignore[no-untyped-def]

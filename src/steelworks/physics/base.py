@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from steelworks.errors import InputError
+from steelworks.physics.feasibility import first_bad, infeasible, masked, masking
 
 Array = NDArray[np.float64]
 
@@ -102,7 +103,6 @@ class Model:
         """
         if not mask_infeasible:
             return self.solve(params, carriers, where=where)
-        from steelworks.physics.common import masked  # common builds on this module
 
         with masked() as record:
             result = self.solve(params, carriers, where=where)
@@ -127,7 +127,6 @@ def check_parameters(
     unknown = sorted(set(params) - set(by_name))
     if unknown:
         raise InputError(f"unknown model parameter(s) {unknown}", location=where, allowed=", ".join(sorted(by_name)))
-    from steelworks.physics.common import infeasible, masking  # common builds on this module
 
     out: dict[str, Array] = {}
     for spec in specs:
@@ -153,7 +152,6 @@ def check_parameters(
 
 def _range_message(spec: ParameterSpec, value: Array) -> Callable[[Any], str]:
     """The out-of-range message for one offending sample of ``value`` (as the one-run error words it)."""
-    from steelworks.physics.common import first_bad
 
     def message(bad: Any) -> str:
         return f"{spec.name} = {[first_bad(value, bad)]} {spec.unit} is outside the range the model is valid for"

@@ -19,55 +19,25 @@ unit or carrier and the element.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from steelworks.plant.build import FUEL, KIND_CODES
+from steelworks.plant.solution import ABSOLUTE_FLOOR, Balances, Solution
 
-if TYPE_CHECKING:
-    from steelworks.plant.solve import Solution
+__all__ = ["ABSOLUTE_FLOOR", "ENERGY_TOL", "MATERIAL_TOL", "BalanceError", "Balances", "check_balances"]
 
 Array = NDArray[np.float64]
 
 #: relative tolerance of the mass, Fe and C balances
 MATERIAL_TOL = 1e-9
-#: t (or GJ): amounts below this are treated as zero when a residual is made relative
-ABSOLUTE_FLOOR = 1e-6
 #: relative tolerance of the energy balance (LHV data are given to 3-4 significant figures)
 ENERGY_TOL = 1e-6
 
 
 class BalanceError(RuntimeError):
     """A solved state that breaks a conservation law: a bug, never a user's input problem."""
-
-
-@dataclass
-class Balances:
-    """Boundary totals and per-row losses, (S,) and (S, rows)."""
-
-    mass_in: Array
-    mass_out: Array
-    fe_in: Array
-    fe_out: Array
-    c_in: Array
-    c_out: Array
-    energy_in: Array
-    energy_out: Array
-    loss_mass: Array
-    loss_fe: Array
-    loss_c: Array
-    loss_energy: Array
-    fe_in_rows: Array
-    carrier_residual: Array  # (S, C)
-
-    def residual_rel(self, element: str) -> Array:
-        """(in - out) / in; below 1 g (or 1 MJ) of throughput the denominator is held at that floor."""
-        a = getattr(self, f"{element}_in")
-        b = getattr(self, f"{element}_out")
-        return np.asarray((a - b) / np.maximum(a, ABSOLUTE_FLOOR))
 
 
 def per_row(values: Array) -> Array:

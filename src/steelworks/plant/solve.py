@@ -22,16 +22,19 @@ analysis can evaluate thousands of parameter samples in one call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import fields, replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from steelworks.errors import InputError
-from steelworks.plant.balance import Balances, balance_faults, check_balances, compute_balances, per_row
+from steelworks.plant.balance import balance_faults, check_balances, compute_balances, per_row
 from steelworks.plant.build import ELECTRICITY, FUEL, KIND_CODES, MARKET, Plant
-from steelworks.plant.gas import GasAllocation, allocate
+from steelworks.plant.gas import allocate
+from steelworks.plant.solution import Solution
+
+__all__ = ["DemandError", "Solution", "solve", "standby_split"]
 
 Array = NDArray[np.float64]
 MJ_PER_KWH = 3.6
@@ -39,40 +42,6 @@ MJ_PER_KWH = 3.6
 
 class DemandError(InputError):
     """The demand cannot be met: the binding units and by how much are in the message."""
-
-
-@dataclass
-class Solution:
-    """A solved works (arrays with a leading sample axis S)."""
-
-    plant: Plant
-    throughput: Array  # (S, U) per year, product units
-    produced: Array  # (S, U+1, C) gross outputs per year (t, GJ, MWh); last row is the flare
-    consumed: Array  # (S, U+1, C) gross inputs per year, incl. gases burned as fuel
-    bought: Array  # (S, C)
-    sold: Array  # (S, C) incl. final demand delivered
-    delivered: Array  # (S, C) final demand met (part of sold)
-    demand_scale: Array  # (S,) factor applied to the demand shape to meet the target
-    gas: GasAllocation
-    c_in: Array  # (S, U+1, C) carbon of inputs per flow (t C)
-    c_out: Array  # (S, U+1, C) carbon of outputs per flow (t C)
-    e_in: Array  # (S, U+1, C) energy of inputs (GJ)
-    e_out: Array  # (S, U+1, C) energy of outputs (GJ)
-    electricity_generated_mwh: Array  # (S,)
-    electricity_bought_mwh: Array
-    electricity_sold_mwh: Array
-    shares: dict[int, Array]
-    balances: Balances | None = None  # set by the checks of every solve
-    faults: dict[int, str] = field(default_factory=dict)  # sample -> why it failed (solve(mask_faults=True))
-
-    @property
-    def flows(self) -> Array:
-        """Net signed flows (S, U+1, C): outputs positive, inputs negative."""
-        return np.asarray(self.produced - self.consumed)
-
-    @property
-    def row_ids(self) -> list[str]:
-        return [*self.plant.unit_ids, "flare"]
 
 
 def standby_split(plant: Plant, recipe: Array, active: bool = True) -> tuple[Array, Array]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -144,11 +143,8 @@ class RiskJob:
 def bind(scenario: str, uncertainty: str | Path, overrides: Sequence[str] = (), *, strict: bool = True) -> RiskJob:
     """Bind an uncertainty file to a scenario: expand wildcards over its parameter listing, check each
     path, apply and domain (``strict=False``: a path the scenario does not have is skipped, for a
-    comparison of options on one file). ``plan:NAME`` binds a plan file instead (:mod:`.plans`)."""
-    if scenario.startswith(PLAN_PREFIX):
-        from steelworks.risk.plans import bind_plan
-
-        return bind_plan(scenario, uncertainty, overrides, strict=strict)
+    comparison of options on one file). A plan file (``plan:NAME``) is bound by
+    :func:`steelworks.risk.targets.bind_target`."""
     spec, path = load_uncertainty(uncertainty)
     strict = strict and not spec.skip_without_effect
     resolved = load_scenario(scenario, list(overrides))
@@ -309,10 +305,8 @@ class ChunkResult:
 
 def evaluate_chunk(job: RiskJob, u: Array, start: int = 0) -> ChunkResult:
     """The whole chain for the draws ``u`` ``(S, d)``, one batched pass per group of grouped values."""
-    if job.plan is not None:
-        from steelworks.risk.plans import evaluate_plan_chunk
-
-        return evaluate_plan_chunk(job, u, start)
+    if job.plan is not None:  # a plan file's job (steelworks.risk.plans.PlanTarget) evaluates itself
+        return job.plan.evaluate(job, u, start)
     values = draws_to_values(job, u)
     S = u.shape[0]
     grouped = [p for p in job.parameters if p.route == "grouped"]
@@ -376,13 +370,3 @@ def _tiled(batch: Any, n: int) -> Any:
         faults={i: batch.faults[0] for i in range(n)} if 0 in batch.faults else {},
         economics={k: np.repeat(v[:1], n) for k, v in batch.economics.items()},
     )
-
-
-@lru_cache(maxsize=16)
-def cached_job(
-    scenario: str, uncertainty: str, overrides: tuple[str, ...], strict: bool, cash_flows: bool = False
-) -> RiskJob:
-    """A worker binds each job once (a Dask worker process keeps it between chunks)."""
-    job = bind(scenario, uncertainty, overrides, strict=strict)
-    job.cash_flows = cash_flows
-    return job

@@ -60,6 +60,10 @@ class PlanTarget:
     inputs: Any = field(repr=False)
     models: dict[int, Any] = field(default_factory=dict, repr=False)  # slip -> CashFlowModel
 
+    def evaluate(self, job: RiskJob, u: Any, start: int = 0) -> ChunkResult:
+        """One chunk of this plan's draws (:func:`evaluate_plan_chunk`; the engine calls it)."""
+        return evaluate_plan_chunk(job, u, start)
+
     def model(self, slip: int) -> Any:
         """The cash-flow model of the plan slipped by ``slip`` years (cached)."""
         if slip not in self.models:

@@ -21,8 +21,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from steelworks.errors import InputError
-from steelworks.risk.engine import ChunkResult, RiskJob, cached_job, draws_to_values, evaluate_chunk, load_uncertainty
+from steelworks.risk.engine import ChunkResult, RiskJob, draws_to_values, evaluate_chunk, load_uncertainty
 from steelworks.risk.sampling import Method, correlate, correlation_groups, mc_chunk, saltelli_rows, whole_design
+from steelworks.risk.targets import cached_job
 
 Array = NDArray[np.float64]
 #: environment a worker process starts with: one BLAS/OpenMP thread each (the chunks are the parallelism)
