@@ -580,7 +580,7 @@ def plan(
 
     Prints the year x unit action grid (R restore, B rebuild, C clear and reline, N new, = building,
     # in service), output and capital by year, and the plan's NPV: evaluate's cash flow on the plan's own
-    years (steelworks.planning.economics), and the MILP's pre-tax linear surrogate.
+    years (steelworks.planning.economics), and the MILP's linear surrogate (linear tax, no working capital).
     """
     from steelworks.planning import option_plan, problem_from_scenario, solve_plan
     from steelworks.planning.economics import price
@@ -695,7 +695,7 @@ def plan(
                 if result.economics is not None
                 else []
             ),
-            ("NPV of the MILP's linear surrogate (pre-tax), USD m", _num(result.surrogate_npv_usd / 1e6)),
+            ("NPV of the MILP's linear surrogate (linear tax), USD m", _num(result.surrogate_npv_usd / 1e6)),
             ("capital, USD m", _num(sum(result.capex_by_year) / 1e6)),
             ("first steel", str(first) if first else "never"),
             ("solver", _solver_status(result.status, result.mip_gap)),

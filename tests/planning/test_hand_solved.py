@@ -208,3 +208,31 @@ def test_first_steel_mandate_and_its_cost() -> None:
     prob.first_steel_by = 0  # nothing commissions in year 0
     with pytest.raises(PlanInfeasibleError, match="mandate_first_steel"):
         solve_plan(prob)
+
+
+def test_tax_with_loss_carry_forward_decides_the_plan() -> None:
+    """30 % tax, capital written off in the year it comes into service (straight line at 100 %), no
+    inflation. The new mill (300, in service in year 1) makes 200 a year in years 1 and 2: profit
+    -100 in year 1 (200 - 300 depreciation), +200 in year 2; the loss carried forward leaves 100 taxed:
+    tax 30 in year 2, NPV -300 + 200/1.1 + (200 - 30)/1.21 = 22.314 > 0, so the mill is built. Without the
+    carry-forward the tax would be 60 and the NPV -2.48: the plan would be to stay idle."""
+    from dataclasses import replace
+
+    from steelworks.economics.finance import depreciation_kernel
+
+    prob = replace(
+        works(restore_cost=1000.0, new_cost=300.0),
+        tax_rate=0.30,
+        tax_depreciation=depreciation_kernel(3, "straight_line", 1.0, 0.0),
+    )
+    result = solve_plan(prob)
+    assert chosen(result) == {("new", "new", 2030)}
+    assert result.npv_usd == pytest.approx(-300 + MARGIN * D1 + (MARGIN - 30) * D2, rel=1e-9)
+    assert result.lines["tax"] == pytest.approx([0.0, 0.0, 30.0], abs=1e-6)
+    # a turnover minimum of 20 % of sales (300 a year, 10 t at 30) is larger than either year's income tax:
+    # 60 a year, NPV -300 + 140/1.1 + 140/1.21 = -56.9, so the free optimum is to stay idle
+    minimum = replace(prob, minimum_tax_rate=0.20)
+    assert solve_plan(minimum).actions == []
+    forced = solve_plan(minimum.fix({"new": ("new", 2030)}))
+    assert forced.lines["tax"] == pytest.approx([0.0, 60.0, 60.0], abs=1e-6)
+    assert forced.npv_usd == pytest.approx(-300 + (MARGIN - 60) * (D1 + D2), rel=1e-9)

@@ -55,7 +55,8 @@ Simplifications (stated, each a departure from ``balance``/``evaluate``)
   be renewed after its life.
 * Market cap ``D`` = the scenario's full-output sales of each product (x ``market_factor``); the
   option's ``steady_state`` utilisation is not applied (availability plays that role).
-* Tax, working capital, debt and labour during construction are omitted; residual value is straight
+* Income tax is linear (:mod:`.tax`: no super tax); working capital, debt and labour during construction
+  are omitted; residual value is straight
   line (as ``schedule_capex``).
 """
 
@@ -70,12 +71,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import xarray as xr
 
 from steelworks.errors import InputError
 from steelworks.planning.constraints import SETS, add_constraints
 from steelworks.planning.objective import constant_fixed_cost, npv_breakdown, npv_expression
 from steelworks.planning.problem import PlanInfeasibleError, PlanningProblem
-from steelworks.planning.variables import Timing, add_variables, timing
+from steelworks.planning.tax import add_tax, has_tax
+from steelworks.planning.variables import Timing, add_variables, coords, timing
 
 
 @dataclass
@@ -103,7 +106,7 @@ class PlanResult:
 
     @property
     def surrogate_npv_usd(self) -> float:
-        """The NPV of the MILP's linear objective (pre-tax, see :mod:`.objective`)."""
+        """The NPV of the MILP's linear objective (linear tax, no working capital: :mod:`.objective`)."""
         return float(self.lines["npv"])  # type: ignore[arg-type]
 
     def to_dict(self) -> dict[str, Any]:
@@ -142,7 +145,7 @@ class PlanResult:
                 "npv": "evaluate's cash-flow code (economics = evaluate): on the plan's own years - its flows, "
                 "capital and vintages (economics_basis = plan_years, also npv_on_plan_years_usd) - or, for a plan "
                 "on exactly the option's units, evaluate of the option on its schedule with the plan's start "
-                "years (economics_basis = option_schedule); an idle plan keeps the MILP's pre-tax linear "
+                "years (economics_basis = option_schedule); an idle plan keeps the MILP's linear "
                 "surrogate (economics = surrogate)",
             },
         }
@@ -156,7 +159,11 @@ def build(prob: PlanningProblem, skip: tuple[str, ...] = ()) -> tuple[Any, dict,
     m = linopy.Model()
     v = add_variables(m, prob, tm)
     add_constraints(m, prob, v, tm, skip)
-    m.add_objective(npv_expression(prob, v, tm), sense="max")
+    objective = npv_expression(prob, v, tm)
+    if has_tax(prob):  # income tax in its linear form (planning/tax.py)
+        tax = add_tax(m, prob, v, tm, float((prob.fixed_cost * prob.in_service).sum()))
+        objective = objective - (tax * xr.DataArray(prob.discount, coords=[coords(prob)["t"]])).sum()
+    m.add_objective(objective, sense="max")
     return m, v, tm
 
 
@@ -251,6 +258,7 @@ def solve_plan(prob: PlanningProblem, *, gap: float = 1e-4, time_limit: float | 
         "x": _values(v["x"], (len(prob.unit_ids), prob.n_years)),
         "buy": _values(v["buy"], (len(prob.carrier_ids), prob.n_years)),
         "sell": _values(v["sell"], (len(prob.carrier_ids), prob.n_years)),
+        "tax": _values(v.get("tax"), (prob.n_years,)),
     }
     sol["start"] = np.round(sol["start"])
     flows = {k: sol[k] for k in ("x", "buy", "sell")}

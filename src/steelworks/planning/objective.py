@@ -6,9 +6,10 @@
 
 with ``delta_t = (1 + r) ** -t`` (year 0 undiscounted, as :func:`steelworks.economics.finance.npv`; in
 cost-year USD this equals evaluate's nominal discounting of inflated flows divided by ``infl[0]``).
-Tax and working capital are omitted (the MILP is pre-tax, without the working-capital swing; see the
-consistency test for how far that moves the NPV). Units in service from year 0 carry their fixed cost
-as a constant outside the LP; :func:`npv_breakdown` adds it back.
+Income tax is subtracted in its linear form where the finance file has one (:mod:`.tax`: corporate
+rate after loss carry-forward, the turnover minimum, evaluate's depreciation kernel); working capital
+is omitted (see the consistency test for how far that moves the NPV). Units in service from year 0
+carry their fixed cost as a constant outside the LP; :func:`npv_breakdown` adds it back.
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ def npv_breakdown(prob: PlanningProblem, sol: dict[str, np.ndarray], tm: Timing)
     for a, act in enumerate(prob.actions):
         fixed += prob.fixed_cost[prob.unit_index(act.unit)] * serve_a[a]
     residual = float((start * tm.residual).sum()) if (start.size and prob.residual_value) else 0.0
-    cash = revenue - purchases - consumables - fixed - capex
+    tax = np.asarray(sol.get("tax", np.zeros(prob.n_years)), dtype=float)
+    cash = revenue - purchases - consumables - fixed - capex - tax
     npv = float((cash * prob.discount).sum() + residual * prob.discount[-1])
     return {
         "revenue": revenue,
@@ -76,6 +78,7 @@ def npv_breakdown(prob: PlanningProblem, sol: dict[str, np.ndarray], tm: Timing)
         "consumables": consumables,
         "fixed": fixed,
         "capex": capex,
+        "tax": tax,
         "cash": cash,
         "residual": residual,
         "crude_steel_t": crude,

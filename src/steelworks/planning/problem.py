@@ -99,6 +99,12 @@ class PlanningProblem:
     #: where the mandates and budgets come from (the scenario's ``planning.source``)
     mandate_source: str = ""
     residual_value: bool = True  # credit straight-line undepreciated capital at the end of the horizon
+    #: income tax in the objective (:mod:`steelworks.planning.tax`); 0 and 0: pre-tax
+    tax_rate: float = 0.0  # corporate rate on taxable income after loss carry-forward
+    minimum_tax_rate: float = 0.0  # minimum tax on turnover (sales), paid when larger
+    #: tax depreciation kernel ``K[tau, t]`` (:func:`steelworks.economics.finance.depreciation_kernel`); None: none
+    tax_depreciation: Array | None = None
+    inflation: float = 0.0  # erodes the real value of depreciation and of the loss pool (nominal in law)
     forbidden: list[tuple[str, str]] = field(default_factory=list)  # (unit, action) never started
     only_fixed: bool = False  # no action but the fixed ones (a fixed plan, e.g. a bundled option)
     #: (action index, year index) of every start of an exact plan (a plan file): these and no other
@@ -431,6 +437,10 @@ def problem_from_scenario(
         budget_per_year=None if budget_per_year is None else np.full(n_years, float(budget_per_year)),
         budget_total=budget_total,
         residual_value=settings.terminal_value.method == "residual_value",
+        tax_rate=float(settings.tax.corporate_rate),
+        minimum_tax_rate=float(settings.tax.minimum_tax_rate),
+        tax_depreciation=_depreciation_kernel(settings, n_years),
+        inflation=float(settings.inflation.value),
         label=str(scenario),
         mass=np.asarray(plant.carrier_kind) != KIND_CODES["energy"],
         fe_frac=np.asarray(plant.fe_frac, dtype=float),
@@ -439,6 +449,14 @@ def problem_from_scenario(
         sold_c_frac=sold_carbon(np.asarray(plant.recipe), np.asarray(plant.out_c_frac), plant.c_frac, can_buy),
         **mandates,
     )
+
+
+def _depreciation_kernel(settings: Any, n_years: int) -> Array:
+    """The finance file's tax depreciation as ``K[tau, t]`` (evaluate's own kernel)."""
+    from steelworks.economics.finance import depreciation_kernel
+
+    dep = settings.tax.depreciation
+    return depreciation_kernel(n_years, dep.method, dep.rate, dep.initial_allowance)
 
 
 def planning_spec(resolved: Any) -> Any:

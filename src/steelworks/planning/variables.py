@@ -48,6 +48,7 @@ class Timing:
     state: Array  # (A, T, T)
     residual: Array  # (A, T)
     can_start: Array  # (A, T) bool
+    additions: Array  # (A, T, T): capital brought into service in year t (at commissioning, each reline)
 
 
 def timing(prob: PlanningProblem) -> Timing:
@@ -59,6 +60,7 @@ def timing(prob: PlanningProblem) -> Timing:
     state = np.zeros((A, T, T))
     residual = np.zeros((A, T))
     can_start = np.zeros((A, T), dtype=bool)
+    additions = np.zeros((A, T, T))
     for a, act in enumerate(prob.actions):
         d = act.duration
         for s in range(T):
@@ -68,6 +70,8 @@ def timing(prob: PlanningProblem) -> Timing:
                 if s + k < T:
                     spend[a, s, s + k] += act.cost_usd * act.profile[k]
             vintages = [(c, act.cost_usd, float(act.life))]
+            if c < T:
+                additions[a, s, c] += act.cost_usd
             end = min(T, c + act.life)
             occupy[a, s, s:end] = 1.0
             for t in range(c, end):
@@ -78,13 +82,14 @@ def timing(prob: PlanningProblem) -> Timing:
                 t = c + act.reline_first
                 while t < end:
                     spend[a, s, t] += act.reline_usd
+                    additions[a, s, t] += act.reline_usd
                     state[a, s, t] *= 1.0 - act.reline_loss
                     vintages.append((t, act.reline_usd, float(act.reline_interval)))
                     t += act.reline_interval
             for t0, cost, life in vintages:
                 if t0 < T:
                     residual[a, s] += cost * max(0.0, 1.0 - (T - t0) / life)
-    return Timing(spend, serve, occupy, state, residual, can_start)
+    return Timing(spend, serve, occupy, state, residual, can_start, additions)
 
 
 def coords(prob: PlanningProblem) -> dict[str, pd.Index]:
