@@ -382,6 +382,22 @@ def test_the_risk_page_offers_and_runs_a_bundled_plan(tmp_path, monkeypatch) -> 
     assert "held at their values" in str(risk.run_view(run_id))
 
 
+def test_the_plan_page_prices_the_bundled_best_plan_as_the_cli() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from steelworks.app.pages import plan
+    from steelworks.cli import app
+
+    out = plan.plan_view("psm-plan", "best", [], None)
+    assert not out["error"], out["error"]
+    cli = json.loads(CliRunner().invoke(app, ["plan", "psm-plan", "--plan", "psm-plan-best", "-f", "json"]).stdout)
+    assert kpi(out["kpis"], "plan-kpi-npv") == f"USD {cli['npv_usd'] / 1e6:,.0f} m"
+    missing = plan.plan_view("psm", "best", [], None)
+    assert "no bundled plan 'psm-best'" in missing["error"]
+
+
 def test_the_plan_pages_budget_frontier_is_the_clis(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Two budgets of psm-phased with its option's actions forced (the page's fixed actions): a budget
     below their capital has no plan; one above it has the NPV of the same MILP solved directly."""

@@ -22,6 +22,7 @@ from steelworks.errors import InputError
 MODES = {
     "optimise": "optimise the plan (MILP; can take minutes)",
     "option": "the scenario's option as a fixed plan (seconds)",
+    "best": "the bundled best plan of the scenario (plan file SCENARIO-best, seconds)",
 }
 STAGES = ("building the planning problem", "solving the MILP", "pricing the plan with evaluate")
 Progress = Callable[[int, str], None]
@@ -192,6 +193,12 @@ def run_plan(
         problem = problem.without_mandates()
     if mode == "option":
         problem = problem.fix(option_plan(scenario))
+    if mode == "best":  # as `steelworks plan SCENARIO --plan SCENARIO-best`
+        from steelworks.schema.planning import load_plan
+
+        spec, path = load_plan(f"{scenario}-best")
+        rows = [(r.unit, str(r.action), r.start_year) for r in spec.actions]
+        problem = (problem if spec.mandates else problem.without_mandates()).fix_rows(rows, file=str(path))
     if fixes:
         problem = problem.apply_fixes(fixes)
     step(1, STAGES[1])
