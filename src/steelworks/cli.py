@@ -279,7 +279,7 @@ def _print_balance(report: dict[str, Any]) -> None:
         ("coke made / bought", f"{_num(k['coke_t'])} / {_num(k['coke_bought_t'])} t"),
         ("sinter", f"{_num(k['sinter_t'])} t"),
         ("hot-rolled coil", f"{_num(k['hot_rolled_coil_t'])} t"),
-        ("iron ore bought (dry)", f"{_num(k['iron_ore_t'])} t"),
+        ("iron ore bought, dry / wet as shipped", f"{_num(k['iron_ore_t'])} / {_num(k.get('iron_ore_wet_t', 0.0))} t"),
         ("coking coal / PCI coal", f"{_num(k['coking_coal_t'])} / {_num(k['pci_coal_t'])} t"),
         ("scrap bought", f"{_num(k['scrap_t'])} t"),
         ("natural gas bought", f"{_num(k['natural_gas_gj'])} GJ"),

@@ -256,3 +256,26 @@ def test_local_ore_sensitivity_and_net_co2() -> None:
     s1 = local.plant.unit_models[local.plant.unit("sinter_plant")].diagnostics
     assert float(s1["limestone_kg_per_t"]) > float(s0["limestone_kg_per_t"]) + 30
     assert float(s1["solid_fuel_gj_per_t"]) > float(s0["solid_fuel_gj_per_t"]) + 0.05
+
+
+def test_iron_ore_against_the_works_records(psm) -> None:  # type: ignore[no-untyped-def]
+    # issue 8 item 4: ~1.8 Mt/yr imported ore for 1.1 Mt/yr (Siddiqui, Business Recorder 2025,
+    # psm_plant_and_context.md §3). Ore is priced and balanced dry; ships, the berth and import records count
+    # it wet (fines 8 %, lump 4 % moisture, carriers.yaml): 1.48 Mt dry is 1.60 Mt as shipped
+    plant = psm.plant
+    ores = [c for c in plant.carrier_ids if plant.tags["iron_ore"][plant.carrier(c)]]
+    wet = sum(psm.purchased.get(c, 0.0) / (1 - plant.moisture[plant.carrier(c)]) for c in ores)
+    assert psm.kpis["iron_ore_wet_t"] == pytest.approx(wet, rel=1e-12)
+    assert 1.55e6 < psm.kpis["iron_ore_wet_t"] < 1.65e6
+    # the rest is the scrap rate: the model's converters charge the most scrap their heat balance allows (~200
+    # kg/t, 0.89 t hot metal/t, ~143 kt/yr scrap bought); a works short of scrap (~10 % of the charge, close to its
+    # own returns) needs ~0.99 t hot metal/t and the recorded ~1.8 Mt/yr (sinter strand and furnaces then need
+    # more than their capacities, raised here to let the works reach nameplate)
+    short = run_balance(
+        "psm",
+        ["units.sinter_plant.capacity=2.0 Mt/year", "units.bf1.capacity=0.7 Mt/year", "units.bf2.capacity=0.7 Mt/year"]
+        + [f"units.{u}.model.params.scrap_from_heat_balance=0" for u in ("bof1", "bof2")]
+        + [f"units.{u}.model.params.scrap_share=0.10" for u in ("bof1", "bof2")],
+    )
+    assert 0.97 < short.kpis["hot_metal_t"] / short.kpis["crude_steel_t"] < 1.01
+    assert 1.7e6 < short.kpis["iron_ore_wet_t"] < 1.9e6
