@@ -183,6 +183,9 @@ SLAG_SUPERHEAT_K = 50.0
 ETA_W_H2 = 0.41
 #: O/Fe of wüstite at the W point (RIST)
 Y_WUSTITE = 1.05
+#: flux (limestone or quartzite) below which the furnace charges none, t/tHM (1 g/tHM: round-off of a
+#: sinter fluxed for the furnace, not a flux)
+FLUX_DEADBAND = 1e-6
 #: leanest burden the model accepts (estimate: below ~30 % Fe the slag volume stops a furnace)
 MIN_BURDEN_FE = 0.30
 #: coldest raceway flame the model accepts, degC (estimate: furnaces are run at RAFT 2,000-2,300
@@ -1334,35 +1337,29 @@ def _flux_regime(
 ) -> tuple[Array, Array, Array, dict[str, _Aff], bool]:
     r"""Solve with the slag at the basicity target: limestone for an acid charge, quartzite for a basic one::
 
-        L = L_aff(K), Q = 0          if L_aff(K, V) >= 0        (burden + ash short of CaO)
-        L = 0,        Q = a Q_aff(K) otherwise                  (over-fluxed burden; a = ``acid_flux``)
+        L = L_aff(K), Q = 0          if L_aff(K, V) >  FLUX_DEADBAND      (burden + ash short of CaO)
+        L = 0,        Q = a Q_aff(K) if L_aff(K, V) < -FLUX_DEADBAND      (over-fluxed burden; a = ``acid_flux``)
+        L = 0,        Q = 0          otherwise                            (a sinter fluxed for the furnace)
 
-    With ``acid_flux = 0`` an over-basic slag keeps the basicity the burden gives it (the
-    model before issue 8). ``all_basic`` (from the previous pass) tries the quartzite regime
-    first. Returns K, V, the negative-direct mask, the equations of the regime each sample is
-    in, and whether every sample was in the quartzite (or no-flux) regime.
+    The dead band (1 g/tHM) keeps round-off flux out of the recipe where the sinter already holds the
+    target (the basicity is then within ~1e-5 of it). With ``acid_flux = 0`` an over-basic slag keeps the
+    basicity the burden gives it. Returns K, V, the negative-direct mask, the equations of the regime each
+    sample is in, and whether every sample was in the quartzite regime.
     """
     L_aff = r["L_aff"]
     Q_aff = r["Q_aff"] * (p["acid_flux"] > 0.5)
     zero = _Aff(0.0, 0.0, 0.0)
-    if all_basic:  # last pass was basic everywhere: try that first
-        eqs = _equations(zero, Q_aff, p, q, r)
-        K, V, neg_direct = _solve_kv(eqs)
-        all_basic = bool(np.all(L_aff.at(K, V) < 0))
-    if not all_basic:
-        eqs = _equations(L_aff, zero, p, q, r)
-        K, V, neg_direct = _solve_kv(eqs)
-        basic = L_aff.at(K, V) < 0
-        if np.any(basic):  # over-basic charge: no limestone, quartzite to the target for these samples
-            eqs_q = _equations(zero, Q_aff, p, q, r)
-            Kq, Vq, ndq = _solve_kv(eqs_q)
-            all_basic = bool(np.all(basic))
-            if all_basic:
-                K, V, neg_direct, eqs = Kq, Vq, ndq, eqs_q
-            else:
-                K, V = np.where(basic, Kq, K), np.where(basic, Vq, V)
-                neg_direct = np.where(basic, ndq, neg_direct)
-                eqs = {key: eqs[key].where(~basic, eqs_q[key]) for key in eqs}
+    eqs = _equations(L_aff, zero, p, q, r)
+    K, V, neg_direct = _solve_kv(eqs)
+    need = L_aff.at(K, V)
+    for mask, flux in ((need < -FLUX_DEADBAND, Q_aff), (np.abs(need) <= FLUX_DEADBAND, zero)):
+        if np.any(mask):
+            eqs_m = _equations(zero, flux, p, q, r)
+            Km, Vm, ndm = _solve_kv(eqs_m)
+            K, V = np.where(mask, Km, K), np.where(mask, Vm, V)
+            neg_direct = np.where(mask, ndm, neg_direct)
+            eqs = {key: eqs[key].where(~mask, eqs_m[key]) for key in eqs}
+    all_basic = bool(np.all(need < -FLUX_DEADBAND))
     return K, V, neg_direct, eqs, all_basic
 
 
