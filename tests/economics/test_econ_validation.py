@@ -89,7 +89,7 @@ def test_psm_2008_hindcast_sales_and_statement(fy2008) -> None:
     reason="misses: model Rs 7.6 bn after tax vs the reported Rs 2.3 bn (+233 %), with sales right (+1.4 %). The "
     "cost of sales is ~Rs 7.9 bn (~140 USD/t) short: the seaborne prices PSM actually paid in the 2008 spike "
     "(coal at ~330 USD/t CFR all year alone closes ~60 % of the gap), labour and retirement benefits (x2 closes "
-    "~25 %), and the works' own coke rate and yields are not in the reference material. Not tuned: README, "
+    "~30 %), and the works' own coke rate and yields are not in the reference material. Not tuned: README, "
     "'Validation: the FY2007-08 hindcast and the IEAGHG break-even'",
 )
 def test_psm_2008_hindcast_profit_within_25_percent(fy2008) -> None:

@@ -29,7 +29,7 @@ from steelworks.schema.economics import Hindcast, load_hindcast, load_price_deck
 from steelworks.schema.loader import load_scenario
 
 #: the deck categories that are purchases, in the order the statement shows them
-PURCHASE_LINES = ("raw_material", "energy", "consumable", "byproduct")
+PURCHASE_LINES = ("raw_material", "energy", "consumable")
 
 
 @dataclass
