@@ -279,3 +279,27 @@ def test_iron_ore_against_the_works_records(psm) -> None:  # type: ignore[no-unt
     )
     assert 0.97 < short.kpis["hot_metal_t"] / short.kpis["crude_steel_t"] < 1.01
     assert 1.7e6 < short.kpis["iron_ore_wet_t"] < 1.9e6
+
+
+def test_sampled_furnaces_move_the_sinter_basicity_per_sample() -> None:
+    # the batch path (risk, planner) runs the same fixed point as the one-run build: each sample's sinter is
+    # fluxed for that sample's furnaces (issue 8 item 3)
+    from steelworks.plant.batch import sampled_recipes
+
+    scenario = load_scenario("psm")
+    plant = build_plant(scenario)
+    heat = np.array([0.55, 0.70, 0.90])
+    both = {f"units.{u}.model.params.heat_losses": heat for u in ("bf1", "bf2")}
+    works = sampled_recipes(plant, scenario, both)
+    assert not works.faults
+    s, b = plant.unit("sinter_plant"), plant.unit("bf1")
+    for i, h in enumerate(heat):
+        one = build_plant(
+            load_scenario("psm", [f"units.{u}.model.params.heat_losses={h} GJ/t" for u in ("bf1", "bf2")])
+        )
+        np.testing.assert_allclose(works.recipe[i, s], one.recipe[s], rtol=1e-7, atol=1e-10)
+        np.testing.assert_allclose(works.recipe[i, b], one.recipe[b], rtol=1e-7, atol=1e-10)
+    # the samples differ: a furnace losing more heat burns more coke (470 -> 489 kg/tHM), its ash brings more
+    # SiO2, so the sinter takes more limestone (84.6 -> 86.0 kg/t sinter)
+    lime = -works.recipe[:, s, plant.carrier("limestone")]
+    assert lime[2] > lime[1] > lime[0] and lime[2] - lime[0] > 1e-3
