@@ -303,3 +303,18 @@ def test_sampled_furnaces_move_the_sinter_basicity_per_sample() -> None:
     # SiO2, so the sinter takes more limestone (84.6 -> 86.0 kg/t sinter)
     lime = -works.recipe[:, s, plant.carrier("limestone")]
     assert lime[2] > lime[1] > lime[0] and lime[2] - lime[0] > 1e-3
+
+
+def test_a_sinter_basicity_set_while_it_follows_the_furnaces_is_an_error() -> None:
+    from steelworks.errors import InputError
+
+    with pytest.raises(InputError, match="set by the blast furnaces") as err:
+        run_balance("psm", ["units.sinter_plant.model.params.basicity=1.6"])
+    assert str(err.value.location).endswith("units.sinter_plant.model.params.basicity")
+    fixed = run_balance(
+        "psm",
+        ["units.sinter_plant.model.params.basicity=1.6", "units.sinter_plant.model.params.basicity_follows_furnace=0"],
+    )
+    # an over-fluxed sinter: the furnaces trim with quartzite and burn more coke than at the followed 1.30
+    assert fixed.purchased["quartzite"] > 1e4
+    assert fixed.kpis["coke_rate_kg_per_thm"] > run_balance("psm").kpis["coke_rate_kg_per_thm"] + 5

@@ -137,6 +137,13 @@ def _run_models(
     kinds = {u: scenario.plant.units[plant.unit_ids[u]].model.kind for u in params}  # type: ignore[union-attr]
     follow = {u: follows_furnace(kinds[u], params[u]) for u in params}
     follow = {u: f for u, f in follow.items() if np.any(f)}
+    for u in follow:
+        if "basicity" in params[u]:
+            raise InputError(
+                f"the basicity of '{plant.unit_ids[u]}' is set by the blast furnaces (basicity_follows_furnace = 1)",
+                location=f"units.{plant.unit_ids[u]}.model.params.basicity",
+                allowed="basicity_follows_furnace=0 to sample or fix the basicity",
+            )
     params = {u: dict(p) for u, p in params.items()}
     if follow:  # the sinter then differs per sample, so every consumer runs per sample
         for u, p in params.items():

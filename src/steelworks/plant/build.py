@@ -701,7 +701,15 @@ def _follows_furnace(scenario: ResolvedScenario, uid: str) -> bool:
         return False
     file, where = scenario.where(f"units.{uid}.model")
     params = model_parameters(spec, MODELS[spec.kind], file=file, where=where) if spec.kind in MODELS else {}
-    return bool(follows_furnace(spec.kind, params))
+    follows = bool(follows_furnace(spec.kind, params))
+    if follows and "basicity" in params:
+        raise InputError(
+            f"the basicity of '{uid}' is set by the blast furnaces (basicity_follows_furnace = 1), not by a value",
+            file=file,
+            location=f"{where}.params.basicity",
+            allowed=f"units.{uid}.model.params.basicity_follows_furnace=0 to fix the basicity, or no basicity",
+        )
+    return follows
 
 
 def _model_result(
