@@ -172,3 +172,11 @@ def run_evaluation(scenario: str | Path, overrides: Iterable[str] | Mapping[str,
         finance_overrides=econ_overrides["finance"] or None,
     )
     return Evaluation(balance, result)
+
+
+def run_hindcast(name: str, overrides: Iterable[str] = ()) -> Any:
+    """A past year priced as it was, against what the works reported (``data/economics/hindcasts``):
+    :func:`steelworks.economics.hindcast.run_hindcast`; ``overrides`` are ``--set`` paths of its scenario."""
+    from steelworks.economics.hindcast import run_hindcast as _run
+
+    return _run(name, list(overrides))

@@ -279,7 +279,7 @@ def _print_balance(report: dict[str, Any]) -> None:
         ("coke made / bought", f"{_num(k['coke_t'])} / {_num(k['coke_bought_t'])} t"),
         ("sinter", f"{_num(k['sinter_t'])} t"),
         ("hot-rolled coil", f"{_num(k['hot_rolled_coil_t'])} t"),
-        ("iron ore bought (dry)", f"{_num(k['iron_ore_t'])} t"),
+        ("iron ore bought, dry / wet as shipped", f"{_num(k['iron_ore_t'])} / {_num(k.get('iron_ore_wet_t', 0.0))} t"),
         ("coking coal / PCI coal", f"{_num(k['coking_coal_t'])} / {_num(k['pci_coal_t'])} t"),
         ("scrap bought", f"{_num(k['scrap_t'])} t"),
         ("natural gas bought", f"{_num(k['natural_gas_gj'])} GJ"),
@@ -431,6 +431,48 @@ def _print_evaluation(data: dict[str, Any]) -> None:
         ("horizon", f"{k['horizon_years']} years"),
     ]
     _print_figures("Business case", rows)
+
+
+@app.command()
+def hindcast(
+    name: Annotated[str, typer.Argument(help="bundled hindcast (data/economics/hindcasts), e.g. psm-2008")],
+    set_: SetOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """A past year priced as it was (its scenario's balance, the year's price deck and costs) against the
+    result the works reported for it; --set overrides the scenario's inputs."""
+    from steelworks.api import run_hindcast
+
+    try:
+        result = run_hindcast(name, set_ or [])
+    except InputError as exc:
+        _fail(exc)
+        return
+    data = result.to_dict()
+    if fmt is Format.json:
+        _dump(data)
+        return
+    cur = data["currency"]
+    table = _table(f"{data['id']}: {data['period']} ({cur} m/yr)", ["line", f"{cur} m"])
+    for group, sign in (("revenue", 1.0), ("purchases", -1.0), ("costs", -1.0)):
+        for key, value in data[group].items():
+            _row(table, f"{group}: {key.replace('_', ' ')}", _num(sign * value / 1e6))
+    for key in ("profit_before_tax", "tax", "profit_after_tax"):
+        sign = -1.0 if key == "tax" else 1.0
+        _row(table, key.replace("_", " "), _num(sign * data[key] / 1e6))
+    console.print(table)
+    cmp_ = _table(
+        "Model against the reported figures", ["figure", f"model, {cur} m", f"reported, {cur} m", "difference"]
+    )
+    for key, row in data["comparison"].items():
+        _row(
+            cmp_,
+            key.replace("_", " "),
+            _num(row["model"] / 1e6),
+            _num(row["reported"] / 1e6),
+            f"{_num(row['difference'] / 1e6)} ({row['relative']:+.1%})",
+        )
+    console.print(cmp_)
 
 
 @app.command()

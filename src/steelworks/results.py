@@ -86,6 +86,7 @@ KPI_UNITS: dict[str, str] = {
     "sinter_t": "t/yr",
     "hot_rolled_coil_t": "t/yr",
     "iron_ore_t": "t/yr",
+    "iron_ore_wet_t": "t/yr",
     "coking_coal_t": "t/yr",
     "pci_coal_t": "t/yr",
     "scrap_t": "t/yr",
@@ -300,6 +301,8 @@ def _kpis(plant: Plant, sol: Solution, bal: Balances, co2: CarbonAccount) -> dic
         "sinter_t": made("sinter"),
         "hot_rolled_coil_t": made("hot_rolled_coil"),
         "iron_ore_t": tagged(bought, "iron_ore"),
+        # as shipped and as a works' import records count it: dry tonnes / (1 - moisture) (carriers' moisture)
+        "iron_ore_wet_t": tagged(bought / np.maximum(1.0 - np.asarray(plant.moisture, dtype=float), 1e-9), "iron_ore"),
         "coking_coal_t": tagged(bought, "coking_coal"),
         "pci_coal_t": tagged(bought, "pci_coal"),
         "scrap_t": tagged(bought, "scrap"),

@@ -74,7 +74,8 @@ def test_batch_without_samples_reproduces_the_built_plant(works):
     scenario, plant, props = works
     for uid in _model_units(scenario, plant):
         u = plant.unit(uid)
-        b = _batch(scenario, plant, props, uid, {}, n_samples=3)
+        # parameters the plant set (a sinter basicity that follows the furnaces) are the unit's too
+        b = _batch(scenario, plant, props, uid, plant.settled_params.get(uid, {}), n_samples=3)
         assert b.recipe.shape == (3, plant.n_carriers) and b.feasible.all()
         np.testing.assert_array_equal(b.recipe, np.broadcast_to(plant.recipe[u], (3, plant.n_carriers)))
         np.testing.assert_array_equal(b.c_frac[0], plant.out_c_frac[u])

@@ -24,9 +24,9 @@ def test_plan_fixed_to_the_option_prints_grid_output_capital_and_npv() -> None:
     assert "bf1" in out and "coke_battery_1" in out
     assert "Output and capital by year" in out
     assert "1,010" in out  # 2027 capital, USD m
-    assert "-2,263" in out  # the MILP's surrogate NPV, USD m (see test_consistency.py)
-    assert "-2,205" in out  # the plan priced by evaluate's cash flow on its own years (test_consistency.py)
-    assert "-2,455" in out  # evaluate's NPV of the same plan, USD m (tests/golden/psm.json)
+    assert "-2,240" in out  # the MILP's surrogate NPV, USD m (see test_consistency.py)
+    assert "-2,182" in out  # the plan priced by evaluate's cash flow on its own years (test_consistency.py)
+    assert "-2,436" in out  # evaluate's NPV of the same plan, USD m (tests/golden/psm.json)
 
 
 def test_plan_json_and_a_budget() -> None:
@@ -34,11 +34,11 @@ def test_plan_json_and_a_budget() -> None:
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["economics"] == "evaluate"
-    assert data["npv_usd"] == pytest.approx(-2.4551e9, rel=1e-3)  # evaluate's NPV of psm-bf-revival
+    assert data["npv_usd"] == pytest.approx(-2.4358e9, rel=1e-3)  # evaluate's NPV of psm-bf-revival
     assert data["economics_basis"] == "option_schedule"
-    assert data["npv_on_plan_years_usd"] == pytest.approx(-2.2048e9, rel=1e-3)  # test_consistency.py
-    assert data["surrogate_npv_usd"] == pytest.approx(-2.263e9, rel=0.02)
-    assert data["irr"] is not None and data["lcos_usd_per_t"] == pytest.approx(1082, rel=0.01)
+    assert data["npv_on_plan_years_usd"] == pytest.approx(-2.1820e9, rel=1e-3)  # test_consistency.py
+    assert data["surrogate_npv_usd"] == pytest.approx(-2.240e9, rel=0.02)
+    assert data["irr"] is not None and data["lcos_usd_per_t"] == pytest.approx(1079, rel=0.01)
     assert len(data["cash_flows"]) == 30
     assert data["years"][0] == 2027 and len(data["years"]) == 30
     assert data["grid"]["bf1"].startswith("C==#")

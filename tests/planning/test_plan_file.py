@@ -26,7 +26,7 @@ def test_save_then_price_the_saved_plan(tmp_path: Path) -> None:
     assert again.exit_code == 0, again.output
     a, b = json.loads(first.stdout), json.loads(again.stdout)
     assert b["actions"] == a["actions"]
-    assert b["npv_usd"] == pytest.approx(a["npv_usd"], rel=1e-9)  # -2,205 M USD (test_consistency.py)
+    assert b["npv_usd"] == pytest.approx(a["npv_usd"], rel=1e-9)  # -2,182 M USD (test_consistency.py)
 
 
 def test_the_bundled_best_plan_meets_its_mandate() -> None:

@@ -60,8 +60,8 @@ def test_plan_writes_gantt_and_workbook(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["npv_usd"] == pytest.approx(-2455.1e6, rel=1e-3)  # docs/planner.md: evaluate's -2,455.1 M USD
-    assert data["npv_on_plan_years_usd"] == pytest.approx(-2204.8e6, rel=1e-3)  # test_consistency.py
+    assert data["npv_usd"] == pytest.approx(-2435.8e6, rel=1e-3)  # docs/planner.md: evaluate's -2,435.8 M USD
+    assert data["npv_on_plan_years_usd"] == pytest.approx(-2182.0e6, rel=1e-3)  # test_consistency.py
     assert data["mandate"] is None
     assert '"type":"bar"' in gantt.read_text()
     wb = load_workbook(xlsx)

@@ -34,10 +34,14 @@ The furnace is solved for two unknowns, the coke rate :math:`K` (t/tHM) and the 
 
 All conditions are affine in (K, V) once the burden is fixed, so they are solved exactly as a
 2x2 linear system per sample; the small coupling of slag iron to burden mass is resolved by a
-fixed-point loop (contraction ~1e-3 per pass, three passes). Limestone follows the basicity
-target ``CaO/SiO2 = B`` and is itself affine in K (coke ash); it is clipped at zero for
-self-fluxing burdens. Top gas: H2 leaves with the utilisation it had at W (water-gas shift moves
-the upper-shaft oxygen to CO2), the rest of the oxygen splits CO/CO2 from the C and O counts::
+fixed-point loop (contraction ~1e-3 per pass, three passes). The slag is held at the basicity
+target ``CaO/SiO2 = B`` by a flux affine in K (coke ash): limestone where the burden and ash are
+acid, quartzite (an acid flux, SiO2) where they are basic (an over-fluxed sinter), one or the
+other (:func:`_flux_regime`); ``acid_flux = 0`` lets an over-basic slag float instead. A works
+fluxes through the sinter: the diagnostic ``sinter_basicity_for_target`` is the sinter basicity at
+which neither flux is needed (a sinter plant with ``basicity_follows_furnace`` takes it). Top gas:
+H2 leaves with the utilisation it had at W (water-gas shift moves the upper-shaft oxygen to CO2),
+the rest of the oxygen splits CO/CO2 from the C and O counts::
 
     n_CO2 = O_C - C_gas,   n_CO = 2 C_gas - O_C,   eta_CO = n_CO2 / (n_CO + n_CO2)
 
@@ -56,6 +60,7 @@ eta_WCO                CO utilisation at W                  param ``w_point_co_u
 T_blast, T_HM, T_top   temperatures, degC                   params ``blast_temperature`` ...
 Q_loss                 heat losses, GJ/tHM                  param ``heat_losses``
 B                      slag basicity CaO/SiO2               param ``slag_basicity``
+L, Q                   limestone, quartzite, t/tHM          diag ``limestone_kg_per_thm`` ...
 eta_CO                 top-gas CO utilisation               diag ``eta_co``
 r_d                    degree of direct reduction           diag ``direct_reduction_degree``
 =====================  ===================================  ============================
@@ -178,6 +183,9 @@ SLAG_SUPERHEAT_K = 50.0
 ETA_W_H2 = 0.41
 #: O/Fe of wüstite at the W point (RIST)
 Y_WUSTITE = 1.05
+#: flux (limestone or quartzite) below which the furnace charges none, t/tHM (1 g/tHM: round-off of a
+#: sinter fluxed for the furnace, not a flux)
+FLUX_DEADBAND = 1e-6
 #: leanest burden the model accepts (estimate: below ~30 % Fe the slag volume stops a furnace)
 MIN_BURDEN_FE = 0.30
 #: coldest raceway flame the model accepts, degC (estimate: furnaces are run at RAFT 2,000-2,300
@@ -468,6 +476,19 @@ PARAMETERS += (
         "estimate, calibrated (tests/physics/test_blast_furnace.py) to ~+5-10 kg fuel/tHM per +10 "
         "points of lump replacing sinter",
     ),
+    ParameterSpec(
+        "acid_flux",
+        "dimensionless",
+        "-",
+        1.0,
+        0.0,
+        1.0,
+        "1: an over-basic burden (fluxed sinter richer in CaO than the slag target needs) is brought to "
+        "slag_basicity with quartzite; 0: no acid flux, the slag basicity floats above the target",
+        "switch, not a data value: SiO2 is the acid flux that corrects a basic charge as CaO corrects an "
+        "acid one (mechtechguru.com 'Fluxes and its composition', 2021); ironmakers hold CaO/SiO2 within "
+        "~0.05 of the target for fluidity and desulphurisation (estimate)",
+    ),
 )
 
 #: top gas at the recovery-turbine inlet after wet cleaning, degC, and the gas-network pressure it
@@ -601,7 +622,7 @@ def _burden_chemistry(p: Mapping[str, Array], carriers: Mapping[str, CarrierProp
         lambda bad: f"the burden carries (almost) no iron: {first_bad(burden['Fe'], bad):.3f} Fe on average",
         f"a burden averaging more than {MIN_BURDEN_FE} Fe",
     )
-    return {"shares": shares, "burden": burden}
+    return {"shares": shares, "burden": burden, "sinter": chem["sinter_share"]}
 
 
 def _hot_metal(carriers: Mapping[str, CarrierProps], where: str) -> Quantities:
@@ -729,6 +750,8 @@ def _flux_slag_dust(carriers: Mapping[str, CarrierProps], where: str) -> Quantit
     ===============  ===========================================  ======
     symbol           meaning                                      unit
     ===============  ===========================================  ======
+    sio2_q, cao_q    SiO2, CaO, MgO of quartzite (``analysis``)    t/t
+    mgo_q, rest_q    and the rest of it (Al2O3 ...) to slag        t/t
     c_l              carbon (as CaCO3) of limestone               t/t
     sio2_l, mgo_l    SiO2, MgO of limestone                       t/t
     cao_l            CaO of limestone, by difference              t/t
@@ -744,6 +767,16 @@ def _flux_slag_dust(carriers: Mapping[str, CarrierProps], where: str) -> Quantit
     mgo_l = num(lime.analysis.get("MgO", 0.0))
     co2_l = c_l * (M["C"] + 2 * M["O"]) / M["C"]
     cao_l = 1.0 - sio2_l - mgo_l - co2_l  # by difference, so limestone mass closes exactly
+    quartz = get_carrier(carriers, "quartzite", where)
+    sio2_q, cao_q, mgo_q = (num(quartz.analysis.get(k, 0.0)) for k in ("SiO2", "CaO", "MgO"))
+    rest_q = 1.0 - sio2_q - cao_q - mgo_q  # Al2O3, Fe2O3 traces ... to the slag's minor oxides
+    infeasible(
+        (sio2_q <= 0.5) | (rest_q < -1e-9) | (num(quartz.c_frac) > 0) | (num(quartz.fe_frac) > 0),
+        where,
+        "carriers.quartzite",
+        "quartzite must be an acid flux: SiO2 > 0.5, oxides summing to at most 1, no carbon or iron",
+        "analysis SiO2 > 0.5, fe_frac = c_frac = 0",
+    )
 
     slag_c = get_carrier(carriers, "bf_slag", where)
     fe_s = num(slag_c.fe_frac)
@@ -765,6 +798,10 @@ def _flux_slag_dust(carriers: Mapping[str, CarrierProps], where: str) -> Quantit
         "sio2_l": sio2_l,
         "mgo_l": mgo_l,
         "cao_l": cao_l,
+        "sio2_q": sio2_q,
+        "cao_q": cao_q,
+        "mgo_q": mgo_q,
+        "rest_q": np.maximum(rest_q, 0.0),
         "fe_s": fe_s,
         "feo_per_slag": feo_per_slag,
         "fe_d": fe_d,
@@ -936,12 +973,12 @@ def _fixed_point(p: Mapping[str, Array], q: Quantities) -> tuple[Array, Array, A
     instead of the W point), the equations of the last pass and its burden quantities.
     """
     S_mass = np.full(q["shape"], 0.30)
-    all_self_fluxing = False
+    all_basic = False
     p_eff = dict(p)
     for _ in range(4):
         r = _burden_need(S_mass, p, q)
         p_eff["heat_losses"] = _slag_losses(S_mass, p)
-        K, V, neg_direct, eqs, all_self_fluxing = _flux_regime(p_eff, q, r, all_self_fluxing)
+        K, V, neg_direct, eqs, all_basic = _flux_regime(p_eff, q, r, all_basic)
         S_mass = eqs["slag"].at(K, V)
     r["heat_losses"] = p_eff["heat_losses"]
     return K, V, neg_direct, eqs, r
@@ -966,6 +1003,7 @@ def _burden_need(S_mass: Array, p: Mapping[str, Array], q: Quantities) -> Quanti
         dHf(FeO_yW) = dHf(FeO) + (y_W - 1) (dHf(Fe2O3)/2 - dHf(FeO)) / 0.5  kJ/mol Fe
         X_0     = B X_burden + PCI ash_p a_X - (reduced to metal) - dust gangue share     X = SiO2, ...
         L       = (B_s SiO2_0 - CaO_0 + K ash_k (B_s a_SiO2 - a_CaO)) / (CaO_l - B_s SiO2_l)   (limestone)
+        Q       = -L (CaO_l - B_s SiO2_l) / (B_s SiO2_q - CaO_q)                  (quartzite, where L < 0)
 
     Mn and P the hot metal needs beyond the burden's are taken, as oxides, from the unspecified
     gangue (``deduct``, t/tHM); surplus MnO and P go to the slag.
@@ -983,6 +1021,7 @@ def _burden_need(S_mass: Array, p: Mapping[str, Array], q: Quantities) -> Quanti
     B_s          ``slag_basicity`` CaO/SiO2                            -
     a_X          ASH_SPLIT, mass share of X in the ash                 -
     L_aff        limestone, affine in K                                t/tHM
+    Q_aff        quartzite, affine in K (positive where L_aff < 0)     t/tHM
     ===========  ====================================================  =========
     """
     burden = q["burden"]
@@ -1029,6 +1068,9 @@ def _burden_need(S_mass: Array, p: Mapping[str, Array], q: Quantities) -> Quanti
         (beta * ash_k * ASH_SPLIT["SiO2"] - ash_k * ASH_SPLIT["CaO"]) / den,
         0.0,
     )
+    # quartzite affine in K: the same basicity condition with the acid flux instead of limestone
+    den_q = beta * q["sio2_q"] - q["cao_q"]
+    Q_aff = L_aff * (-den / den_q)
     return {
         "B": B,
         "O_red": O_red,
@@ -1045,14 +1087,15 @@ def _burden_need(S_mass: Array, p: Mapping[str, Array], q: Quantities) -> Quanti
         "hf_wus": hf_wus,
         "n_fe_slag": n_fe_slag,
         "L_aff": L_aff,
+        "Q_aff": Q_aff,
     }
 
 
-def _slag(L: _Aff, q: Quantities, r: Quantities) -> dict[str, _Aff]:
-    r"""Slag mass and oxides, affine in (K, V), for limestone ``L``::
+def _slag(L: _Aff, Q: _Aff, q: Quantities, r: Quantities) -> dict[str, _Aff]:
+    r"""Slag mass and oxides, affine in (K, V), for limestone ``L`` and quartzite ``Q``::
 
-        SiO2 = SiO2_0 + K ash_k a_SiO2 + L SiO2_l;   CaO, MgO likewise
-        minor = Al2O3_0 + other_0 + K ash_k (a_Al2O3 + a_other) - deduct;   S_el = S_0 + K s_k
+        SiO2 = SiO2_0 + K ash_k a_SiO2 + L SiO2_l + Q SiO2_q;   CaO, MgO likewise
+        minor = Al2O3_0 + other_0 + K ash_k (a_Al2O3 + a_other) + Q rest_q - deduct;   S_el = S_0 + K s_k
         S (1 - k) = SiO2 + CaO + MgO + minor + S_el + MnO                      (k = FeO per t slag)
 
     =========  ============================================  ======
@@ -1064,10 +1107,16 @@ def _slag(L: _Aff, q: Quantities, r: Quantities) -> dict[str, _Aff]:
     """
     ash_k = q["ash_k"]
     K1 = _Aff(0.0, 1.0, 0.0)
-    sio2 = r["sio2_0"] + K1 * (ash_k * ASH_SPLIT["SiO2"]) + L * q["sio2_l"]
-    cao = r["cao_0"] + K1 * (ash_k * ASH_SPLIT["CaO"]) + L * q["cao_l"]
-    mgo = r["mgo_0"] + K1 * (ash_k * ASH_SPLIT["MgO"]) + L * q["mgo_l"]
-    minor = r["al_0"] + r["oth_0"] + K1 * (ash_k * (ASH_SPLIT["Al2O3"] + ASH_SPLIT["other"])) - r["deduct"]
+    sio2 = r["sio2_0"] + K1 * (ash_k * ASH_SPLIT["SiO2"]) + L * q["sio2_l"] + Q * q["sio2_q"]
+    cao = r["cao_0"] + K1 * (ash_k * ASH_SPLIT["CaO"]) + L * q["cao_l"] + Q * q["cao_q"]
+    mgo = r["mgo_0"] + K1 * (ash_k * ASH_SPLIT["MgO"]) + L * q["mgo_l"] + Q * q["mgo_q"]
+    minor = (
+        r["al_0"]
+        + r["oth_0"]
+        + K1 * (ash_k * (ASH_SPLIT["Al2O3"] + ASH_SPLIT["other"]))
+        + Q * q["rest_q"]
+        - r["deduct"]
+    )
     sulf = r["s_slag"] + K1 * q["s_k"]
     nonfeo = sio2 + cao + mgo + minor + sulf + r["mno_slag"]
     slag = nonfeo / (1.0 - q["feo_per_slag"])
@@ -1219,14 +1268,15 @@ def _w_point(p: Mapping[str, Array], q: Quantities, r: Quantities) -> dict[str, 
     return {"w": w_eq, "direct": C_g - O_b - O_inj - O_f}
 
 
-def _equations(L: _Aff, p: Mapping[str, Array], q: Quantities, r: Quantities) -> dict[str, _Aff]:
-    """All conditions and the quantities the results read, affine in (K, V), for limestone ``L``.
+def _equations(L: _Aff, Q: _Aff, p: Mapping[str, Array], q: Quantities, r: Quantities) -> dict[str, _Aff]:
+    """All conditions and the quantities the results read, affine in (K, V), for limestone ``L``
+    and quartzite ``Q`` (at most one of them non-zero).
 
     ``top_sensible_rest`` is the heat the top gas carries above 25 degC: the global balance's
     surplus plus the top gas's sensible heat at ``top_gas_temperature`` (for the actual top-gas
     temperature, :func:`_top_temperature`).
     """
-    s = _slag(L, q, r)
+    s = _slag(L, Q, q, r)
     g = _top_gas(L, q, r)
     heat = _heat_balance(p, q, r, s, g)
     w = _w_point(p, q, r)
@@ -1253,6 +1303,7 @@ def _equations(L: _Aff, p: Mapping[str, Array], q: Quantities, r: Quantities) ->
         "h2_top": g["h2_top"],
         "h2o_top": g["h2o_top"],
         "L": L,
+        "Q": Q,
         "n_cal": g["n_cal"],
     }
 
@@ -1282,37 +1333,34 @@ def _solve_kv(eqs: dict[str, _Aff]) -> tuple[Array, Array, Array]:
 
 
 def _flux_regime(
-    p: Mapping[str, Array], q: Quantities, r: Quantities, all_self_fluxing: bool
+    p: Mapping[str, Array], q: Quantities, r: Quantities, all_basic: bool
 ) -> tuple[Array, Array, Array, dict[str, _Aff], bool]:
-    r"""Solve with limestone at the basicity target, or none where the burden is self-fluxing::
+    r"""Solve with the slag at the basicity target: limestone for an acid charge, quartzite for a basic one::
 
-        L = L_aff(K)   if L_aff(K, V) >= 0,   else L = 0
+        L = L_aff(K), Q = 0          if L_aff(K, V) >  FLUX_DEADBAND      (burden + ash short of CaO)
+        L = 0,        Q = a Q_aff(K) if L_aff(K, V) < -FLUX_DEADBAND      (over-fluxed burden; a = ``acid_flux``)
+        L = 0,        Q = 0          otherwise                            (a sinter fluxed for the furnace)
 
-    ``all_self_fluxing`` (from the previous pass) tries L = 0 first. Returns K, V, the
-    negative-direct mask, the equations of the regime each sample is in, and whether every
-    sample needed no limestone.
+    The dead band (1 g/tHM) keeps round-off flux out of the recipe where the sinter already holds the
+    target (the basicity is then within ~1e-5 of it). With ``acid_flux = 0`` an over-basic slag keeps the
+    basicity the burden gives it. Returns K, V, the negative-direct mask, the equations of the regime each
+    sample is in, and whether every sample was in the quartzite regime.
     """
     L_aff = r["L_aff"]
+    Q_aff = r["Q_aff"] * (p["acid_flux"] > 0.5)
     zero = _Aff(0.0, 0.0, 0.0)
-    if all_self_fluxing:  # last pass needed no limestone anywhere: try that first
-        eqs = _equations(zero, p, q, r)
-        K, V, neg_direct = _solve_kv(eqs)
-        all_self_fluxing = bool(np.all(L_aff.at(K, V) < 0))
-    if not all_self_fluxing:
-        eqs = _equations(L_aff, p, q, r)
-        K, V, neg_direct = _solve_kv(eqs)
-        no_flux = L_aff.at(K, V) < 0
-        if np.any(no_flux):  # self-fluxing burden: no limestone for these samples
-            eqs_0 = _equations(zero, p, q, r)
-            K0, V0, nd0 = _solve_kv(eqs_0)
-            all_self_fluxing = bool(np.all(no_flux))
-            if all_self_fluxing:
-                K, V, neg_direct, eqs = K0, V0, nd0, eqs_0
-            else:
-                K, V = np.where(no_flux, K0, K), np.where(no_flux, V0, V)
-                neg_direct = np.where(no_flux, nd0, neg_direct)
-                eqs = {key: eqs[key].where(~no_flux, eqs_0[key]) for key in eqs}
-    return K, V, neg_direct, eqs, all_self_fluxing
+    eqs = _equations(L_aff, zero, p, q, r)
+    K, V, neg_direct = _solve_kv(eqs)
+    need = L_aff.at(K, V)
+    for mask, flux in ((need < -FLUX_DEADBAND, Q_aff), (np.abs(need) <= FLUX_DEADBAND, zero)):
+        if np.any(mask):
+            eqs_m = _equations(zero, flux, p, q, r)
+            Km, Vm, ndm = _solve_kv(eqs_m)
+            K, V = np.where(mask, Km, K), np.where(mask, Vm, V)
+            neg_direct = np.where(mask, ndm, neg_direct)
+            eqs = {key: eqs[key].where(~mask, eqs_m[key]) for key in eqs}
+    all_basic = bool(np.all(need < -FLUX_DEADBAND))
+    return K, V, neg_direct, eqs, all_basic
 
 
 # ---- results ---------------------------------------------------------------------------------
@@ -1355,7 +1403,7 @@ def _recipe(
 ) -> tuple[dict[str, Array], dict[str, object], Quantities]:
     r"""The recipe per t hot metal and the top gas it makes::
 
-        burden feed k = -s_k B;   coke = -K;   limestone = -L;   slag = S;   dust = D
+        burden feed k = -s_k B;   coke = -K;   limestone = -L;   quartzite = -Q;   slag = S;   dust = D
         cold_blast = -(V rho_air + V n_H2O M_H2O) / 1000;   oxygen = -V r_e M_O2 / V_m / 1000      t
         fuel_heat = -V h_b / 1000 / eta_stove                                                  GJ
         electricity = -(aux + e_blower V (1 + r_e) / 1000 - w_TRT n_dry V_m / 1000)             MWh
@@ -1370,6 +1418,7 @@ def _recipe(
     D = p["dust_rate"]
     r_e, n_h2o_v = q["r_e"], q["n_h2o_v"]
     L = eqs["L"].at(K, V)
+    Qz = eqs["Q"].at(K, V)
     slag = eqs["slag"].at(K, V)
     S_mass = slag
     fe_need = q["fe_hm"] + q["fe_s"] * S_mass + q["fe_d"] * D
@@ -1395,6 +1444,7 @@ def _recipe(
             "pci_coal": -PCI + 0.0 * K,
             "natural_gas": -q["ng_mass"] + 0.0 * K,
             "limestone": -L,
+            "quartzite": -Qz,
             "cold_blast": -(air_t + moisture_t),
             "oxygen": -o2_t,
             "fuel_heat": -blast_heat / p["stove_efficiency"],
@@ -1412,6 +1462,7 @@ def _recipe(
     }
     out = {
         "L": L,
+        "Q": Qz,
         "slag": slag,
         "S_mass": S_mass,
         "B": B,
@@ -1440,7 +1491,10 @@ def _diagnostics(
     p: Mapping[str, Array],
     q: Quantities,
 ) -> dict[str, Array]:
-    r"""Operating figures and the Rist line (per mol Fe in hot metal)::
+    r"""Operating figures, the sinter basicity that needs no flux, and the Rist line (per mol Fe in hot metal)::
+
+        d       = L_aff(K) (CaO_l - B_s SiO2_l) = B_s SiO2 - CaO   (before flux)   t CaO/tHM short
+        B_sinter = (CaO_sinter + d / (B s_sinter)) / SiO2_sinter                 (no flux at the furnace)
 
         y = mu x - (y_b + y_f),   mu = (C_g + H2) / n_Fe,   y_b = (O_b + O_inj) / n_Fe,   y_f = O_f / n_Fe
         x_top = (y_b + y_f + y_A) / mu,   x_W' = (y_b + y_f + y_W) / mu
@@ -1465,6 +1519,15 @@ def _diagnostics(
     eta_w = p["w_point_co_utilisation"]
     sio2, cao, mgo = (eqs[k].at(K, V) for k in ("sio2", "cao", "mgo"))
     feo = slag * q["feo_per_slag"]
+    # the sinter basicity at which this furnace needs neither limestone nor quartzite (the sinter
+    # plant can follow it: sinter param basicity_follows_furnace); first order in the sinter's CaO
+    cao_short = last["L_aff"].at(K, V) * (q["cao_l"] - p["slag_basicity"] * q["sio2_l"])
+    s_sinter = q["shares"]["sinter_share"]
+    sinter = q["sinter"]
+    cao_sinter = sinter["CaO"] + cao_short / np.where(s_sinter > 0, B * s_sinter, 1.0)
+    sinter_basicity = np.where(
+        s_sinter > 0, np.maximum(cao_sinter, 0.0) / np.maximum(sinter["SiO2"], 1e-9), sinter["CaO"] / sinter["SiO2"]
+    )
     mass_loss = (h2o_top * (2 * M["H"] + M["O"]) / 1000.0) + K * q["rest_k"]
     O_c = q["C_g"].at(K, V)
     H2v = q["H2_tot"].at(K, V)
@@ -1486,6 +1549,7 @@ def _diagnostics(
         "fuel_rate_kg_per_thm": 1000 * (K + PCI + q["ng_mass"]),
         "burden_t_per_thm": B,
         "limestone_kg_per_thm": 1000 * L,
+        "quartzite_kg_per_thm": 1000 * out["Q"],
         "air_nm3_per_thm": V,
         "oxygen_nm3_per_thm": V * r_e,
         "blast_nm3_per_thm": V * (1 + r_e) + V * n_h2o_v * VM,
@@ -1509,6 +1573,7 @@ def _diagnostics(
         "slag_al2o3_and_other": eqs["minor"].at(K, V) / slag,
         "slag_feo": feo / slag,
         "slag_basicity": cao / sio2,
+        "sinter_basicity_for_target": sinter_basicity,
         "minor_oxides_unsourced_kg_per_thm": np.broadcast_to(
             1000.0 * (last["deduct"] - q["hm_other"] - q["n_p"] * 2.5 * M["O"] / 1000.0), shape
         ),

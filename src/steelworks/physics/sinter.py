@@ -5,6 +5,8 @@ Equations::
     O_ore = (Fe_s - d fe_dust - s fe_scale) / fe_blend                       ore blend, t
     L cao_L + D cao_D + CaO_0 = B (L sio2_L + D sio2_D + SiO2_0)            basicity
     L mgo_L + D mgo_D + MgO_0 = m                                            MgO target (t/t)
+    q_solid = solid_fuel + H_cal(L, D) - H_cal,ref                            solid fuel follows the flux
+    H_cal   = 1000 (L c_L dH_CaCO3 + D c_D (dH_CaCO3 + dH_MgCO3) / 2) / M_C  calcination, GJ/t sinter
     breeze = q_solid / LHV_breeze,   ignition = fuel_heat
 
 ``Fe_s`` is ``carriers["sinter"].fe_frac`` (the plant holds one sinter composition); ``SiO2_0``,
@@ -13,14 +15,21 @@ dolomite ``D`` are clipped at 0 (a basic ore needs no flux). The sinter made fro
 weighs ``S_ox`` = iron oxides (at the FeO content ``sinter_feo``) + gangue + flux oxides; if it
 differs from 1 t by more than 4 % the blend cannot make sinter at ``fe_frac`` and the model
 raises InputError with the Fe the blend would give. All carbon (breeze, carbonates, dust) is
-emitted; mass in - 1 t is LOI, CO2 and burnt breeze.
+emitted; mass in - 1 t is LOI, CO2 and burnt breeze. The breeze carries the calcination heat of
+the fluxes (dH_CaCO3 = 178.3, dH_MgCO3 = 101.1 kJ/mol CO2 from the formation enthalpies in
+:mod:`~steelworks.physics.thermo`, [STD]; dolomite as half of each per mol CO2): ``solid_fuel``
+holds at the reference calcination ``reference_calcination`` and the breeze follows the flux
+beyond it; sensible heat of the extra calcine is taken as recuperated by the bed (the heat front
+regenerates, estimate). Breeze ash feeds back into the flux (three passes converge to <1e-6).
 
 ==============  ===================================  =============================
 symbol          meaning                              attribute / key
 ==============  ===================================  =============================
-B               basicity CaO/SiO2                    param ``basicity``
+B               basicity CaO/SiO2                    param ``basicity`` (the plant sets it where
+                                                     ``basicity_follows_furnace`` = 1)
 m               MgO per t sinter                     param ``mgo``
-q_solid         solid-fuel heat per t sinter         param ``solid_fuel``
+q_solid         solid-fuel heat per t sinter         param ``solid_fuel`` (at ``reference_calcination``)
+H_cal           calcination heat of the fluxes       diag ``calcination_gj_per_t``
 d, s            recycled dust, mill scale per t      params ``dust_recycle``, ``mill_scale``
 ==============  ===================================  =============================
 """
@@ -134,6 +143,19 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "He17: 1.45 GJ/t (51 kg breeze at 28.4 GJ/t)",
     ),
     ParameterSpec(
+        "reference_calcination",
+        "energy_per_mass",
+        "GJ/t",
+        0.30,
+        0.0,
+        1.0,
+        "calcination heat of the fluxes at which solid_fuel holds; more flux takes more breeze, less flux less",
+        "estimate: He17's 1.45 GJ/t breeze taken to belong to the default fluxed sinter (basicity 1.7, MgO "
+        "1.5 % from 62 % Fe fines: ~126 kg limestone + ~55 kg raw dolomite per t, 0.18 t flux within "
+        "process_coefficients 1.2's 0.10-0.15 t + dolomite), whose calcination is 0.30 GJ/t at 178.3 / "
+        "140 MJ per kmol CO2 (STD)",
+    ),
+    ParameterSpec(
         "ignition",
         "energy_per_mass",
         "GJ/t",
@@ -165,6 +187,20 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "switch, not a data value: 1 for blends whose grade differs from the carrier's (local ore)",
     ),
     ParameterSpec(
+        "basicity_follows_furnace",
+        "dimensionless",
+        "-",
+        0.0,
+        0.0,
+        1.0,
+        "1: the plant sets basicity to what the blast furnaces need for their slag target without flux "
+        "(their diagnostic sinter_basicity_for_target, weighted by sinter per t hot metal); needs "
+        "composition_from_blend = 1 so the furnaces read the sinter made",
+        "switch, not a data value: a works fluxes its burden through the sinter and charges limestone or "
+        "quartzite at the furnace only to trim (mechtechguru.com 'Fluxes and its composition', 2021: the "
+        "flux is chosen against the gangue; process_coefficients 1.2: fluxed sinter)",
+    ),
+    ParameterSpec(
         "return_fines",
         "dimensionless",
         "-",
@@ -192,6 +228,19 @@ def _flux(props: CarrierProps, carbonate: str) -> dict[str, Array]:
     return {"SiO2": sio2, "CaO": cao, "MgO": mgo, "C": c}
 
 
+#: calcination enthalpy per kmol CO2 released, MJ/kmol (STD: formation enthalpies in thermo)
+_HF = thermo.FORMATION_ENTHALPY_KJ_PER_MOL
+DH_CALCITE = _HF["CaO"] + _HF["CO2"] - _HF["CaCO3"]
+DH_MAGNESITE = _HF["MgO"] + _HF["CO2"] - _HF["MgCO3"]
+
+
+def _calcination(L: Array, D: Array, lime: Mapping[str, Array], dolo: Mapping[str, Array]) -> Array:
+    """Heat to calcine limestone ``L`` and raw dolomite ``D`` (t/t sinter), GJ/t sinter."""
+    kmol_l = 1000.0 * L * lime["C"] / M["C"]
+    kmol_d = 1000.0 * D * dolo["C"] / M["C"]
+    return (kmol_l * DH_CALCITE + kmol_d * 0.5 * (DH_CALCITE + DH_MAGNESITE)) / 1000.0
+
+
 def solve(
     params: Mapping[str, float | Array], carriers: Mapping[str, CarrierProps], *, where: str = "model"
 ) -> PhysicsResult:
@@ -203,6 +252,13 @@ def solve(
         "fines_share",
         lambda bad: f"ore shares sum to {first_bad(total, bad):.6f}",
         "fines_share + local_ore_share = 1",
+    )
+    infeasible(
+        (p["basicity_follows_furnace"] > 0.5) & (p["composition_from_blend"] < 0.5),
+        where,
+        "basicity_follows_furnace",
+        "the sinter basicity can follow the furnaces only if they read the sinter made (composition_from_blend = 1)",
+        "composition_from_blend = 1, or basicity_follows_furnace = 0",
     )
     chem = {k: ferrous_chemistry(get_carrier(carriers, cid, where), cid, where) for k, cid in ORES.items()}
     blend: dict[str, Array] = {key: num(sum(p[k] * chem[k][key] for k in ORES)) for key in chem["fines_share"]}
@@ -225,7 +281,16 @@ def solve(
     recycled_fe = d * fe_d + s * fe_m
 
     def make(ore: Array) -> dict[str, Array]:
-        return _sinter_from(ore, p, blend, recycled_fe, d, fe_d, c_d, breeze, lime, dolo)
+        fuel = p["solid_fuel"]
+        for _ in range(3):  # the breeze follows the flux, the flux the breeze's ash
+            made = _sinter_from(ore, p, fuel, blend, recycled_fe, d, fe_d, c_d, breeze, lime, dolo)
+            fuel = np.maximum(
+                p["solid_fuel"] + _calcination(made["L"], made["D"], lime, dolo) - p["reference_calcination"],
+                0.2 * p["solid_fuel"],
+            )
+        made = _sinter_from(ore, p, fuel, blend, recycled_fe, d, fe_d, c_d, breeze, lime, dolo)
+        made["fuel"] = fuel
+        return made
 
     if np.any(p["composition_from_blend"] > 0.5):
         # the sinter is whatever 1 t of oxides the blend makes: solve s_ox(ore) = 1 (affine in ore
@@ -284,7 +349,9 @@ def solve(
         "limestone_kg_per_t": 1000 * L,
         "dolomite_kg_per_t": 1000 * D,
         "breeze_kg_per_t": 1000 * b_t + 0.0 * ore,
-        "energy_gj_per_t": p["solid_fuel"] + p["ignition"] + 3.6 * p["electricity"],
+        "energy_gj_per_t": q["fuel"] + p["ignition"] + 3.6 * p["electricity"],
+        "solid_fuel_gj_per_t": q["fuel"] + 0.0 * ore,
+        "calcination_gj_per_t": _calcination(L, D, lime, dolo),
         "basicity_actual": cao / sio2,
         "mgo_actual": mgo / s_ox,
         "implied_fe_frac": fe_s / s_ox,
@@ -327,6 +394,7 @@ def _quotient(top: Array, bottom: Array) -> Array:
 def _sinter_from(
     ore: Array,
     p: Mapping[str, Array],
+    fuel: Array,
     blend: Mapping[str, Array],
     recycled_fe: Array,
     d: Array,
@@ -338,7 +406,7 @@ def _sinter_from(
 ) -> dict[str, Array]:
     """Fluxes and the oxide mass ``s_ox`` of the sinter made from ``ore`` t of the blend (per t basis)."""
     fe_s = ore * blend["Fe"] + recycled_fe
-    b_t = p["solid_fuel"] / num(breeze.lhv_gj_per_t)
+    b_t = fuel / num(breeze.lhv_gj_per_t)
     ash = b_t * BREEZE_ASH
     # dust gangue (not Fe2O3, not C) counted as SiO2-like gangue, mill scale as iron oxide only
     dust_gangue = d * np.maximum(1.0 - fe_d - c_d - fe_d * 1.5 * M["O"] / M["Fe"], 0.0)

@@ -29,7 +29,13 @@ from steelworks.errors import InputError
 from steelworks.physics import MODELS
 from steelworks.physics.base import CarrierProps, PhysicsResult
 from steelworks.plant.build import Plant
-from steelworks.plant.models import model_parameters
+from steelworks.plant.models import (
+    FOLLOW_PASSES,
+    FOLLOW_TOLERANCE,
+    follows_furnace,
+    furnace_sinter_basicity,
+    model_parameters,
+)
 from steelworks.schema.loader import ResolvedScenario
 
 Array = NDArray[np.float64]
@@ -116,6 +122,10 @@ def _base_props(plant: Plant, scenario: ResolvedScenario) -> dict[str, CarrierPr
     return out
 
 
+def _default(kind: str, name: str) -> float:
+    return next(float(p.default) for p in MODELS[kind].PARAMETERS if p.name == name)
+
+
 def _run_models(
     plant: Plant, scenario: ResolvedScenario, params: dict[int, dict[str, Any]], S: int
 ) -> tuple[dict[int, PhysicsResult], dict[str, dict[str, Array]]]:
@@ -124,7 +134,29 @@ def _run_models(
     models = {u: MODELS[scenario.plant.units[plant.unit_ids[u]].model.kind] for u in params}  # type: ignore[union-attr]
     composed: dict[str, dict[str, Array]] = {}
     results: dict[int, PhysicsResult] = {}
-    for _ in range(len(params) + 1):
+    kinds = {u: scenario.plant.units[plant.unit_ids[u]].model.kind for u in params}  # type: ignore[union-attr]
+    follow = {u: follows_furnace(kinds[u], params[u]) for u in params}
+    follow = {u: f for u, f in follow.items() if np.any(f)}
+    for u in follow:
+        if "basicity" in params[u]:
+            raise InputError(
+                f"the basicity of '{plant.unit_ids[u]}' is set by the blast furnaces (basicity_follows_furnace = 1)",
+                location=f"units.{plant.unit_ids[u]}.model.params.basicity",
+                allowed="basicity_follows_furnace=0 to sample or fix the basicity",
+            )
+    params = {u: dict(p) for u, p in params.items()}
+    if follow:  # the sinter then differs per sample, so every consumer runs per sample
+        for u, p in params.items():
+            first = MODELS[kinds[u]].PARAMETERS[0]
+            p.setdefault(first.name, float(first.default))
+            params[u] = {k: np.broadcast_to(np.asarray(v, dtype=float), (S,)).copy() for k, v in p.items()}
+    basicity: Array | None = None
+    settled = False
+    for _ in range(len(params) + 1 + (FOLLOW_PASSES if follow else 0)):
+        if basicity is not None:
+            for u, mask in follow.items():  # the sinter basicity the furnaces asked for in the last pass
+                current = params[u].get("basicity", _default(kinds[u], "basicity"))
+                params[u]["basicity"] = np.where(mask & np.isfinite(basicity), basicity, current)
         results = {
             u: models[u].recipe(params[u], props, where=f"units.{plant.unit_ids[u]}.model.params") for u in params
         }
@@ -146,6 +178,17 @@ def _run_models(
             analysis = {k: np.asarray(v, dtype=float) for k, v in result.product_composition["analysis"].items()}
             props[cid] = CarrierProps(new["fe_frac"], new["c_frac"], old.lhv_gj_per_t, analysis, old.volume_fractions)
             composed[cid] = new
+        if follow and not settled:
+            wanted = furnace_sinter_basicity(results)
+            if wanted is not None:
+                previous = basicity if basicity is not None else np.full(S, np.nan)
+                wanted = np.broadcast_to(np.where(np.isfinite(wanted), wanted, previous), (S,))
+                moved = np.abs(wanted - previous)
+                if basicity is not None and not np.any(moved > FOLLOW_TOLERANCE):
+                    settled = True  # keep the values the last pass used: the chain then closes exactly
+                else:
+                    basicity = wanted.copy()
+                    changed = True
         if not changed:
             break
     return results, composed

@@ -31,7 +31,16 @@ from steelworks.errors import InputError
 from steelworks.physics import MODELS
 from steelworks.physics.base import CarrierProps
 from steelworks.physics.thermo import gas_properties
-from steelworks.plant.models import apply_model, carrier_props, model_parameters, run_model
+from steelworks.plant.models import (
+    FOLLOW_PASSES,
+    FOLLOW_TOLERANCE,
+    apply_model,
+    carrier_props,
+    follows_furnace,
+    furnace_sinter_basicity,
+    model_parameters,
+    run_model,
+)
 from steelworks.schema.domains import NON_NEGATIVE, POSITIVE
 from steelworks.schema.loader import ResolvedScenario
 from steelworks.units import convert
@@ -114,6 +123,8 @@ class Plant:
     counts_as: list[list[str]] = field(default_factory=list)  # per unit: tags its product counts under
     unit_models: dict[int, Any] = field(default_factory=dict)  # PhysicsResult of units computed by a model
     derived_compositions: dict[str, dict[str, Any]] = field(default_factory=dict)  # carriers a model composed
+    #: model parameters the plant set (a sinter basicity that follows the furnaces): uid -> name -> value
+    settled_params: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def n_units(self) -> int:
@@ -424,7 +435,9 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
                 )
             model_units.append(u)
 
-    unit_models, derived = _run_models(scenario, unit_ids, model_units, tables, cindex, product, recipe, out_c, out_lhv)
+    unit_models, derived, settled = _run_models(
+        scenario, unit_ids, model_units, tables, cindex, product, recipe, out_c, out_lhv
+    )
     fuel_users.sort(key=lambda f: (f.priority, f.unit))
     supplies = _supplies(scenario, unit_ids, product, carrier_ids, can_buy)
 
@@ -514,6 +527,7 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
         counts_as=[list(spec.units[u].counts_as) for u in unit_ids],
         unit_models=unit_models,
         derived_compositions=derived,
+        settled_params=settled,
     )
     check_recipes(plant, scenario)
     return plant
@@ -544,25 +558,32 @@ def _run_models(
     recipe: Array,
     out_c: Array,
     out_lhv: Array,
-) -> tuple[dict[int, Any], dict[str, dict[str, Any]]]:
+) -> tuple[dict[int, Any], dict[str, dict[str, Any]], dict[str, dict[str, float]]]:
     """Run the units' physics models and write their recipes into the plant arrays.
 
     A model may compose its product (the sinter model's chemistry from its blend); the plant then
     holds that composition for the carrier and runs the models again so that consumers (the blast
     furnace) read it: a fixed point reached after as many passes as the chain of models is long.
-    Producers of one carrier must agree on its composition (one composition per carrier).
+    Producers of one carrier must agree on its composition (one composition per carrier). A sinter
+    plant with ``basicity_follows_furnace`` takes, in the next pass, the basicity the furnaces ask
+    for (:func:`~steelworks.plant.models.furnace_sinter_basicity`) until it settles.
     """
     props = carrier_props(scenario, tables)
     results: dict[int, Any] = {}
     derived: dict[str, dict[str, Any]] = {}
     running = [u for u in model_units if scenario.plant.units[unit_ids[u]].condition == "operating"]
     _check_idle_models(scenario, unit_ids, [u for u in model_units if u not in running])
-    for _ in range(len(running) + 1):
+    follow = [u for u in running if _follows_furnace(scenario, unit_ids[u])]
+    basicity: float | None = None
+    settled_basicity = False
+    for _ in range(len(running) + 1 + (FOLLOW_PASSES if follow else 0)):
         results = {}
         carriers_key = _carriers_key(props)
         for u in running:
             spec = scenario.plant.units[unit_ids[u]].model
             assert spec is not None
+            if u in follow and basicity is not None:
+                spec = spec.model_copy(update={"params": {**spec.params, "basicity": basicity}})
             results[u] = _model_result(scenario, unit_ids[u], spec, props, carriers_key)
         composed: dict[str, tuple[str, dict[str, Any]]] = {}
         for u, result in results.items():
@@ -600,6 +621,14 @@ def _run_models(
                 )
                 changed = True
             derived[cid] = new
+        if follow and not settled_basicity:
+            wanted = furnace_sinter_basicity(results)
+            if wanted is not None and np.isfinite(wanted):
+                if basicity is not None and abs(float(wanted) - basicity) <= FOLLOW_TOLERANCE:
+                    settled_basicity = True  # keep the value the last pass used: the chain then closes exactly
+                else:
+                    basicity = float(wanted)
+                    changed = True
         if not changed:
             break
     for cid, held in derived.items():
@@ -609,7 +638,8 @@ def _run_models(
     carriers = tuple(cindex)
     for u, result in results.items():
         _apply_model(scenario, unit_ids[u], result, u, int(product[u]), cindex, carriers, recipe, out_c, out_lhv)
-    return results, derived
+    settled = {unit_ids[u]: {"basicity": basicity} for u in follow if basicity is not None}
+    return results, derived, settled
 
 
 #: physics results per validated input: (model, kind, params, carrier compositions) -> PhysicsResult.
@@ -663,6 +693,23 @@ def _carriers_key(props: dict[str, CarrierProps]) -> tuple[Any, ...] | None:
     except TypeError:
         return None
     return key
+
+
+def _follows_furnace(scenario: ResolvedScenario, uid: str) -> bool:
+    spec = scenario.plant.units[uid].model
+    if spec is None:
+        return False
+    file, where = scenario.where(f"units.{uid}.model")
+    params = model_parameters(spec, MODELS[spec.kind], file=file, where=where) if spec.kind in MODELS else {}
+    follows = bool(follows_furnace(spec.kind, params))
+    if follows and "basicity" in params:
+        raise InputError(
+            f"the basicity of '{uid}' is set by the blast furnaces (basicity_follows_furnace = 1), not by a value",
+            file=file,
+            location=f"{where}.params.basicity",
+            allowed=f"units.{uid}.model.params.basicity_follows_furnace=0 to fix the basicity, or no basicity",
+        )
+    return follows
 
 
 def _model_result(

@@ -277,3 +277,41 @@ def model_batch(
     out_c[~feasible] = np.nan
     out_lhv[~feasible] = np.nan
     return RecipeBatch(recipe=rows, c_frac=out_c, lhv=out_lhv, feasible=feasible, reason=reason, result=result)
+
+
+#: passes the plant allows the sinter basicity to settle on what the furnaces ask (each pass
+#: contracts the gap ~10-fold: first order in the sinter's CaO, the burden mass moves with it)
+FOLLOW_PASSES = 12
+#: the sinter basicity counts as settled when it moves less than this between passes
+FOLLOW_TOLERANCE = 1e-9
+
+
+def follows_furnace(kind: str, params: Mapping[str, Any]) -> Any:
+    """Whether a unit is a sinter plant whose basicity follows the blast furnaces (bool or array (S,))."""
+    if kind != "sinter":
+        return False
+    return np.asarray(params.get("basicity_follows_furnace", 0.0), dtype=float) > 0.5
+
+
+def furnace_sinter_basicity(results: Mapping[int, PhysicsResult]) -> Any:
+    r"""The sinter basicity the blast furnaces ask for, or None if no furnace charges sinter::
+
+        B_sinter = sum_f w_f B_f / sum_f w_f,    w_f = sinter per t hot metal of furnace f
+
+    ``B_f`` is the furnace's diagnostic ``sinter_basicity_for_target`` (the sinter CaO/SiO2 at which
+    it holds its slag basicity with neither limestone nor quartzite). Floats or arrays (S,).
+    """
+    num: Any = 0.0
+    den: Any = 0.0
+    for result in results.values():
+        target = result.diagnostics.get("sinter_basicity_for_target")
+        if target is None or "sinter" not in result.recipe:
+            continue
+        w = np.maximum(-np.asarray(result.recipe["sinter"], dtype=float), 0.0)
+        w = np.where(np.isfinite(w), w, 0.0)
+        num = num + w * np.where(np.isfinite(target), target, 0.0)
+        den = den + w
+    if not np.any(np.asarray(den) > 0):
+        return None
+    den_a = np.asarray(den, dtype=float)
+    return np.clip(np.where(den_a > 0, np.asarray(num) / np.where(den_a > 0, den_a, 1.0), np.nan), 0.5, 2.5)

@@ -55,6 +55,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PRICES_DIR = DATA_DIR / "prices"
 ECON_DIR = DATA_DIR / "economics"
 OPTIONS_DIR = ECON_DIR / "options"
+HINDCASTS_DIR = ECON_DIR / "hindcasts"
 
 #: currencies a money value may be given in (ISO 4217); a deck must state a rate for each it uses
 CURRENCIES: tuple[str, ...] = ("USD", "PKR", "EUR", "GBP", "AUD", "CNY", "INR", "RUB")
@@ -814,6 +815,49 @@ class CountryParams(_Strict):
     file: str | None = Field(default=None, exclude=True)
 
 
+class HindcastLine(_Strict):
+    """A cost of the hindcast year: a yearly amount (``2.5e9 PKR``), an amount per t of crude steel
+    (``1200 PKR/t``) or a share of the revenue; the source says which basis it is."""
+
+    amount: MoneyField | None = None
+    share_of_revenue: Fraction | None = None
+    source: Source
+
+    @model_validator(mode="after")
+    def _one_basis(self) -> HindcastLine:
+        if (self.amount is None) == (self.share_of_revenue is None):
+            raise PydanticCustomError(
+                "hindcast_line",
+                "a hindcast cost needs exactly one of amount and share_of_revenue",
+                {"allowed": "amount: <money>[/t] or share_of_revenue: <fraction>"},
+            )
+        if self.amount is not None and self.amount.per is not None:
+            _require_per(self.amount, (MASS,), "a hindcast cost per crude steel")
+        return self
+
+
+class ReportedFigure(_Strict):
+    amount: MoneyField
+    source: Source
+
+
+class Hindcast(_Strict):
+    """A past year of a works priced as it was, against what the works reported for it
+    (``data/economics/hindcasts``): the scenario's balance, the price deck of the year, the costs that
+    are not flows, and the reported figures (``profit_after_tax``, ``profit_before_tax``, ``sales``)."""
+
+    id: str
+    scenario: str
+    prices: str
+    period: str
+    description: str | None = None
+    reported: dict[str, ReportedFigure]
+    costs: dict[str, HindcastLine]
+    tax_rate: Fraction
+    tax_source: Source
+    file: str | None = Field(default=None, exclude=True)
+
+
 class EconomicsChoice(_Strict):
     """The ``economics:`` block of a scenario file: which option, deck and finance to use."""
 
@@ -980,6 +1024,12 @@ def load_price_deck(name: str | Path = "pk-2025", overrides: Mapping[str, Any] |
     """
     deck: PriceDeck = _load(PriceDeck, "deck", _resolve(name, PRICES_DIR), overrides)
     return deck
+
+
+def load_hindcast(name: str | Path, overrides: Mapping[str, Any] | None = None) -> Hindcast:
+    """Load a hindcast (``psm-2008`` or a path); overrides address the ``hindcast`` tree."""
+    hindcast: Hindcast = _load(Hindcast, "hindcast", _resolve(name, HINDCASTS_DIR), overrides)
+    return hindcast
 
 
 def load_option(name: str | Path, overrides: Mapping[str, Any] | None = None) -> OptionEconomics:

@@ -24,7 +24,7 @@ the extra ash into its slag and coke rate.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +34,7 @@ from steelworks.errors import InputError
 from steelworks.plant.build import Plant, build_plant
 from steelworks.results import WorksResults, solved_works
 from steelworks.schema.loader import ResolvedScenario, load_scenario
-from steelworks.schema.sourcing import BlendLimits
+from steelworks.schema.sourcing import BlendLimits, Limit
 from steelworks.sourcing.blend import BlendDemand, BlendResult, plant_analysis, solve_blend
 from steelworks.sourcing.data import SourcingData
 from steelworks.units import convert
@@ -207,10 +207,15 @@ def coal_and_coke(coal: Mapping[str, float], base: Mapping[str, Any]) -> dict[st
 
 
 def works_overrides(
-    blend: BlendResult, sinter_units: list[str], base: Mapping[str, Any] | None = None
+    blend: BlendResult,
+    sinter_units: list[str],
+    base: Mapping[str, Any] | None = None,
+    following: Collection[str] = (),
 ) -> dict[str, Any]:
     """The scenario parameters that make the works run on this blend (module docstring, step 2);
-    ``base``: the scenario's own carriers (the coal and coke the blend's coal is scaled from)."""
+    ``base``: the scenario's own carriers (the coal and coke the blend's coal is scaled from);
+    ``following``: sinter units whose basicity the furnaces set (the blend was bought for it, see
+    :func:`_limits_for`), so it is not handed back as a value."""
     ov: dict[str, Any] = {}
     carriers = blend.carriers()
     for cid in ("iron_ore_fines", "local_ore_fines", "iron_ore_lump"):
@@ -232,8 +237,26 @@ def works_overrides(
         ov[f"{p}.composition_from_blend"] = 1
         ov[f"{p}.fines_share"] = fines / total if total > 0 else 1.0
         ov[f"{p}.local_ore_share"] = local / total if total > 0 else 0.0
-        ov[f"{p}.basicity"] = basicity
+        if uid not in following:
+            ov[f"{p}.basicity"] = basicity
     return ov
+
+
+def _limits_for(bal: BalanceResult, data: SourcingData, limits: BlendLimits | None) -> BlendLimits | None:
+    """The blend limits with the sinter basicity the works runs at where its sinter follows the furnaces
+    (issue 8 item 3): the LP buys the flux for the basicity the furnaces ask for, not for a fixed band."""
+    settled = [p["basicity"] for p in bal.plant.settled_params.values() if "basicity" in p]
+    lim = limits or data.limits
+    if not settled or lim is None:
+        return limits
+    b = float(np.mean(settled))
+    why = "the basicity the blast furnaces ask for (sinter param basicity_follows_furnace; issue 8 item 3)"
+    return lim.model_copy(
+        update={
+            "sinter_basicity_min": Limit(value=b, source=why),
+            "sinter_basicity_max": Limit(value=b, source=why),
+        }
+    )
 
 
 def _relative_change(a: BlendDemand, b: BlendDemand) -> float:
@@ -264,7 +287,7 @@ def solve_coupled(
     lp_s: list[float] = []
     for k in range(1, max_iterations + 1):
         try:
-            blend = solve_blend(data, demand, limits, domestic_share=domestic_share)
+            blend = solve_blend(data, demand, _limits_for(bal, data, limits), domestic_share=domestic_share)
         except InputError as exc:
             if exc.location == "constraint sinter_capacity":  # a limit of the works, not of the data
                 raise InputError(
@@ -272,7 +295,8 @@ def solve_coupled(
                 ) from None
             raise
         lp_s.append(blend.solve_s)
-        ov = {**base, **works_overrides(blend, sinter_units, first.scenario.carriers)}
+        following = [u for u in sinter_units if u in bal.plant.settled_params]
+        ov = {**base, **works_overrides(blend, sinter_units, first.scenario.carriers, following)}
         bal = run_balance(scenario, ov)
         new = demand_from(bal)
         change = _relative_change(demand, new)
