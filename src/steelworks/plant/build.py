@@ -638,8 +638,61 @@ def _run_models(
     carriers = tuple(cindex)
     for u, result in results.items():
         _apply_model(scenario, unit_ids[u], result, u, int(product[u]), cindex, carriers, recipe, out_c, out_lhv)
+    idle = [u for u in model_units if u not in running]
+    _candidate_rows(scenario, unit_ids, idle, props, basicity, derived, product, cindex, recipe, out_c, out_lhv)
     settled = {unit_ids[u]: {"basicity": basicity} for u in follow if basicity is not None}
     return results, derived, settled
+
+
+def _candidate_rows(
+    scenario: ResolvedScenario,
+    unit_ids: list[str],
+    idle: list[int],
+    props: dict[str, CarrierProps],
+    basicity: float | None,
+    derived: dict[str, dict[str, Any]],
+    product: NDArray[np.int_],
+    cindex: dict[str, int],
+    recipe: Array,
+    out_c: Array,
+    out_lhv: Array,
+) -> None:
+    """The recipe of a unit that does not run in this scenario (a candidate the planner may build, a unit
+    left idle) is its model at the works' settled operating point: the carrier compositions the running
+    units make and, for a sinter plant that follows the furnaces, their basicity. Its throughput is zero
+    in the balance; a plan that starts it then closes mass, Fe and C with the rest of the works.
+
+    The plant holds one composition per carrier: a candidate whose own model would make a carrier the
+    running units make at another chemistry (its own blend differs from theirs, e.g. a scenario that
+    changed the running strand's ore) takes the recipe of the running producer of the same kind instead,
+    so that a plan starting it makes the works' sinter."""
+    carriers = tuple(cindex)
+    key = _carriers_key(props)
+    for u in idle:
+        uid = unit_ids[u]
+        unit = scenario.plant.units[uid]
+        spec = unit.model
+        assert spec is not None
+        if basicity is not None and _follows_furnace(scenario, uid):
+            spec = spec.model_copy(update={"params": {**spec.params, "basicity": basicity}})
+        result = _model_result(scenario, uid, spec, props, key)
+        comp = result.product_composition
+        cid = str(unit.product)
+        if comp and cid in derived and abs(float(np.asarray(comp["fe_frac"])) - float(derived[cid]["fe_frac"])) > 1e-9:
+            twin = next(
+                (
+                    v
+                    for v, vid in enumerate(unit_ids)
+                    if scenario.plant.units[vid].condition == "operating"
+                    and scenario.plant.units[vid].product == unit.product
+                    and scenario.plant.units[vid].kind == unit.kind
+                ),
+                None,
+            )
+            if twin is not None:
+                recipe[u], out_c[u], out_lhv[u] = recipe[twin], out_c[twin], out_lhv[twin]
+                continue
+        _apply_model(scenario, uid, result, u, int(product[u]), cindex, carriers, recipe, out_c, out_lhv)
 
 
 #: physics results per validated input: (model, kind, params, carrier compositions) -> PhysicsResult.
