@@ -175,6 +175,7 @@ def _cached_works(scenario: str | Path, overrides: Iterable[str] | Mapping[str, 
     if stamps is None:  # a file went away meanwhile: do not keep what cannot be checked
         return _Works((), resolved, plant)
     _freeze(plant)
+    plant.memo = {}  # nothing changes this plant any more: what is computed from it may be kept on it
     entry = _Works(stamps, resolved, plant)
     with _WORKS_LOCK:
         _WORKS[key] = entry

@@ -114,6 +114,10 @@ class Plant:
     counts_as: list[list[str]] = field(default_factory=list)  # per unit: tags its product counts under
     unit_models: dict[int, Any] = field(default_factory=dict)  # PhysicsResult of units computed by a model
     derived_compositions: dict[str, dict[str, Any]] = field(default_factory=dict)  # carriers a model composed
+    #: results computed from this plant, kept by their callers (e.g. each year's state) when the plant is one
+    #: that nothing changes any more (the API's cached works, arrays read-only); None: keep nothing.
+    #: Not copied by ``dataclasses.replace``: a changed plant starts with none.
+    memo: dict[Any, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def n_units(self) -> int:
