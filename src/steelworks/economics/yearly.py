@@ -73,7 +73,7 @@ def solve_at_output(
         key = ("solve_at_output", f.tobytes())  # a plant that nothing changes: its year states are kept
         kept = plant.memo.get(key)
         if kept is not None:
-            return kept  # type: ignore[no-any-return]
+            return kept
     states = _solve_at_output(plant, f, recipe=recipe, out_c_frac=out_c_frac, out_lhv=out_lhv)
     if key is not None and plant.memo is not None:
         _read_only(states)
