@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Iterator
 from enum import StrEnum
@@ -19,6 +20,14 @@ import typer
 
 from steelworks.errors import InputError
 from steelworks.fileio import check_output_path, write_text
+
+#: commands that solve one works (or a few) on small matrices: one BLAS thread does them as fast, and a
+#: process that starts OpenBLAS's thread pool spends ~0.05 s of CPU on it (the numbers do not change:
+#: a solve of a few dozen units is below the size at which OpenBLAS splits work across threads)
+_SINGLE_RUN_COMMANDS = frozenset({"balance", "evaluate", "compare", "params", "scenarios", "schema", "rist"})
+if "numpy" not in sys.modules and sys.argv[1:2] and sys.argv[1] in _SINGLE_RUN_COMMANDS:
+    for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):  # a user's own setting wins
+        os.environ.setdefault(_name, "1")
 
 if TYPE_CHECKING:
     from rich.console import Console
