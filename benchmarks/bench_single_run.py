@@ -151,7 +151,7 @@ def main() -> None:
     print(f"{'':<{w}} {'CPU s':>9} {'wall s':>9}")
     print(f"{'cold `steelworks balance psm --format json`':<{w}} {o['cold'][0]:9.3f} {o['cold'][1]:9.3f}   <= 0.25")
     print(
-        f"{'cold, first run ever (no conversion or parse cache)':<{w}} {o['cold_first'][0]:9.3f} {o['cold_first'][1]:9.3f}"
+        f"{'cold, first run ever (no disk caches)':<{w}} {o['cold_first'][0]:9.3f} {o['cold_first'][1]:9.3f}"
     )
     if p is not None:
         print(f"{'peer FORGE BF-BOF, warm run_scenario [ms CPU]':<{w}} {p['balance'][0]:9.2f} {p['balance'][1]:9.2f}")
