@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from steelworks.plant.build import Plant, build_plant
+from steelworks.plant.build import Plant, build_plant, is_kept_result
 from steelworks.plant.solve import Solution
 from steelworks.results import WorksResults, solved_works
 from steelworks.schema.loader import ResolvedScenario, find_scenario, load_scenario
@@ -174,7 +174,7 @@ def _cached_works(scenario: str | Path, overrides: Iterable[str] | Mapping[str, 
     plant = build_plant(resolved)
     if stamps is None:  # a file went away meanwhile: do not keep what cannot be checked
         return _Works((), resolved, plant)
-    _freeze(plant)
+    _freeze(plant, {id(r) for r in plant.unit_models.values() if is_kept_result(r)})  # those are read-only already
     plant.memo = {}  # nothing changes this plant any more: what is computed from it may be kept on it
     entry = _Works(stamps, resolved, plant)
     with _WORKS_LOCK:
@@ -185,23 +185,30 @@ def _cached_works(scenario: str | Path, overrides: Iterable[str] | Mapping[str, 
     return entry
 
 
+#: leaves that hold no array (not looked into by :func:`_freeze`)
+_ATOMS = (str, int, float, complex, bool, type(None), Path)
+
+
 def _freeze(value: Any, _seen: set[int] | None = None) -> None:
     """Make every numpy array in a (nested) result read-only: a cached works is shared by its callers."""
     seen = set() if _seen is None else _seen
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+        return
     if id(value) in seen:
         return
     seen.add(id(value))
-    if isinstance(value, np.ndarray):
-        value.flags.writeable = False
-    elif isinstance(value, dict):
-        for item in value.values():
-            _freeze(item, seen)
+    if isinstance(value, dict):
+        items: Iterable[Any] = value.values()
     elif isinstance(value, list | tuple):
-        for item in value:
-            _freeze(item, seen)
+        items = value
     elif hasattr(value, "__dataclass_fields__"):
-        for name in value.__dataclass_fields__:
-            _freeze(getattr(value, name), seen)
+        items = [getattr(value, name) for name in value.__dataclass_fields__]
+    else:
+        return
+    for item in items:
+        if not isinstance(item, _ATOMS):
+            _freeze(item, seen)
 
 
 def _own_scenario(resolved: ResolvedScenario) -> ResolvedScenario:
@@ -210,6 +217,7 @@ def _own_scenario(resolved: ResolvedScenario) -> ResolvedScenario:
         resolved,
         carriers=dict(resolved.carriers),
         demand=dict(resolved.demand),
+        tree=dict(resolved.tree),
         restored=list(resolved.restored),
         built=list(resolved.built),
         conditions=dict(resolved.conditions),

@@ -461,7 +461,21 @@ def _set_conditions(
 
 
 def _sub(lines: LineMap, prefix: tuple[str, ...]) -> LineMap:
-    return {k[len(prefix) :]: v for k, v in lines.items() if k[: len(prefix)] == prefix}
+    """The part of a line map under ``prefix``, with the prefix taken off (kept per map: a file's map is the
+    parse cache's own object while the file is unchanged, and nothing changes it)."""
+    key = (id(lines), prefix)
+    kept = _SUBS.get(key)
+    if kept is not None and kept[0] is lines:
+        return kept[1]
+    sub = {k[len(prefix) :]: v for k, v in lines.items() if k[: len(prefix)] == prefix}
+    if len(_SUBS) >= 256:
+        _SUBS.clear()
+    _SUBS[key] = (lines, sub)
+    return sub
+
+
+#: (id of a line map, prefix) -> (the map, its part under the prefix); the map is held so its id stays its own
+_SUBS: dict[tuple[int, tuple[str, ...]], tuple[LineMap, LineMap]] = {}
 
 
 def iter_parameters(tree: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
