@@ -130,3 +130,18 @@ def test_a_cached_run_gives_the_numbers_of_a_run_without_the_cache() -> None:
         for name, values in plain.data.items():
             assert np.array_equal(cached.results.data[name], values), name
         assert cached.kpis == plain.kpis(0)
+
+
+def test_a_carrier_override_after_validated_carriers_were_kept_takes_effect() -> None:
+    from steelworks.schema.loader import load_scenario
+
+    before = load_scenario("psm").carriers["hot_rolled_coil"]
+    renamed = load_scenario("psm", ["carriers.hot_rolled_coil.name=HRC renamed"]).carriers["hot_rolled_coil"]
+    assert renamed.name == "HRC renamed" and before.name != "HRC renamed"
+    assert load_scenario("psm").carriers["hot_rolled_coil"] == before  # the kept record is the file's
+    assert (
+        run_balance("psm", ["carriers.hot_rolled_coil.name=HRC renamed"]).plant.carrier_names[
+            run_balance("psm").plant.carrier("hot_rolled_coil")
+        ]
+        == "HRC renamed"
+    )

@@ -232,6 +232,7 @@ def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[s
             _sub(plant_layers[0][1], ("plant",)),
             _sub(carriers_layers[0][1], ("carriers",)),
         ),
+        shared=True,
     )
     resolved.origins.extend(_base_origins(scenario_layers, plant_layers, carriers_layers))
     return resolved
@@ -262,11 +263,13 @@ def resolve_scenario(
     *,
     files: tuple[Path, Path, Path] = (Path("<scenario>"), Path("<plant>"), Path("<carriers>")),
     lines: tuple[LineMap, LineMap, LineMap] = ({}, {}, {}),
+    shared: bool = False,
 ) -> ResolvedScenario:
     """Merge and validate a scenario given as data (the bodies under ``scenario:``, ``plant:``, ``carriers:``).
 
     This is what :func:`load_scenario` does after reading the files; it lets Python users and tests
-    build a works without writing files.
+    build a works without writing files. ``shared``: the bodies are the parse cache's data, which
+    nothing changes, so a carrier record validated once need not be validated again.
     """
     scenario_file, plant_file, carriers_file = files
     scenario_lines, plant_lines, carriers_lines = lines
@@ -323,10 +326,18 @@ def resolve_scenario(
 
     carrier_specs: dict[str, CarrierSpec] = {}
     for cid, cbody in tree["carriers"].items():
+        kept = _CARRIERS.get(id(cbody)) if shared else None
+        if kept is not None and kept[0] is cbody:  # the file's own record, validated before
+            carrier_specs[cid] = kept[1]
+            continue
         try:
             carrier_specs[cid] = CarrierSpec.model_validate(cbody)
         except ValidationError as exc:
             raise _validation_error(exc, origins, overridden, ("carriers", cid)) from None
+        if shared and isinstance(cbody, dict) and cbody is carriers.get(cid):  # the file's record, not a copy
+            if len(_CARRIERS) >= 4096:
+                _CARRIERS.clear()
+            _CARRIERS[id(cbody)] = (cbody, carrier_specs[cid])
     plant_fields = {k: v for k, v in tree.items() if k not in ("carriers", "demand", "target")}
     try:
         plant_spec = PlantSpec.model_validate(plant_fields)
@@ -473,6 +484,11 @@ def _sub(lines: LineMap, prefix: tuple[str, ...]) -> LineMap:
     _SUBS[key] = (lines, sub)
     return sub
 
+
+#: id of a carrier record of a parsed file -> (the record, its validated spec). The record is the parse
+#: cache's own object, which nothing changes (an override copies the records on its path first), so its
+#: spec is the same every time; it is held so that its id stays its own
+_CARRIERS: dict[int, tuple[Any, CarrierSpec]] = {}
 
 #: (id of a line map, prefix) -> (the map, its part under the prefix); the map is held so its id stays its own
 _SUBS: dict[tuple[int, tuple[str, ...]], tuple[LineMap, LineMap]] = {}
