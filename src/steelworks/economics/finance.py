@@ -81,9 +81,10 @@ def irr(cf: ArrayLike, *, guess: ArrayLike | None = None, tol: float = 1e-10) ->
     lo = _IRR_GRID[pick].copy()
     hi = _IRR_GRID[pick + 1].copy()
     f_lo = values[np.arange(n_samples), pick]
+    minus_t = -t[None, :]
     for _ in range(200):
         mid = 0.5 * (lo + hi)
-        f_mid = np.einsum("st,st->s", flows, (1.0 + mid[:, None]) ** -t[None, :])
+        f_mid = np.einsum("st,st->s", flows, (1.0 + mid[:, None]) ** minus_t)
         same = np.sign(f_mid) == np.sign(f_lo)
         lo = np.where(same, mid, lo)
         f_lo = np.where(same, f_mid, f_lo)
