@@ -145,3 +145,17 @@ def test_a_carrier_override_after_validated_carriers_were_kept_takes_effect() ->
         ]
         == "HRC renamed"
     )
+
+
+def test_unit_records_are_kept_per_condition_and_an_overridden_one_is_validated_anew() -> None:
+    from steelworks.schema.loader import load_scenario
+
+    restored = load_scenario("psm").plant.units["bf1"]  # restore: all
+    assert restored.condition == "operating"
+    assert load_scenario("psm").plant.units["bf1"] is restored  # the file's record, validated once
+    idle = load_scenario("psm-mothballed").plant.units["bf1"]  # the same record of psm.yaml, not restored
+    assert idle.condition == "frozen" and idle is not restored
+    lower = load_scenario("psm", ["units.bf1.availability=0.8"]).plant.units["bf1"]
+    assert lower.availability == 0.8 and restored.availability == 0.95
+    with pytest.raises(InputError, match="availability"):
+        load_scenario("psm", ["units.bf1.availability=1.5"])  # reported as before: a fraction in [0, 1]

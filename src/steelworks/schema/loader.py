@@ -339,6 +339,8 @@ def resolve_scenario(
                 _CARRIERS.clear()
             _CARRIERS[id(cbody)] = (cbody, carrier_specs[cid])
     plant_fields = {k: v for k, v in tree.items() if k not in ("carriers", "demand", "target")}
+    if shared and isinstance(plant.get("units"), dict):
+        plant_fields["units"] = _kept_units(plant_fields["units"], plant["units"])
     try:
         plant_spec = PlantSpec.model_validate(plant_fields)
     except ValidationError as exc:
@@ -489,6 +491,43 @@ def _sub(lines: LineMap, prefix: tuple[str, ...]) -> LineMap:
 #: cache's own object, which nothing changes (an override copies the records on its path first), so its
 #: spec is the same every time; it is held so that its id stays its own
 _CARRIERS: dict[int, tuple[Any, CarrierSpec]] = {}
+
+#: (id of a unit record of a parsed file, its condition in this scenario) -> (the record, its validated spec)
+_UNITS: dict[tuple[int, Any], tuple[Any, UnitSpec]] = {}
+
+
+def _kept_units(units: dict[str, Any], file_units: Mapping[str, Any]) -> dict[str, Any]:
+    """The units for :class:`PlantSpec`, each record that is the file's own but for its condition (restore and
+    build set it) given as its spec validated before; a record an override changed stays data and is
+    validated with the plant. A record that fails alone leaves them all as data, so that the plant's
+    validation reports it exactly as before."""
+    out: dict[str, Any] = {}
+    for uid, body in units.items():
+        src = file_units.get(uid)
+        if not (isinstance(body, dict) and isinstance(src, dict)) or not _same_but_condition(body, src):
+            out[uid] = body
+            continue
+        key = (id(src), body.get("condition"))
+        kept = _UNITS.get(key)
+        if kept is not None and kept[0] is src:
+            out[uid] = kept[1]
+            continue
+        try:
+            spec = UnitSpec.model_validate(body)
+        except ValidationError:
+            return units
+        if len(_UNITS) >= 1024:
+            _UNITS.clear()
+        _UNITS[key] = (src, spec)
+        out[uid] = spec
+    return out
+
+
+def _same_but_condition(body: dict[str, Any], src: dict[str, Any]) -> bool:
+    """``body`` holds the very values of ``src`` (not equal ones: the same objects), its condition aside."""
+    keys = body.keys() - {"condition"}
+    return keys == src.keys() - {"condition"} and all(body[k] is src[k] for k in keys)
+
 
 #: (id of a line map, prefix) -> (the map, its part under the prefix); the map is held so its id stays its own
 _SUBS: dict[tuple[int, tuple[str, ...]], tuple[LineMap, LineMap]] = {}
