@@ -159,3 +159,14 @@ def test_unit_records_are_kept_per_condition_and_an_overridden_one_is_validated_
     assert lower.availability == 0.8 and restored.availability == 0.95
     with pytest.raises(InputError, match="availability"):
         load_scenario("psm", ["units.bf1.availability=1.5"])  # reported as before: a fraction in [0, 1]
+
+
+def test_overrides_from_a_generator_or_with_a_value_that_is_no_key_take_effect() -> None:
+    lower = run_balance("psm", (f"units.bf1.availability={a}" for a in ["0.85"]))
+    assert lower.plant.availability[lower.plant.unit("bf1")] == 0.85
+
+    class Unhashable(float):
+        __hash__ = None  # type: ignore[assignment]
+
+    odd = run_balance("psm", {"units.bf1.availability": Unhashable(0.8)})  # the plain path, not the cache
+    assert odd.plant.availability[odd.plant.unit("bf1")] == 0.8

@@ -79,6 +79,8 @@ def run_balance(scenario: str | Path, overrides: Iterable[str] | Mapping[str, An
     A scenario run before with the same overrides, whose files have not changed since, is not loaded,
     built or solved again: see :func:`_cached_works`.
     """
+    if not isinstance(overrides, Mapping):
+        overrides = list(overrides)  # read twice below (a generator would be spent by the first)
     entry = _cached_works(scenario, overrides)
     if entry is None:  # overrides that cannot be a key (an unhashable value): the plain path
         resolved = load_scenario(scenario, overrides)
