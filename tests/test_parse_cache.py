@@ -122,3 +122,14 @@ def test_a_fresh_process_gives_the_balance_of_a_process_that_parsed(tmp_path: Pa
     off = {**environ, "STEELWORKS_NO_PARSE_CACHE": "1", "STEELWORKS_NO_UNIT_CACHE": "1"}
     plain = subprocess.run(cmd, env=off, capture_output=True, text=True, check=True).stdout
     assert first == second == plain
+
+
+def test_the_cache_keeps_a_bounded_number_of_parses(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yamlio, "_PARSE_CACHE_MAX", 4)
+    for i in range(9):  # every version of a file is a parse of its own
+        file = tmp_path / f"f{i}.yaml"
+        file.write_text(f"value: {i}\n", encoding="utf-8")
+        assert yamlio.load_yaml(file)[0] == {"value": i}
+        assert len(list((cache / "yaml").glob("*.marshal"))) <= 4

@@ -280,6 +280,8 @@ def _load_cached(path_text: str, mtime_ns: int, size: int) -> tuple[Any, LineMap
 # error is raised anew). marshal keeps dicts in order and floats, ints and bools apart, so the data read
 # back is the data parsed. STEELWORKS_NO_PARSE_CACHE=1 turns it off; STEELWORKS_CACHE_DIR moves it.
 _PARSE_FORMAT = 1
+#: parses kept at most (each version of each file read is one); beyond it the oldest quarter is dropped
+_PARSE_CACHE_MAX = 256
 
 
 def _parse_cache(raw: bytes) -> Path | None:
@@ -319,6 +321,11 @@ def _write_parsed(path: Path, parsed: tuple[Any, LineMap]) -> None:
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(blob)
         os.replace(tmp, path)
+        kept = list(path.parent.glob("*.marshal"))
+        if len(kept) > _PARSE_CACHE_MAX:
+            by_age = sorted(kept, key=lambda f: f.stat().st_mtime_ns)
+            for old in by_age[: len(kept) - _PARSE_CACHE_MAX * 3 // 4]:
+                old.unlink(missing_ok=True)
     except (OSError, ValueError):
         pass
 
