@@ -202,14 +202,16 @@ def _disk_key(key: _Key) -> _Key:
 
 
 def _read_disk(path: Path) -> dict[_Key, float]:
-    """The kept conversions: a marshal dump of the dict (read ~10x faster than JSON at every cold start)."""
+    """The kept conversions: a marshal dump of the dict (read ~3x faster than JSON rows at each cold start)."""
     try:
         rows = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return {}  # absent or unreadable: convert with pint and write it anew
-    if not isinstance(rows, dict) or not all(
-        type(k) is tuple and len(k) == 5 and type(v) is float for k, v in rows.items()
-    ):
+    if not isinstance(rows, dict):
+        return {}
+    if rows and not (set(map(type, rows.values())) == {float} and set(map(type, rows)) == {tuple}):
+        return {}
+    if rows and set(map(len, rows)) != {5}:
         return {}
     return rows
 
