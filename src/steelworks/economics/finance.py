@@ -80,14 +80,15 @@ def irr(cf: ArrayLike, *, guess: ArrayLike | None = None, tol: float = 1e-10) ->
     found = np.isfinite(distance[np.arange(n_samples), pick])
     lo = _IRR_GRID[pick].copy()
     hi = _IRR_GRID[pick + 1].copy()
-    f_lo = values[np.arange(n_samples), pick]
+    # the sign of f at the lower end never changes (it moves only to a point of the same sign), so it is
+    # taken once; the values there are not needed
+    sign_lo = np.sign(values[np.arange(n_samples), pick])
     minus_t = -t[None, :]
     for _ in range(200):
         mid = 0.5 * (lo + hi)
         f_mid = np.einsum("st,st->s", flows, (1.0 + mid[:, None]) ** minus_t)
-        same = np.sign(f_mid) == np.sign(f_lo)
+        same = np.sign(f_mid) == sign_lo
         lo = np.where(same, mid, lo)
-        f_lo = np.where(same, f_mid, f_lo)
         hi = np.where(same, hi, mid)
         if np.all(hi - lo < tol):
             break
