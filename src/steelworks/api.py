@@ -88,7 +88,7 @@ def run_balance(scenario: str | Path, overrides: Iterable[str] | Mapping[str, An
     solved = entry.solved
     if solved is None:
         sol, results = solved_works(entry.plant)
-        _freeze(sol)
+        _freeze(sol, {id(entry.plant)})  # the plant is read-only already
         _freeze(results)
         with _WORKS_LOCK:
             if entry.solved is None:

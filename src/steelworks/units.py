@@ -180,7 +180,7 @@ def _disk_path() -> Path | None:
     spec = importlib.util.find_spec("pint")
     if spec is None or spec.origin is None:
         return None
-    stamps: list[object] = [_DISK_FORMAT, _DEFINITIONS]
+    stamps: list[object] = [_DISK_FORMAT, _DEFINITIONS, sys.version_info[:2], marshal.version]
     for name in ("__init__.py", "default_en.txt", "constants_en.txt"):
         file = os.path.join(os.path.dirname(spec.origin), name)
         try:

@@ -25,6 +25,7 @@ import marshal
 import math
 import os
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -293,9 +294,8 @@ def _parse_cache(raw: bytes) -> Path | None:
     except OSError:
         return None
     limits = (MAX_NODES, MAX_ALIAS_NODES, MAX_DEPTH, MAX_SCALAR_CHARS, MAX_NUMBER_CHARS, MAX_MAGNITUDE, MIN_MAGNITUDE)
-    rules = repr(
-        (_PARSE_FORMAT, here.st_mtime_ns, here.st_size, getattr(yaml, "__version__", ""), _Base.__name__, *limits)
-    )
+    reader = (_PARSE_FORMAT, here.st_mtime_ns, here.st_size, getattr(yaml, "__version__", ""), _Base.__name__)
+    rules = repr((*reader, *limits, sys.version_info[:2], marshal.version))
     digest = hashlib.sha256(rules.encode() + b"\x00" + raw).hexdigest()[:32]
     base = os.environ.get("STEELWORKS_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "steelworks"
