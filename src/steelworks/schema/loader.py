@@ -268,8 +268,9 @@ def resolve_scenario(
     """Merge and validate a scenario given as data (the bodies under ``scenario:``, ``plant:``, ``carriers:``).
 
     This is what :func:`load_scenario` does after reading the files; it lets Python users and tests
-    build a works without writing files. ``shared``: the bodies are the parse cache's data, which
-    nothing changes, so a carrier record validated once need not be validated again.
+    build a works without writing files. ``shared``: the bodies and line maps are the parse cache's data,
+    which nothing changes, so a record validated once (a carrier; a unit, per condition) need not be
+    validated again.
     """
     scenario_file, plant_file, carriers_file = files
     scenario_lines, plant_lines, carriers_lines = lines
@@ -289,8 +290,8 @@ def resolve_scenario(
     origins = [
         Origin(str(plant_file), plant_lines, ()),
         Origin(str(carriers_file), carriers_lines, ("carriers",)),
-        Origin(str(scenario_file), _sub(scenario_lines, ("demand",)), ("demand",)),
-        Origin(str(scenario_file), _sub(scenario_lines, ("target",)), ("target",)),
+        Origin(str(scenario_file), _sub(scenario_lines, ("demand",), keep=shared), ("demand",)),
+        Origin(str(scenario_file), _sub(scenario_lines, ("target",), keep=shared), ("target",)),
     ]
     if not isinstance(tree.get("units"), dict):
         raise InputError("the plant needs a 'units' mapping", file=str(plant_file), location="units")
@@ -473,9 +474,11 @@ def _set_conditions(
             units[unit_id]["condition"] = "operating"
 
 
-def _sub(lines: LineMap, prefix: tuple[str, ...]) -> LineMap:
-    """The part of a line map under ``prefix``, with the prefix taken off (kept per map: a file's map is the
-    parse cache's own object while the file is unchanged, and nothing changes it)."""
+def _sub(lines: LineMap, prefix: tuple[str, ...], keep: bool = True) -> LineMap:
+    """The part of a line map under ``prefix``, with the prefix taken off (kept per map with ``keep``: a file's
+    map is the parse cache's own object while the file is unchanged, and nothing changes it)."""
+    if not keep:
+        return {k[len(prefix) :]: v for k, v in lines.items() if k[: len(prefix)] == prefix}
     key = (id(lines), prefix)
     kept = _SUBS.get(key)
     if kept is not None and kept[0] is lines:
@@ -504,7 +507,11 @@ def _kept_units(units: dict[str, Any], file_units: Mapping[str, Any]) -> dict[st
     out: dict[str, Any] = {}
     for uid, body in units.items():
         src = file_units.get(uid)
-        if not (isinstance(body, dict) and isinstance(src, dict)) or not _same_but_condition(body, src):
+        if (
+            not (isinstance(body, dict) and isinstance(src, dict))
+            or not isinstance(body.get("condition"), str | None)  # a bad one is the plant validation's to report
+            or not _same_but_condition(body, src)
+        ):
             out[uid] = body
             continue
         key = (id(src), body.get("condition"))
