@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -35,7 +36,7 @@ def test_a_second_process_reads_the_numbers_from_disk_without_pint(tmp_path: Pat
     first = _run(tmp_path)
     assert first["pint"] is True  # nothing cached yet: pint converts
     assert first["values"] == [0.45, 1.1e6, pytest.approx(80 * 0.7 / 1000, rel=1e-12)]
-    files = list(tmp_path.glob("unit-conversions-*.json"))
+    files = list(tmp_path.glob("unit-conversions-*.marshal"))
     assert len(files) == 1
     second = _run(tmp_path)
     assert second["pint"] is False
@@ -44,11 +45,13 @@ def test_a_second_process_reads_the_numbers_from_disk_without_pint(tmp_path: Pat
 
 def test_a_corrupt_cache_file_is_ignored_and_rewritten(tmp_path: Path) -> None:
     _run(tmp_path)
-    (file,) = tmp_path.glob("unit-conversions-*.json")
-    file.write_text("{not json", encoding="utf-8")
-    again = _run(tmp_path)
-    assert again["pint"] is True
-    assert len(json.loads(file.read_text(encoding="utf-8"))) == 3
+    (file,) = tmp_path.glob("unit-conversions-*.marshal")
+    for damage in (b"{not marshal", b"", marshal.dumps({("450 kg/t", "t/t", None, None, True): "0.45"})):
+        file.write_bytes(damage)  # unreadable, empty, or a value that is not a number
+        again = _run(tmp_path)
+        assert again["pint"] is True
+        assert again["values"][0] == 0.45
+        assert len(marshal.loads(file.read_bytes())) == 3
 
 
 def test_the_cache_can_be_turned_off(tmp_path: Path) -> None:

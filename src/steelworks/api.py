@@ -8,16 +8,20 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from steelworks.plant.build import Plant, build_plant
+import numpy as np
+
+from steelworks.plant.build import Plant, build_plant, is_kept_result
 from steelworks.plant.solve import Solution
 from steelworks.results import WorksResults, solved_works
-from steelworks.schema.loader import ResolvedScenario, load_scenario
-from steelworks.schema.tree import WORKS, route, split_by_branch
+from steelworks.schema.loader import ResolvedScenario, find_scenario, load_scenario
+from steelworks.schema.tree import WORKS, override_items, route, split_by_branch
 
 
 @dataclass
@@ -70,10 +74,168 @@ class BalanceResult:
 
 
 def run_balance(scenario: str | Path, overrides: Iterable[str] | Mapping[str, Any] = ()) -> BalanceResult:
-    """Load, build, solve, check and account one scenario."""
-    resolved = load_scenario(scenario, overrides)
+    """Load, build, solve, check and account one scenario.
+
+    A scenario run before with the same overrides, whose files have not changed since, is not loaded,
+    built or solved again: see :func:`_cached_works`.
+    """
+    if not isinstance(overrides, Mapping):
+        overrides = list(overrides)  # read twice below (a generator would be spent by the first)
+    entry = _cached_works(scenario, overrides)
+    if entry is None:  # overrides that cannot be a key (an unhashable value): the plain path
+        resolved = load_scenario(scenario, overrides)
+        return evaluate_plant(resolved, build_plant(resolved))
+    solved = entry.solved
+    if solved is None:
+        sol, results = solved_works(entry.plant)
+        _freeze(sol, {id(entry.plant)})  # the plant is read-only already
+        _freeze(results)
+        with _WORKS_LOCK:
+            if entry.solved is None:
+                entry.solved = (sol, results)
+            solved = entry.solved
+    sol, results = solved
+    # each call gets its own containers (the arrays are shared and read-only)
+    return BalanceResult(_own_scenario(entry.scenario), entry.plant, _own_results(results), sol)
+
+
+# ---------------------------------------------------------------------------------------------
+# the cache of validated, built and solved works (a warm run is a dictionary look-up and a stat per file)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Works:
+    """One scenario with one set of overrides: its files' stamps, the validated scenario, the built plant
+    and (after the first run) its solution and results; every array in them read-only."""
+
+    stamps: tuple[tuple[str, int, int], ...]
+    scenario: ResolvedScenario
+    plant: Plant
+    solved: tuple[Solution, WorksResults] | None = None
+
+
+#: (scenario file, overrides) -> the works; least recently used dropped beyond :data:`_WORKS_MAX`
+_WORKS: OrderedDict[tuple[Any, ...], _Works] = OrderedDict()
+_WORKS_MAX = 32
+_WORKS_LOCK = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forget every cached works (the next run loads, builds and solves again)."""
+    with _WORKS_LOCK:
+        _WORKS.clear()
+
+
+def _value_key(value: Any) -> Any:
+    """A hashable key of an override value that tells apart what compares equal across types
+    (``1``, ``1.0`` and ``True`` are different overrides: the schema refuses a bool where a number is meant)."""
+    if isinstance(value, Mapping):
+        return ("map", tuple((str(k), _value_key(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return ("seq", tuple(_value_key(v) for v in value))
+    hash(value)  # TypeError for what cannot be a key
+    return (type(value).__qualname__, value)
+
+
+def _stamps(files: Iterable[Path]) -> tuple[tuple[str, int, int], ...] | None:
+    """(path, modification time, size) of each file, or None when one cannot be read (the load reports it)."""
+    out = []
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        out.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def _scenario_files(resolved: ResolvedScenario) -> list[Path]:
+    """Every file a resolved scenario was read from (the three files and the files they extend)."""
+    files = [resolved.scenario_file, resolved.plant_file, resolved.carriers_file]
+    files += [Path(o.file) for o in resolved.origins]
+    return list(dict.fromkeys(files))
+
+
+def _cached_works(scenario: str | Path, overrides: Iterable[str] | Mapping[str, Any]) -> _Works | None:
+    """The cached works of this scenario file and these overrides, loaded and built on first use or when
+    one of its files changed (modification time or size); None when the overrides cannot be a key."""
+    items = override_items(overrides)  # bad override text is an InputError here, as in the load
+    try:
+        key: tuple[Any, ...] = (str(find_scenario(scenario).resolve()), tuple((k, _value_key(v)) for k, v in items))
+    except TypeError:
+        return None
+    with _WORKS_LOCK:
+        entry = _WORKS.get(key)
+        if entry is not None:
+            _WORKS.move_to_end(key)
+    if entry is not None and _stamps(Path(f) for f, _, _ in entry.stamps) == entry.stamps:
+        return entry
+    resolved = load_scenario(scenario, dict(items) if not isinstance(overrides, Mapping) else overrides)
+    stamps = _stamps(_scenario_files(resolved))
     plant = build_plant(resolved)
-    return evaluate_plant(resolved, plant)
+    if stamps is None:  # a file went away meanwhile: do not keep what cannot be checked
+        return _Works((), resolved, plant)
+    _freeze(plant, {id(r) for r in plant.unit_models.values() if is_kept_result(r)})  # those are read-only already
+    plant.memo = {}  # nothing changes this plant any more: what is computed from it may be kept on it
+    entry = _Works(stamps, resolved, plant)
+    with _WORKS_LOCK:
+        _WORKS[key] = entry
+        _WORKS.move_to_end(key)
+        while len(_WORKS) > _WORKS_MAX:
+            _WORKS.popitem(last=False)
+    return entry
+
+
+#: leaves that hold no array (not looked into by :func:`_freeze`)
+_ATOMS = (str, int, float, complex, bool, type(None), Path)
+
+
+def _freeze(value: Any, _seen: set[int] | None = None) -> None:
+    """Make every numpy array in a (nested) result read-only: a cached works is shared by its callers."""
+    seen = set() if _seen is None else _seen
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+        return
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, dict):
+        items: Iterable[Any] = value.values()
+    elif isinstance(value, list | tuple):
+        items = value
+    elif hasattr(value, "__dataclass_fields__"):
+        items = [getattr(value, name) for name in value.__dataclass_fields__]
+    else:
+        return
+    for item in items:
+        if not isinstance(item, _ATOMS):
+            _freeze(item, seen)
+
+
+def _own_scenario(resolved: ResolvedScenario) -> ResolvedScenario:
+    """A shallow copy whose top-level containers are the caller's own (the records are frozen)."""
+    return replace(
+        resolved,
+        carriers=dict(resolved.carriers),
+        demand=dict(resolved.demand),
+        tree=dict(resolved.tree),
+        restored=list(resolved.restored),
+        built=list(resolved.built),
+        conditions=dict(resolved.conditions),
+        origins=list(resolved.origins),
+        overridden=dict(resolved.overridden),
+    )
+
+
+def _own_results(results: WorksResults) -> WorksResults:
+    return replace(
+        results,
+        data=dict(results.data),
+        kpi=dict(results.kpi),
+        infeasible_reason=list(results.infeasible_reason),
+        derived_compositions=dict(results.derived_compositions),
+    )
 
 
 def evaluate_plant(resolved: ResolvedScenario, plant: Plant) -> BalanceResult:

@@ -111,3 +111,40 @@ def test_debt_schedule_annuity_repays_the_loan() -> None:
     assert (interest + principal)[0, 3:7] == pytest.approx([level] * 4, rel=1e-9)
     assert principal[0].sum() == pytest.approx(208.0)
     assert balance[0, -1] == pytest.approx(0.0, abs=1e-9)
+
+
+def _income_tax_loop(taxable, revenue, *, corporate_rate, super_thresholds, super_rates, minimum_rate):  # type: ignore[no-untyped-def]
+    """The year-by-year array loop income_tax ran before its one-sample fast path (the reference)."""
+    n_samples, n_years = taxable.shape
+    tax = np.empty_like(taxable)
+    losses = np.zeros(n_samples)
+    for t in range(n_years):
+        income = taxable[:, t]
+        used = np.minimum(losses, np.maximum(income, 0.0))
+        base = np.maximum(income - used, 0.0)
+        losses = losses - used + np.maximum(-income, 0.0)
+        extra = np.zeros(n_samples)
+        if super_thresholds.size:
+            idx = np.searchsorted(super_thresholds, base, side="right")
+            extra = np.concatenate([[0.0], super_rates])[idx]
+        tax[:, t] = np.maximum(base * (corporate_rate + extra), minimum_rate * np.maximum(revenue[:, t], 0.0))
+    return tax
+
+
+@pytest.mark.parametrize("samples", [1, 7])
+@pytest.mark.parametrize("brackets", [0, 2])
+def test_income_tax_equals_the_array_loop_bit_for_bit(samples: int, brackets: int) -> None:
+    rng = np.random.default_rng(7 + samples + brackets)
+    taxable = rng.normal(0.0, 1e8, (samples, 40)) * rng.integers(0, 2, (samples, 40))  # zeros, losses, gains
+    taxable[:, 3] = -0.0
+    revenue = rng.normal(5e8, 3e8, (samples, 40))
+    revenue[:, 5] = -0.0
+    kw = {
+        "corporate_rate": 0.29,
+        "super_thresholds": np.array([1e7, 5e7][:brackets]),
+        "super_rates": np.array([0.04, 0.10][:brackets]),
+        "minimum_rate": 0.0125,
+    }
+    fast = fin.income_tax(taxable, revenue, **kw)
+    ref = _income_tax_loop(taxable, revenue, **kw)
+    assert fast.tobytes() == ref.tobytes()  # the same numbers, signs of zeros included

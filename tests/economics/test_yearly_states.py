@@ -65,3 +65,27 @@ def test_yearly_states_lower_the_npv_of_the_revival() -> None:
     model = ev.model
     scaled = cf.run(cf.CashFlowModel(**{**vars(model), "states": None}))
     assert ev.kpis["npv_usd"] < scaled["npv"][0]
+
+
+def test_year_states_of_a_cached_works_are_kept_and_equal_a_fresh_solve() -> None:
+    from dataclasses import replace
+
+    plant = run_balance("psm").plant  # the API's cached works: nothing changes it, so its states are kept
+    fractions = np.array([0.45, 0.8, 1.0])
+    first = solve_at_output(plant, fractions)
+    assert solve_at_output(plant, fractions) is first
+    assert solve_at_output(plant, np.array([0.45, 0.9])) is not first  # other fractions: solved
+    fresh = replace(plant)  # the same works as a new object keeps nothing (memo is not copied)
+    assert fresh.memo is None
+    again = solve_at_output(fresh, fractions)
+    for name, values in again.data.items():
+        assert np.array_equal(first.data[name], values), name
+    with pytest.raises(ValueError, match="read-only"):
+        first.data["bought"][...] = 0.0
+
+
+def test_an_option_override_after_a_cached_evaluation_takes_effect() -> None:
+    base = run_evaluation("psm").to_dict()["kpis"]
+    slower = run_evaluation("psm", ["option.ramp_up.fractions=[0.3, 0.6, 0.85]"]).to_dict()["kpis"]
+    assert slower["npv_usd"] != base["npv_usd"]
+    assert run_evaluation("psm").to_dict()["kpis"] == base

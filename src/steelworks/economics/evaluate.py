@@ -707,7 +707,7 @@ def evaluate_inputs(
         kpis,
         [int(y) for y in model.years],
         {
-            k: [float(x) if math.isfinite(float(x)) else None for x in np.asarray(v)]  # type: ignore[misc]
+            k: [x if math.isfinite(x) else None for x in np.asarray(v, dtype=float).tolist()]  # type: ignore[misc]
             for k, v in lines.items()
         },
         revenue_by_product,

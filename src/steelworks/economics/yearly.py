@@ -68,6 +68,34 @@ def solve_at_output(
 ) -> WorksResults:
     """The works (or each sample of a batch, ``recipe`` (S, U, C)) solved and accounted at each fraction."""
     f = np.asarray(fractions, dtype=float)
+    key = None
+    if plant.memo is not None and recipe is None and out_c_frac is None and out_lhv is None:
+        key = ("solve_at_output", f.tobytes())  # a plant that nothing changes: its year states are kept
+        kept = plant.memo.get(key)
+        if kept is not None:
+            return kept
+    states = _solve_at_output(plant, f, recipe=recipe, out_c_frac=out_c_frac, out_lhv=out_lhv)
+    if key is not None and plant.memo is not None:
+        _read_only(states)
+        plant.memo[key] = states
+    return states
+
+
+def _read_only(states: WorksResults) -> None:
+    for group in (states.data, states.kpi):
+        for values in group.values():
+            values.flags.writeable = False
+    states.feasible.flags.writeable = False
+
+
+def _solve_at_output(
+    plant: Plant,
+    f: Array,
+    *,
+    recipe: Array | None,
+    out_c_frac: Array | None,
+    out_lhv: Array | None,
+) -> WorksResults:
     S = 1 if recipe is None else recipe.shape[0]
     scaled, demand = at_output(plant, f, S)
 

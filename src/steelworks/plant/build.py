@@ -125,6 +125,10 @@ class Plant:
     derived_compositions: dict[str, dict[str, Any]] = field(default_factory=dict)  # carriers a model composed
     #: model parameters the plant set (a sinter basicity that follows the furnaces): uid -> name -> value
     settled_params: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: results computed from this plant, kept by their callers (e.g. each year's state) when the plant is one
+    #: that nothing changes any more (the API's cached works, arrays read-only); None: keep nothing.
+    #: Not copied by ``dataclasses.replace``: a changed plant starts with none.
+    memo: dict[Any, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def n_units(self) -> int:
@@ -720,7 +724,7 @@ def _apply_model(
     """:func:`apply_model`, with the rows of a kept (read-only) result written from the last time."""
     entry = _MODEL_ROWS.get(id(result))
     if entry is None or entry[0] is not result:
-        if not any(r is result for r in _MODEL_RESULTS.values()):  # not kept (e.g. a batch): nothing to reuse
+        if not is_kept_result(result):  # not kept (e.g. a batch): nothing to reuse
             file, _ = scenario.where(f"units.{uid}")
             apply_model(result, u, product, cindex, recipe, out_c, out_lhv, file=file, where=f"units.{uid}.model")
             return
@@ -733,6 +737,11 @@ def _apply_model(
         entry[1][key] = (recipe[u].copy(), out_c[u].copy(), out_lhv[u].copy())
         return
     recipe[u, :], out_c[u, :], out_lhv[u, :] = rows
+
+
+def is_kept_result(result: Any) -> bool:
+    """Whether a physics result is one kept for reuse (and so already read-only)."""
+    return any(r is result for r in _MODEL_RESULTS.values())
 
 
 def _carriers_key(props: dict[str, CarrierProps]) -> tuple[Any, ...] | None:

@@ -27,6 +27,8 @@ class _Strict(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_bool_as_number(cls, value: Any, info: Any) -> Any:
+        if not _holds_bool(value):  # no true/false anywhere in it (most values): nothing to look up
+            return value
         field = cls.model_fields.get(info.field_name)
         if field is not None and _stray_bool(value, field.annotation):
             if isinstance(value, bool):
@@ -35,6 +37,18 @@ class _Strict(BaseModel):
             keys = [str(k) for k, v in items if isinstance(v, bool)]
             raise ValueError(f"true/false is not a value of this field's type (at {', '.join(keys[:5])})")
         return value
+
+
+def _holds_bool(value: Any) -> bool:
+    """True or false is the value, or an item of its (nested) mappings and lists: only then can
+    :func:`_stray_bool` find one."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_bool(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_bool(v) for v in value)
+    return False
 
 
 def _checks_itself(annotation: Any) -> bool:

@@ -232,6 +232,7 @@ def load_scenario(name_or_path: str | Path, overrides: Iterable[str] | Mapping[s
             _sub(plant_layers[0][1], ("plant",)),
             _sub(carriers_layers[0][1], ("carriers",)),
         ),
+        shared=True,
     )
     resolved.origins.extend(_base_origins(scenario_layers, plant_layers, carriers_layers))
     return resolved
@@ -262,11 +263,14 @@ def resolve_scenario(
     *,
     files: tuple[Path, Path, Path] = (Path("<scenario>"), Path("<plant>"), Path("<carriers>")),
     lines: tuple[LineMap, LineMap, LineMap] = ({}, {}, {}),
+    shared: bool = False,
 ) -> ResolvedScenario:
     """Merge and validate a scenario given as data (the bodies under ``scenario:``, ``plant:``, ``carriers:``).
 
     This is what :func:`load_scenario` does after reading the files; it lets Python users and tests
-    build a works without writing files.
+    build a works without writing files. ``shared``: the bodies and line maps are the parse cache's data,
+    which nothing changes, so a record validated once (a carrier; a unit, per condition) need not be
+    validated again.
     """
     scenario_file, plant_file, carriers_file = files
     scenario_lines, plant_lines, carriers_lines = lines
@@ -286,8 +290,8 @@ def resolve_scenario(
     origins = [
         Origin(str(plant_file), plant_lines, ()),
         Origin(str(carriers_file), carriers_lines, ("carriers",)),
-        Origin(str(scenario_file), _sub(scenario_lines, ("demand",)), ("demand",)),
-        Origin(str(scenario_file), _sub(scenario_lines, ("target",)), ("target",)),
+        Origin(str(scenario_file), _sub(scenario_lines, ("demand",), keep=shared), ("demand",)),
+        Origin(str(scenario_file), _sub(scenario_lines, ("target",), keep=shared), ("target",)),
     ]
     if not isinstance(tree.get("units"), dict):
         raise InputError("the plant needs a 'units' mapping", file=str(plant_file), location="units")
@@ -323,11 +327,21 @@ def resolve_scenario(
 
     carrier_specs: dict[str, CarrierSpec] = {}
     for cid, cbody in tree["carriers"].items():
+        kept = _CARRIERS.get(id(cbody)) if shared else None
+        if kept is not None and kept[0] is cbody:  # the file's own record, validated before
+            carrier_specs[cid] = kept[1]
+            continue
         try:
             carrier_specs[cid] = CarrierSpec.model_validate(cbody)
         except ValidationError as exc:
             raise _validation_error(exc, origins, overridden, ("carriers", cid)) from None
+        if shared and isinstance(cbody, dict) and cbody is carriers.get(cid):  # the file's record, not a copy
+            if len(_CARRIERS) >= 4096:
+                _CARRIERS.clear()
+            _CARRIERS[id(cbody)] = (cbody, carrier_specs[cid])
     plant_fields = {k: v for k, v in tree.items() if k not in ("carriers", "demand", "target")}
+    if shared and isinstance(plant.get("units"), dict):
+        plant_fields["units"] = _kept_units(plant_fields["units"], plant["units"])
     try:
         plant_spec = PlantSpec.model_validate(plant_fields)
     except ValidationError as exc:
@@ -460,8 +474,70 @@ def _set_conditions(
             units[unit_id]["condition"] = "operating"
 
 
-def _sub(lines: LineMap, prefix: tuple[str, ...]) -> LineMap:
-    return {k[len(prefix) :]: v for k, v in lines.items() if k[: len(prefix)] == prefix}
+def _sub(lines: LineMap, prefix: tuple[str, ...], keep: bool = True) -> LineMap:
+    """The part of a line map under ``prefix``, with the prefix taken off (kept per map with ``keep``: a file's
+    map is the parse cache's own object while the file is unchanged, and nothing changes it)."""
+    if not keep:
+        return {k[len(prefix) :]: v for k, v in lines.items() if k[: len(prefix)] == prefix}
+    key = (id(lines), prefix)
+    kept = _SUBS.get(key)
+    if kept is not None and kept[0] is lines:
+        return kept[1]
+    sub = {k[len(prefix) :]: v for k, v in lines.items() if k[: len(prefix)] == prefix}
+    if len(_SUBS) >= 256:
+        _SUBS.clear()
+    _SUBS[key] = (lines, sub)
+    return sub
+
+
+#: id of a carrier record of a parsed file -> (the record, its validated spec). The record is the parse
+#: cache's own object, which nothing changes (an override copies the records on its path first), so its
+#: spec is the same every time; it is held so that its id stays its own
+_CARRIERS: dict[int, tuple[Any, CarrierSpec]] = {}
+
+#: (id of a unit record of a parsed file, its condition in this scenario) -> (the record, its validated spec)
+_UNITS: dict[tuple[int, Any], tuple[Any, UnitSpec]] = {}
+
+
+def _kept_units(units: dict[str, Any], file_units: Mapping[str, Any]) -> dict[str, Any]:
+    """The units for :class:`PlantSpec`, each record that is the file's own but for its condition (restore and
+    build set it) given as its spec validated before; a record an override changed stays data and is
+    validated with the plant. A record that fails alone leaves them all as data, so that the plant's
+    validation reports it exactly as before."""
+    out: dict[str, Any] = {}
+    for uid, body in units.items():
+        src = file_units.get(uid)
+        if (
+            not (isinstance(body, dict) and isinstance(src, dict))
+            or not isinstance(body.get("condition"), str | None)  # a bad one is the plant validation's to report
+            or not _same_but_condition(body, src)
+        ):
+            out[uid] = body
+            continue
+        key = (id(src), body.get("condition"))
+        kept = _UNITS.get(key)
+        if kept is not None and kept[0] is src:
+            out[uid] = kept[1]
+            continue
+        try:
+            spec = UnitSpec.model_validate(body)
+        except ValidationError:
+            return units
+        if len(_UNITS) >= 1024:
+            _UNITS.clear()
+        _UNITS[key] = (src, spec)
+        out[uid] = spec
+    return out
+
+
+def _same_but_condition(body: dict[str, Any], src: dict[str, Any]) -> bool:
+    """``body`` holds the very values of ``src`` (not equal ones: the same objects), its condition aside."""
+    keys = body.keys() - {"condition"}
+    return keys == src.keys() - {"condition"} and all(body[k] is src[k] for k in keys)
+
+
+#: (id of a line map, prefix) -> (the map, its part under the prefix); the map is held so its id stays its own
+_SUBS: dict[tuple[int, tuple[str, ...]], tuple[LineMap, LineMap]] = {}
 
 
 def iter_parameters(tree: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:

@@ -13,7 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from steelworks.schema.base import _not_bool, _Strict
 from steelworks.schema.domains import NON_NEGATIVE, POSITIVE, Domain
-from steelworks.schema.economics import CostAt
+from steelworks.schema.money import CostAt
 
 Fraction = Annotated[float, BeforeValidator(_not_bool), Field(ge=0.0, le=1.0)]
 #: a quantity as written ("450 kg/t", or a number in the field's unit); converted when the plant is built,
