@@ -48,7 +48,7 @@ def test_ieaghg_capital_recovery_matches_the_published_finance(ieaghg) -> None:
     reason="misses: 658 vs 575 USD/t (+14.5 %). IEAGHG's own raw-material and energy price deck is not in the "
     "reference material; the ieaghg-2010 deck uses 2010 market levels (ore 146, coking coal 215 USD/t, "
     "estimates), which put raw materials at ~400 USD/t HRC. Capital and O&M reproduce (tests above). "
-    "Not tuned: see notes/hindcast.md",
+    "Not tuned: README, 'Validation: the FY2007-08 hindcast and the IEAGHG break-even'",
 )
 def test_ieaghg_breakeven_hrc_price_within_10_percent(ieaghg) -> None:
     assert ieaghg["kpis"]["lcos_usd_per_t"] == pytest.approx(IEAGHG_BREAKEVEN, rel=0.10)
