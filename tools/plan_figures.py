@@ -2,6 +2,7 @@
 --gantt`` writes, drawn by Debian's chromium through Playwright.
 
     python tools/plan_figures.py psm-plan psm-plan-best docs/img/psm-plan-gantt.png
+    python tools/plan_figures.py --html plan-frontier.html docs/img/psm-plan-frontier.png   # any plotly page
 """
 
 from __future__ import annotations
@@ -11,6 +12,19 @@ import tempfile
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+def screenshot(html: Path, out: Path) -> None:
+    """A PNG of a written plotly page (e.g. ``steelworks plan --budget-sweep ... --frontier FILE``)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1200, "height": 700})
+        page.goto(html.resolve().as_uri())
+        page.wait_for_selector(".main-svg")
+        page.screenshot(path=str(out), full_page=True)
+        browser.close()
 
 
 def main(scenario: str, plan: str, out: Path) -> None:
@@ -37,4 +51,7 @@ def main(scenario: str, plan: str, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], Path(sys.argv[3]))
+    if sys.argv[1] == "--html":
+        screenshot(Path(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        main(sys.argv[1], sys.argv[2], Path(sys.argv[3]))
