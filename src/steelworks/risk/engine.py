@@ -36,7 +36,7 @@ from steelworks.risk.distributions import quantile
 from steelworks.schema.loader import load_scenario
 from steelworks.schema.tree import override_items
 from steelworks.schema.uncertainty import Discrete, UncertaintyFile
-from steelworks.schema.yamlio import load_yaml
+from steelworks.schema.yamlio import find_bundled, load_yaml
 
 Array = NDArray[np.float64]
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "uncertainty"
@@ -51,16 +51,7 @@ ECONOMICS_KPIS = ("npv_usd", "irr", "equity_irr", "lcos_usd_per_t", "cash_cost_u
 
 def find_uncertainty(name_or_path: str | Path) -> Path:
     """A bundled uncertainty file by name (``data/uncertainty/<name>.yaml``) or a path."""
-    path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        if not path.is_file():
-            raise InputError(f"no such uncertainty file '{path}'", location="--uncertainty")
-        return path
-    bundled = DATA_DIR / f"{name_or_path}.yaml"
-    if not bundled.is_file():
-        names = ", ".join(sorted(p.stem for p in DATA_DIR.glob("*.yaml")))
-        raise InputError(f"no bundled uncertainty file '{name_or_path}'", location="--uncertainty", allowed=names)
-    return bundled
+    return find_bundled(name_or_path, DATA_DIR, "uncertainty file", "--uncertainty")
 
 
 def load_uncertainty(name_or_path: str | Path) -> tuple[UncertaintyFile, Path]:

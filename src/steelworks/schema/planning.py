@@ -23,7 +23,6 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from steelworks.errors import InputError
 from steelworks.schema.base import _Strict
 from steelworks.schema.economics import MassPerYear, Money, MoneyField
 
@@ -131,16 +130,9 @@ PLAN_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
 
 def find_plan(name_or_path: str | Path) -> Path:
     """A bundled plan by name (``data/plans/<name>.yaml``) or a path to a plan file."""
-    path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        if not path.is_file():
-            raise InputError(f"no such plan file '{path}'", location="--plan", allowed="a plan YAML file")
-        return path
-    bundled = PLAN_DIR / f"{name_or_path}.yaml"
-    if not bundled.is_file():
-        names = ", ".join(sorted(p.stem for p in PLAN_DIR.glob("*.yaml"))) or "none bundled"
-        raise InputError(f"no bundled plan '{name_or_path}'", location="--plan", allowed=names)
-    return bundled
+    from steelworks.schema.yamlio import find_bundled
+
+    return find_bundled(name_or_path, PLAN_DIR, "plan", "--plan")
 
 
 def load_plan(name_or_path: str | Path) -> tuple[PlanSpec, Path]:

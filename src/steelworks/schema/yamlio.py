@@ -371,3 +371,18 @@ def parse_scalar(text: str, where: str | None = None) -> Any:
             allowed="a number, a quantity or a name (to leave an optional field unset, leave it out of the file)",
         )
     return value
+
+
+def find_bundled(name_or_path: str | Path, directory: Path, what: str, option: str) -> Path:
+    """A bundled data file by name (``directory/<name>.yaml``) or a path to one (a name ending in
+    ``.yaml``/``.yml`` or an existing path); ``what`` names the kind of file in messages (``plan``)."""
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        if not path.is_file():
+            raise InputError(f"no such {what} file '{path}'", location=option, allowed=f"a {what} YAML file")
+        return path
+    bundled = directory / f"{name_or_path}.yaml"
+    if not bundled.is_file():
+        names = ", ".join(sorted(p.stem for p in directory.glob("*.yaml"))) or "none bundled"
+        raise InputError(f"no bundled {what} '{name_or_path}'", location=option, allowed=names)
+    return bundled
