@@ -1,0 +1,205 @@
+"""Every InputError the solve raises (plant/solve.py), read field by field, and the batch's fault masks.
+
+The works is the helper's furnace -> converter (tests/helpers.py). Hand numbers, per t steel:
+1.04 t iron (converter), so 100 t steel take 104 t iron, 1.95 x 104 = 202.8 t ore, 0.5 x 104 = 52 t
+coal, 0.5 x 104 = 52 t slag and 50 kWh x 100 = 5 MWh of electricity.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pytest
+
+from steelworks.errors import InputError
+from steelworks.plant.build import build_plant
+from steelworks.plant.solve import DemandError, solve
+from steelworks.schema.loader import resolve_scenario
+from tests.helpers import CARRIERS, CONVERTER, FURNACE, GRID, plant, run
+
+SLAG_PIT = {
+    "name": "slag pit",
+    "kind": "pit",
+    "product": "slag",
+    "capacity": "1000 t/year",
+    "source": "test",
+    "inputs": {"ore": "1 t/t"},
+    "max_fe_loss": 1.0,  # 0.5 Fe in, 0.01 out: a dump, not a process
+}
+
+
+def _run(changes: dict[str, Any]) -> Any:
+    works: dict[str, Any] = {
+        "units": {"furnace": dict(FURNACE), "converter": dict(CONVERTER)},
+        "demand": {"steel": "100 t/year"},
+        "buy": ["ore", "coal"],
+        "sell": ["steel", "slag"],
+    }
+    works.update(copy.deepcopy(changes))
+    return run(works.pop("units"), works.pop("demand"), works.pop("buy"), works.pop("sell"), **works)
+
+
+CASES: list[tuple[str, dict[str, Any], tuple[str, str, str]]] = [
+    (
+        "surplus-that-cannot-be-sold",
+        {"sell": ["steel"]},
+        (
+            "the works has a surplus of 52.0 t/yr of 'slag' that cannot be sold or used",
+            "market.sell",
+            "add 'slag' to market.sell, or a unit that uses it",
+        ),
+    ),
+    (
+        "input-nobody-makes-and-cannot-be-bought",
+        {"buy": ["ore"]},
+        (
+            "the works needs 52.0 t/yr of 'coal' but no unit produces it and it cannot be bought",
+            "market.buy",
+            "add 'coal' to market.buy, or restore a producer",
+        ),
+    ),
+    (
+        # the converter co-produces 0.01 t ore per t steel: 1 t of the 202.8 t the furnace needs
+        "input-whose-producers-make-too-little",
+        {
+            "buy": ["coal"],
+            "units": {"furnace": dict(FURNACE), "converter": dict(CONVERTER, outputs={"ore": "0.01 t/t"})},
+        },
+        (
+            "the works needs 201.8 t/yr of 'ore' but its producers (converter) do not make enough and it "
+            "cannot be bought",
+            "market.buy",
+            "add 'ore' to market.buy, or restore a producer",
+        ),
+    ),
+    (
+        "power-without-the-grid",
+        {"grid": dict(GRID, buy=False)},
+        (
+            "the works needs 5 MWh/yr more than it generates and the grid may not be used",
+            "grid.buy",
+            "grid.buy: true, or more own generation",
+        ),
+    ),
+    (
+        "target-without-a-demand-mix",
+        {"demand": {}, "target": {"tag": "crude_steel", "amount": "100 t/year"}},
+        ("a target needs a demand mix to scale", "demand", "at least one positive demand"),
+    ),
+    (
+        # 52 t slag co-produced by the furnace against a demand of 10 t: the pit would run at -42 t/yr
+        "co-product-beyond-the-need",
+        {
+            "units": {"furnace": dict(FURNACE), "converter": dict(CONVERTER), "pit": SLAG_PIT},
+            "demand": {"steel": "100 t/year", "slag": "10 t/year"},
+            "sell": ["steel"],
+        },
+        (
+            "unit pit would run at a negative rate (-42.0/yr): either other units co-produce more slag than "
+            "is needed, or a loop of units consumes more slag than it makes (a cycle with no net producer)",
+            "units.pit",
+            "recipes whose loops make more than they use; surplus co-products listed in market.sell",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_each_solve_error_names_message_location_and_allowed(
+    changes: dict[str, Any], expected: tuple[str, str, str]
+) -> None:
+    with pytest.raises(InputError) as err:
+        _run(changes)
+    e = err.value
+    assert not isinstance(e, DemandError)
+    assert (e.message, e.location, e.allowed) == expected
+
+
+def test_a_target_tag_no_unit_makes_for_this_demand() -> None:
+    # only iron is asked for: the converter (the one unit making crude_steel) runs at 0
+    with pytest.raises(InputError) as err:
+        _run(
+            {
+                "demand": {"iron": "100 t/year"},
+                "sell": ["iron", "slag"],
+                "target": {"tag": "crude_steel", "amount": "50 t/year"},
+            }
+        )
+    assert (err.value.message, err.value.location, err.value.allowed) == (
+        "no unit makes carriers tagged 'crude_steel' for this demand",
+        "target.tag",
+        None,
+    )
+
+
+ALLOWED_DEMAND = "a lower demand or target, more availability or capacity, or restored units"
+
+
+@pytest.mark.parametrize(
+    ("furnace", "reason"),
+    [
+        ({"condition": "repairable"}, "furnace is repairable but would have to make 104 t/yr"),
+        ({"capacity": "0 t/year"}, "furnace has no capacity but would have to make 104 t/yr"),
+        # 80 % available: 800 t/yr effective against 1,040 t iron for 1,000 t steel
+        (
+            {"availability": 0.8},
+            "furnace needs 1,040 against an effective capacity of 800 /yr (130.0%, short by 240)",
+        ),
+    ],
+    ids=["idle", "no-capacity", "short"],
+)
+def test_a_demand_beyond_the_works_names_each_short_unit(furnace: dict[str, Any], reason: str) -> None:
+    demand = "1000 t/year" if "availability" in furnace else "100 t/year"
+    with pytest.raises(DemandError) as err:
+        _run(
+            {"units": {"furnace": dict(FURNACE, **furnace), "converter": dict(CONVERTER)}, "demand": {"steel": demand}}
+        )
+    assert (err.value.message, err.value.location, err.value.allowed) == (
+        f"the works cannot meet the demand: {reason}",
+        "demand / target",
+        ALLOWED_DEMAND,
+    )
+
+
+def _built(**extra: Any) -> Any:
+    scenario = {"name": "test", "plant": "-", "demand": {"steel": "100 t/year"}}
+    body = plant({"furnace": dict(FURNACE), "converter": dict(CONVERTER)}, ["ore", "coal"], ["steel", "slag"], **extra)
+    return build_plant(resolve_scenario(scenario, body, copy.deepcopy(CARRIERS), {}))
+
+
+def test_a_batch_names_the_sample_that_cannot_be_met_or_masks_it() -> None:
+    works = _built()
+    recipe = np.broadcast_to(works.recipe, (3, *works.recipe.shape)).copy()
+    demand = np.zeros((3, works.n_carriers))
+    demand[:, works.carrier("steel")] = [100.0, 1200.0, 500.0]  # sample 1: 1,248 t iron from 1,000
+    with pytest.raises(DemandError) as err:
+        solve(works, recipe, demand)
+    assert err.value.message == (
+        "the works cannot meet the demand in sample 1: furnace needs 1,248 against an effective capacity of "
+        "1,000 /yr (124.8%, short by 248); converter needs 1,200 against an effective capacity of 1,000 /yr "
+        "(120.0%, short by 200)"
+    )
+    sol = solve(works, recipe, demand, mask_faults=True)
+    assert sol.faults == {
+        1: "the works cannot meet the demand: furnace needs 1,248 against an effective capacity of 1,000 /yr "
+        "(124.8%, short by 248); converter needs 1,200 against an effective capacity of 1,000 /yr (120.0%, "
+        "short by 200)"
+    }
+    # the other samples are solved as one run would: 104 and 520 t iron
+    assert sol.throughput[[0, 2], works.unit("furnace")] == pytest.approx([104.0, 520.0], rel=1e-12)
+
+
+def test_a_batch_masks_the_market_and_grid_faults_of_a_sample() -> None:
+    works = _built(grid=dict(GRID, buy=False))
+    recipe = np.broadcast_to(works.recipe, (2, *works.recipe.shape)).copy()
+    recipe[0, works.unit("converter"), works.carrier("electricity")] = 0.0  # sample 0 needs no power
+    sol = solve(works, recipe, mask_faults=True)
+    assert sol.faults == {1: "the works needs more power than it generates and the grid may not be used"}
+    works = _built()
+    recipe = np.broadcast_to(works.recipe, (2, *works.recipe.shape)).copy()
+    recipe[1, works.unit("furnace"), works.carrier("slag")] = 0.0  # then the slag is an Fe loss ...
+    recipe[1, works.unit("furnace"), works.carrier("air")] = 0.5  # ... and sample 1 makes air nobody buys
+    sol = solve(works, recipe, mask_faults=True, check=False)
+    assert sol.faults == {1: "carriers short and not buyable: []; surplus not sellable: ['air']"}
