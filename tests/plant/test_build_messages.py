@@ -413,3 +413,61 @@ def test_a_build_error_through_the_cli_is_one_line_with_file_and_exit_2(tmp_path
     text = " ".join(result.output.split())
     assert "plant.yaml" in text
     assert "supply.steel.shares: shares of 'steel' sum to 0.25, not 1 (allowed: shares summing to 1)" in text
+
+
+def test_producers_of_one_carrier_must_agree_on_its_composition() -> None:
+    """Two sinter strands composing their sinter from different blends (build._run_models)."""
+    from steelworks.plant.build import build_plant
+    from steelworks.schema.loader import load_scenario
+
+    composed = [f"units.{u}.model.params.composition_from_blend=1" for u in ("sinter_plant", "sinter_plant_2")]
+    agreed = build_plant(load_scenario("psm-3mt", composed))
+    fe = float(agreed.fe_frac[agreed.carrier("sinter")])
+    leaner = [
+        "units.sinter_plant_2.model.params.local_ore_share=0.2",
+        "units.sinter_plant_2.model.params.fines_share=0.8",
+    ]
+    with pytest.raises(InputError) as err:
+        build_plant(load_scenario("psm-3mt", composed + leaner))
+    e = err.value
+    head, tail = e.message.split(" (Fe ")
+    assert head == "sinter_plant_2 and sinter_plant make sinter of different chemistry"
+    new, rest = tail.split(" vs ")
+    assert rest == f"{fe:.4f}); the plant holds one composition per carrier"
+    assert 0.4 < float(new) < fe  # 20 % local ore (leaner than the imported fines) in the second strand
+    assert (e.file or "").endswith("plants/psm.yaml")
+    assert (e.location or "").startswith("line ") and (e.location or "").endswith(": units.sinter_plant_2.model")
+    assert e.allowed == "the same model parameters for every producer of the carrier"
+
+
+def test_recipe_amounts_in_energy_or_volume_are_read_through_the_carrier_lhv_and_density() -> None:
+    """build_plant converts each amount to the carrier's unit per unit of product, with its LHV and density."""
+    carriers = copy.deepcopy(CARRIERS)
+    carriers["coal"]["density"] = "800 kg/m**3"
+    # 15 GJ of coal at 30 GJ/t = 0.5 t; 0.625 m3 at 0.8 t/m3 = 0.5 t
+    for coal in ("15 GJ/t", "0.625 m**3/t"):
+        furnace = dict(FURNACE, inputs={"ore": "1.95 t/t", "coal": coal})
+        result = run(
+            {"furnace": furnace, "converter": dict(CONVERTER)},
+            {"steel": "100 t/year"},
+            ["ore", "coal"],
+            ["steel", "slag"],
+            carriers=carriers,
+        )
+        p = result.plant
+        assert p.recipe[p.unit("furnace"), p.carrier("coal")] == pytest.approx(-0.5, rel=1e-12), coal
+        assert p.density_kg_per_nm3[p.carrier("coal")] == 800.0
+        assert p.lhv_gj_per_t[p.carrier("coal")] == 30.0
+
+
+def test_a_credit_is_held_for_its_carrier_only() -> None:
+    result = run(
+        {"furnace": dict(FURNACE), "converter": dict(CONVERTER)},
+        {"steel": "100 t/year"},
+        ["ore", "coal"],
+        ["steel", "slag"],
+        credits={"slag": {"co2_per_unit": "0.1 t/t", "source": "test"}},
+    )
+    p = result.plant
+    expected = [0.1 if c == "slag" else 0.0 for c in p.carrier_ids]
+    assert p.credit_co2_per_unit.tolist() == pytest.approx(expected, abs=1e-15)
