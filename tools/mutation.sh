@@ -8,6 +8,7 @@
 #   tools/mutation.sh FILE_GLOB... # any globs under src/, e.g. src/steelworks/plant/gas.py
 #   JOBS=2 KEEP=/tmp/mut tools/mutation.sh   # worker processes; where the copy stays for `mutmut browse`
 #   SKIP_TESTS= tools/mutation.sh            # also run the slow property tests against every mutant
+#   FAST=1 ...                               # leave out the slow end-to-end test files too (see below)
 #   SAMPLE=120 SEED=7 tools/mutation.sh 'src/steelworks/plant/*'
 #       # a random sample of 120 of the generated mutants, split over the files in proportion to their
 #       # mutant counts (at least 1 each), drawn with random.Random(SEED) from the sorted names; the
@@ -19,6 +20,17 @@ set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 JOBS="${JOBS:-2}"
 SKIP_TESTS="${SKIP_TESTS-tests/plant/test_conservation_properties.py tests/physics/test_properties.py tests/cli/test_evaluate_properties.py}"
+# FAST=1 also leaves out (a) test files that call no plant/ function in the test process (the import-chain
+# walk, unit-cache threads and subprocesses, the browser, kill -9 file writers, the hand-solved planner:
+# mutmut never runs them against a plant/ mutant, they only cost the stats and clean runs) and (b) the
+# slow end-to-end files (risk runs with dask workers, the app callbacks, the planner CLI, the fuzz run,
+# plan risk: ~200 s of the ~240 s a surviving build_plant mutant reruns). (b) makes the share an upper bound.
+if [ -n "${FAST:-}" ]; then
+  SKIP_TESTS="$SKIP_TESTS tests/architecture/test_import_chain.py tests/test_units_threads.py tests/test_units_cache.py
+    tests/app/test_browser.py tests/faults/test_output_files.py tests/planning/test_hand_solved.py
+    tests/risk/test_risk_runs.py tests/app/test_callbacks.py tests/planning/test_cli_plan.py tests/faults/test_fuzz.py
+    tests/risk/test_plan_risk.py"
+fi
 case "${1:-quick}" in
   quick) GLOBS=("src/steelworks/plant/*" "src/steelworks/economics/cashflow.py") ;;
   full) GLOBS=("src/steelworks/plant/*" "src/steelworks/carbon.py" "src/steelworks/economics/*") ;;
