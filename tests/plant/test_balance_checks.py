@@ -108,3 +108,18 @@ def test_below_one_gram_the_relative_residual_is_taken_against_the_floor(works: 
     bal.mass_out = np.array([-5e-7])
     # (0 - -5e-7) / max(0, 1e-6) = 0.5: a residual of half a gram is not divided by zero
     assert bal.residual_rel("mass").tolist() == [0.5]
+
+
+def test_solve_checks_the_balances_unless_told_not_to(works: Any) -> None:
+    """A recipe handed to solve() (not through the build's recipe check) that makes 3 t slag per t iron."""
+    recipe = works.recipe.copy()
+    recipe[works.unit("furnace"), works.carrier("slag")] = 3.0
+    # in 202.8 + 52 = 254.8 t; out 104 iron + 312 slag = 416 t: -161.2 t
+    message = "unit furnace creates mass: loss -161.2 t/yr in sample 0"
+    with pytest.raises(BalanceError) as err:
+        solve(works, recipe)
+    assert str(err.value) == message
+    assert solve(works, recipe[None], mask_faults=True).faults == {0: message}
+    assert solve(works, recipe, check=False).balances is None
+    clean = solve(works)
+    assert clean.balances is not None and clean.balances.loss_mass[0, 0] == pytest.approx(98.8, rel=1e-12)

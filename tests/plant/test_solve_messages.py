@@ -163,6 +163,45 @@ def test_a_demand_beyond_the_works_names_each_short_unit(furnace: dict[str, Any]
     )
 
 
+def test_an_idle_unit_is_named_with_its_product_unit() -> None:
+    # 10 MWh asked for plus 5 MWh for the converter from a generator that is not running
+    gen = {"name": "gen", "kind": "gen", "product": "electricity", "capacity": "100 MWh/year", "source": "test"}
+    gen.update(condition="repairable", inputs={"coal": "0.4 t/MWh"})
+    with pytest.raises(DemandError) as err:
+        _run(
+            {
+                "units": {"furnace": dict(FURNACE), "converter": dict(CONVERTER), "gen": gen},
+                "demand": {"steel": "100 t/year", "electricity": "10 MWh/year"},
+            }
+        )
+    assert err.value.message == "the works cannot meet the demand: gen is repairable but would have to make 15 MWh/yr"
+
+
+def test_a_merit_order_fills_the_own_unit_to_capacity_and_buys_the_rest() -> None:
+    # 900 t steel: the converter (500 t/yr) first, the market the other 400 t; shares 5/9 and 4/9
+    result = _run(
+        {
+            "units": {"furnace": dict(FURNACE), "converter": dict(CONVERTER, capacity="500 t/year")},
+            "demand": {"steel": "900 t/year"},
+            "buy": ["ore", "coal", "steel"],
+            "supply": {"steel": {"mode": "merit", "order": ["converter", "market"]}},
+        }
+    )
+    sol, works = result.solution, result.plant
+    assert sol.shares[works.carrier("steel")][0].tolist() == pytest.approx([5 / 9, 4 / 9], rel=1e-12)
+    assert sol.throughput[0].tolist() == pytest.approx([520.0, 500.0], rel=1e-12)  # 1.04 t iron per t steel
+    assert sol.bought[0, works.carrier("steel")] == pytest.approx(400.0, rel=1e-12)
+
+
+def test_a_target_scales_a_small_demand_mix() -> None:
+    # 3 t crude steel from a mix of 0.5 t: scale 6, 3.12 t iron
+    result = _run({"demand": {"steel": "0.5 t/year"}, "target": {"tag": "crude_steel", "amount": "3 t/year"}})
+    sol, works = result.solution, result.plant
+    assert sol.demand_scale.tolist() == pytest.approx([6.0], rel=1e-12)
+    assert sol.throughput[0].tolist() == pytest.approx([3.12, 3.0], rel=1e-12)
+    assert sol.delivered[0, works.carrier("steel")] == pytest.approx(3.0, rel=1e-12)
+
+
 def _built(**extra: Any) -> Any:
     scenario = {"name": "test", "plant": "-", "demand": {"steel": "100 t/year"}}
     body = plant({"furnace": dict(FURNACE), "converter": dict(CONVERTER)}, ["ore", "coal"], ["steel", "slag"], **extra)
@@ -195,6 +234,7 @@ def test_a_batch_masks_the_market_and_grid_faults_of_a_sample() -> None:
     works = _built(grid=dict(GRID, buy=False))
     recipe = np.broadcast_to(works.recipe, (2, *works.recipe.shape)).copy()
     recipe[0, works.unit("converter"), works.carrier("electricity")] = 0.0  # sample 0 needs no power
+    recipe[1, works.unit("converter"), works.carrier("electricity")] = -0.005  # sample 1: 0.5 MWh is still too much
     sol = solve(works, recipe, mask_faults=True)
     assert sol.faults == {1: "the works needs more power than it generates and the grid may not be used"}
     works = _built()
@@ -203,3 +243,29 @@ def test_a_batch_masks_the_market_and_grid_faults_of_a_sample() -> None:
     recipe[1, works.unit("furnace"), works.carrier("air")] = 0.5  # ... and sample 1 makes air nobody buys
     sol = solve(works, recipe, mask_faults=True, check=False)
     assert sol.faults == {1: "carriers short and not buyable: []; surplus not sellable: ['air']"}
+
+
+def test_a_batch_beyond_one_block_is_solved_block_by_block_as_alone() -> None:
+    """solve() cuts S > SOLVE_BLOCK samples into blocks: per-sample recipes, compositions and C/LHV rows."""
+    from dataclasses import replace
+
+    from steelworks.plant.solve import SOLVE_BLOCK
+
+    works = _built()
+    S = SOLVE_BLOCK + 44
+    f, ore = works.unit("furnace"), works.carrier("ore")
+    recipe = np.broadcast_to(works.recipe, (S, *works.recipe.shape)).copy()
+    factor = 1.0 + 1e-5 * np.arange(S)  # up to 0.3 % more ore: the Fe loss stays under the furnace's 2 %
+    recipe[:, f, ore] *= factor
+    per_sample = replace(works, fe_frac=np.broadcast_to(works.fe_frac, (S, works.n_carriers)).copy())
+    out_c = np.broadcast_to(works.out_c_frac, recipe.shape).copy()
+    out_lhv = np.broadcast_to(works.out_lhv, recipe.shape).copy()
+    sol = solve(per_sample, recipe, None, out_c, out_lhv)
+    assert sol.throughput.shape == (S, works.n_units) and sol.plant.fe_frac.shape == (S, works.n_carriers)
+    assert sol.bought[:, ore] == pytest.approx(100 * 1.04 * 1.95 * factor, rel=1e-12)
+    assert sol.balances is not None and sol.balances.loss_mass.shape == (S, works.n_units + 1)
+    tail = solve(works, recipe[SOLVE_BLOCK:])
+    np.testing.assert_allclose(sol.bought[SOLVE_BLOCK:], tail.bought, rtol=1e-13)
+    np.testing.assert_allclose(sol.c_out[SOLVE_BLOCK:], tail.c_out, rtol=1e-13)
+    unchecked = solve(works, recipe, check=False)
+    assert unchecked.balances is None
