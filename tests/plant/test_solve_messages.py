@@ -165,8 +165,8 @@ def test_a_demand_beyond_the_works_names_each_short_unit(furnace: dict[str, Any]
 
 def test_an_idle_unit_is_named_with_its_product_unit() -> None:
     # 10 MWh asked for plus 5 MWh for the converter from a generator that is not running
-    gen = {"name": "gen", "kind": "gen", "product": "electricity", "capacity": "100 MWh/year", "source": "test"}
-    gen.update(condition="repairable", inputs={"coal": "0.4 t/MWh"})
+    gen: dict[str, Any] = {"name": "gen", "kind": "gen", "product": "electricity", "capacity": "100 MWh/year"}
+    gen.update(source="test", condition="repairable", inputs={"coal": "0.4 t/MWh"})
     with pytest.raises(DemandError) as err:
         _run(
             {
