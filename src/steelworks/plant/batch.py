@@ -126,7 +126,8 @@ def _run_models(
     results: dict[int, PhysicsResult] = {}
     for _ in range(len(params) + 1):
         results = {
-            u: models[u].recipe(params[u], props, where=f"units.{plant.unit_ids[u]}.model.params") for u in params
+            u: models[u].recipe(params[u], props, where=f"units.{plant.unit_ids[u]}.model.params", mask_infeasible=True)
+            for u in params
         }
         changed = False
         for u, result in results.items():
