@@ -13,6 +13,7 @@
 #       # a random sample of 120 of the generated mutants, split over the files in proportion to their
 #       # mutant counts (at least 1 each), drawn with random.Random(SEED) from the sorted names; the
 #       # names go to $WORK/sample.txt and only they are run and summarised
+#   SAMPLE_FILE=/tmp/mut/sample.txt tools/mutation.sh 'src/steelworks/plant/*'   # the same mutants again
 #
 # Prints mutmut's per-mutant results and a summary (killed / survived / other, share surviving per
 # file) that tools/MUTATION.md quotes. Needs: pip install mutmut.
@@ -90,7 +91,13 @@ export PYTHONPATH="$WORK/isolate"
 echo "mutating ${GLOBS[*]} in $WORK ($JOBS workers)"
 start=$(date +%s)
 NAMES=()
-if [ -n "${SAMPLE:-}" ]; then
+if [ -n "${SAMPLE_FILE:-}" ]; then
+  # the same mutants as an earlier run (its sample.txt), e.g. to measure new tests on one sample
+  cp "$SAMPLE_FILE" "$WORK/sample.txt.in" && mv "$WORK/sample.txt.in" "$WORK/sample.txt"
+  mapfile -t NAMES < "$WORK/sample.txt"
+  SAMPLE=${#NAMES[@]}
+  echo "sample: ${#NAMES[@]} mutants from $SAMPLE_FILE"
+elif [ -n "${SAMPLE:-}" ]; then
   # generate the mutants only (what `mutmut run` does first), then draw the sample from their names
   python - "$SAMPLE" "${SEED:-7}" > "$WORK/sample.txt" <<'PY'
 import random
