@@ -62,3 +62,37 @@ def test_an_infeasible_sample_is_masked_with_the_models_own_reason(monkeypatch: 
     np.testing.assert_array_equal(sampled.recipe[1, u], works.recipe[u])
     assert np.isfinite(sampled.recipe).all()
     np.testing.assert_allclose(sampled.recipe[[0, 2], u], alone.recipe[[0, 2]], rtol=1e-12, atol=1e-12)
+
+
+def test_a_composition_a_model_derives_per_sample_is_the_batchs_carrier_chemistry() -> None:
+    """psm-local-ore: the sinter plant composes its sinter from its blend; sampled_recipes holds that
+    chemistry per sample in the batch's fe_frac/c_frac (S, C) and in the out_c of every row.
+
+    Regression: the blast furnaces, whose own parameters are not sampled, were called with scalar
+    parameters and per-sample sinter and failed with a numpy ValueError (not even an InputError)."""
+    scenario = load_scenario("psm-local-ore")
+    works = build_plant(scenario)
+    local = np.array([0.05, 0.15, 0.25])
+    draws = {"local_ore_share": local, "fines_share": 1.0 - local}
+    u = works.unit("sinter_plant")
+    alone = model_batch(
+        scenario.plant.units["sinter_plant"].model,  # type: ignore[arg-type]
+        plant_carrier_props(works, scenario),
+        draws,
+        product=int(works.product[u]),
+        cindex={c: i for i, c in enumerate(works.carrier_ids)},
+        base_c=works.out_c_frac[u],
+        base_lhv=works.out_lhv[u],
+        file=None,
+        where="units.sinter_plant.model",
+    )
+    comp = alone.result.product_composition
+    sampled = sampled_recipes(works, scenario, {f"units.sinter_plant.model.params.{k}": v for k, v in draws.items()})
+    assert sampled.faults == {}
+    s = works.carrier("sinter")
+    np.testing.assert_allclose(sampled.plant.fe_frac[:, s], comp["fe_frac"], rtol=1e-12)
+    np.testing.assert_allclose(sampled.plant.c_frac[:, s], comp["c_frac"], rtol=1e-12)
+    np.testing.assert_allclose(sampled.out_c_frac[:, :, s], np.repeat(comp["c_frac"][:, None], works.n_units, 1))
+    assert np.all(np.diff(sampled.plant.fe_frac[:, s]) < 0)  # more local ore, leaner sinter
+    other = works.carrier("hot_metal")
+    assert (sampled.plant.fe_frac[:, other] == works.fe_frac[other]).all()
