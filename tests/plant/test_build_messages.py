@@ -233,6 +233,11 @@ CASES: list[tuple[str, dict[str, Any], tuple[str, str, str, str | None]]] = [
         ("unknown carrier 'stel'", "<scenario>", "demand.stel", ALL),
     ),
     (
+        "negative-demand",
+        {"demand": {"steel": "-100 t/year"}},
+        ("demand must not be negative", "<scenario>", "demand.steel", "a finite quantity >= 0"),
+    ),
+    (
         "demand-nobody-makes",
         {"demand": {"slag": "100 t/year"}},
         (
