@@ -96,3 +96,32 @@ def test_a_composition_a_model_derives_per_sample_is_the_batchs_carrier_chemistr
     assert np.all(np.diff(sampled.plant.fe_frac[:, s]) < 0)  # more local ore, leaner sinter
     other = works.carrier("hot_metal")
     assert (sampled.plant.fe_frac[:, other] == works.fe_frac[other]).all()
+
+
+def test_a_check_a_model_raises_for_the_whole_batch_is_isolated_by_bisection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model check that is not masked per sample (simulated here: any heat loss above 1 GJ/t refuses the
+    whole batch) is found by bisecting the batch; only the offending samples are masked."""
+    from steelworks.errors import InputError
+
+    scenario = load_scenario("psm")
+    works = build_plant(scenario)
+    u = works.unit("bf1")
+    real = batch._run_models
+    sizes: list[int] = []
+
+    def strict(plant: Any, scen: Any, params: dict[int, dict[str, Any]], S: int) -> Any:
+        sizes.append(S)
+        if np.any(np.asarray(params[u]["heat_losses"]) > 1.0):
+            raise InputError("refused for the whole batch", location="units.bf1.model.params.heat_losses")
+        return real(plant, scen, params, S)
+
+    monkeypatch.setattr(batch, "_run_models", strict)
+    heat = np.array([0.7, 1.2, 0.7, 0.7, 1.3, 0.7, 0.7, 0.7])  # inside the parameter's domain [0.1, 1.5]
+    sampled = sampled_recipes(works, scenario, {"units.bf1.model.params.heat_losses": heat})
+    reason = "units.bf1.model.params.heat_losses: refused for the whole batch"
+    assert sampled.faults == {1: reason, 4: reason}
+    # 8 fails (and once more at the root of the bisection); halves 4 + 4 fail; quarters 2 (fails), 2 and
+    # 2 (fails), 2; the failing pairs one by one; then all 8 with the unit's own value in samples 1 and 4
+    assert sizes == [8, 8, 4, 2, 1, 1, 2, 4, 2, 1, 1, 2, 8]
+    np.testing.assert_array_equal(sampled.recipe[1, u], works.recipe[u])  # masked: the works' own recipe
+    assert not np.array_equal(sampled.recipe[0, u], works.recipe[u])  # 0.7 GJ/t is not the file's value
