@@ -116,7 +116,7 @@ def test_a_check_a_model_raises_for_the_whole_batch_is_isolated_by_bisection(mon
         return real(plant, scen, params, S)
 
     monkeypatch.setattr(batch, "_run_models", strict)
-    heat = np.array([0.7, 1.2, 0.7, 0.7, 1.3, 0.7, 0.7, 0.7])  # inside the parameter's domain [0.1, 1.5]
+    heat = np.array([0.75, 1.2, 0.75, 0.75, 1.3, 0.75, 0.75, 0.75])  # inside the domain [0.1, 1.5]
     sampled = sampled_recipes(works, scenario, {"units.bf1.model.params.heat_losses": heat})
     reason = "units.bf1.model.params.heat_losses: refused for the whole batch"
     assert sampled.faults == {1: reason, 4: reason}
@@ -124,4 +124,4 @@ def test_a_check_a_model_raises_for_the_whole_batch_is_isolated_by_bisection(mon
     # 2 (fails), 2; the failing pairs one by one; then all 8 with the unit's own value in samples 1 and 4
     assert sizes == [8, 8, 4, 2, 1, 1, 2, 4, 2, 1, 1, 2, 8]
     np.testing.assert_array_equal(sampled.recipe[1, u], works.recipe[u])  # masked: the works' own recipe
-    assert not np.array_equal(sampled.recipe[0, u], works.recipe[u])  # 0.7 GJ/t is not the file's value
+    assert not np.array_equal(sampled.recipe[0, u], works.recipe[u])  # 0.75 GJ/t is not the file's value
