@@ -125,3 +125,51 @@ def test_a_check_a_model_raises_for_the_whole_batch_is_isolated_by_bisection(mon
     assert sizes == [8, 8, 4, 2, 1, 1, 2, 4, 2, 1, 1, 2, 8]
     np.testing.assert_array_equal(sampled.recipe[1, u], works.recipe[u])  # masked: the works' own recipe
     assert not np.array_equal(sampled.recipe[0, u], works.recipe[u])  # 0.75 GJ/t is not the file's value
+
+
+@pytest.mark.parametrize(
+    ("samples", "expected"),
+    [
+        (
+            {"units.bf1.availability": np.ones(2)},
+            (
+                "'units.bf1.availability' is not a physics parameter of a unit with a model",
+                "units.bf1.availability",
+                "units.<id>.model.params.<name> of WITH_MODELS",
+            ),
+        ),
+        (
+            {"units.bf1.model.params.coke_rate": np.ones(2)},
+            ("unknown parameter 'coke_rate' of the blast_furnace model", "units.bf1.model.params.coke_rate", "TABLE"),
+        ),
+        (
+            {"units.bf1.model.params.heat_losses": np.ones((2, 2))},
+            (
+                "samples of 'units.bf1.model.params.heat_losses' must be one-dimensional",
+                "units.bf1.model.params.heat_losses",
+                "shape (S,)",
+            ),
+        ),
+        (
+            {"units.bf1.model.params.heat_losses": np.ones(2), "units.bf1.model.params.pci_rate": np.ones(3)},
+            ("sample arrays have different lengths [2, 3]", "samples", None),
+        ),
+    ],
+    ids=["not-a-model-parameter", "unknown-parameter", "not-1-d", "lengths"],
+)
+def test_bad_sample_paths_and_shapes_name_the_path_and_what_is_allowed(
+    samples: dict[str, Any], expected: tuple[str, str, str | None]
+) -> None:
+    from steelworks.errors import InputError
+    from steelworks.physics import MODELS
+    from steelworks.plant.batch import parse_samples
+
+    scenario = load_scenario("psm")
+    with_models = ", ".join(u for u, spec in scenario.plant.units.items() if spec.model is not None)
+    assert "bf1" in with_models.split(", ")
+    table = ", ".join(p.name for p in MODELS["blast_furnace"].PARAMETERS)
+    with pytest.raises(InputError) as err:
+        parse_samples(scenario, samples)
+    message, location, allowed = expected
+    allowed = None if allowed is None else allowed.replace("WITH_MODELS", with_models).replace("TABLE", table)
+    assert (err.value.message, err.value.location, err.value.allowed) == (message, location, allowed)

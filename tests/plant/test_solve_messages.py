@@ -106,6 +106,29 @@ CASES: list[tuple[str, dict[str, Any], tuple[str, str, str]]] = [
 ]
 
 
+_X = {"name": "x", "kind": "k", "product": "x", "capacity": "1e9 t/year", "source": "test", "inputs": {"y": "1 t/t"}}
+_Y = {"name": "y", "kind": "k", "product": "y", "capacity": "1e9 t/year", "source": "test", "inputs": {"x": "1 t/t"}}
+_XY = {"x": {"name": "x", "kind": "material", "unit": "t", "source": "test"}}
+_XY["y"] = dict(_XY["x"], name="y")
+CASES.append(
+    (
+        # a makes x from 1 t y, b makes y from 1 t x: gain exactly 1, the matrix I - R is singular
+        "cycle-with-no-net-producer",
+        {
+            "units": {"furnace": FURNACE, "converter": dict(CONVERTER, inputs={**CONVERTER["inputs"], "x": "0.01 t/t"})}
+            | {"a": _X, "b": _Y},
+            "carriers": {**CARRIERS, **_XY},
+        },
+        (
+            "the flowsheet has a cycle with no net producer (the recipe matrix is singular): a loop of units "
+            "consumes at least as much of a carrier as it makes",
+            "units",
+            "recipes whose loops (e.g. coke -> sinter -> hot metal -> ...) have a gain below 1",
+        ),
+    )
+)
+
+
 @pytest.mark.parametrize(("changes", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_each_solve_error_names_message_location_and_allowed(
     changes: dict[str, Any], expected: tuple[str, str, str]
