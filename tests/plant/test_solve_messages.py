@@ -115,7 +115,7 @@ CASES.append(
         # a makes x from 1 t y, b makes y from 1 t x: gain exactly 1, the matrix I - R is singular
         "cycle-with-no-net-producer",
         {
-            "units": {"furnace": FURNACE, "converter": dict(CONVERTER, inputs={**CONVERTER["inputs"], "x": "0.01 t/t"})}
+            "units": {"furnace": FURNACE, "converter": dict(CONVERTER, inputs={"iron": "1.04 t/t", "x": "0.01 t/t"})}
             | {"a": _X, "b": _Y},
             "carriers": {**CARRIERS, **_XY},
         },
