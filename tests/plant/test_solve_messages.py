@@ -292,3 +292,25 @@ def test_a_batch_beyond_one_block_is_solved_block_by_block_as_alone() -> None:
     np.testing.assert_allclose(sol.c_out[SOLVE_BLOCK:], tail.c_out, rtol=1e-13)
     unchecked = solve(works, recipe, check=False)
     assert unchecked.balances is None
+
+
+def test_a_per_sample_target_beyond_one_block_is_cut_with_its_samples() -> None:
+    from dataclasses import replace
+
+    from steelworks.plant.solve import SOLVE_BLOCK
+
+    scenario = {
+        "name": "t",
+        "plant": "-",
+        "demand": {"steel": "1 t/year"},
+        "target": {"tag": "crude_steel", "amount": "100 t/year"},
+    }
+    body = plant({"furnace": dict(FURNACE), "converter": dict(CONVERTER)}, ["ore", "coal"], ["steel", "slag"])
+    works = build_plant(resolve_scenario(scenario, body, copy.deepcopy(CARRIERS), {}))
+    S = SOLVE_BLOCK + 44
+    target = np.linspace(100.0, 400.0, S)
+    recipe = np.broadcast_to(works.recipe, (S, *works.recipe.shape)).copy()
+    sol = solve(replace(works, target_amount=target), recipe)
+    steel = works.carrier("steel")
+    np.testing.assert_allclose(sol.delivered[:, steel], target, rtol=1e-12)  # each sample its own target
+    np.testing.assert_allclose(sol.throughput[:, works.unit("furnace")], 1.04 * target, rtol=1e-12)
