@@ -310,7 +310,7 @@ def test_a_per_sample_target_beyond_one_block_is_cut_with_its_samples() -> None:
     S = SOLVE_BLOCK + 44
     target = np.linspace(100.0, 400.0, S)
     recipe = np.broadcast_to(works.recipe, (S, *works.recipe.shape)).copy()
-    sol = solve(replace(works, target_amount=target), recipe)
+    sol = solve(replace(works, target_amount=target), recipe)  # type: ignore[arg-type]  # a batch holds (S,)
     steel = works.carrier("steel")
     np.testing.assert_allclose(sol.delivered[:, steel], target, rtol=1e-12)  # each sample its own target
     np.testing.assert_allclose(sol.throughput[:, works.unit("furnace")], 1.04 * target, rtol=1e-12)
