@@ -314,3 +314,14 @@ def test_a_per_sample_target_beyond_one_block_is_cut_with_its_samples() -> None:
     steel = works.carrier("steel")
     np.testing.assert_allclose(sol.delivered[:, steel], target, rtol=1e-12)  # each sample its own target
     np.testing.assert_allclose(sol.throughput[:, works.unit("furnace")], 1.04 * target, rtol=1e-12)
+
+
+def test_per_sample_output_carbon_is_what_the_solve_books() -> None:
+    """solve(out_c_frac=...) books each sample's C of the outputs (a model's composed gases in a batch)."""
+    works = _built()
+    f, slag = works.unit("furnace"), works.carrier("slag")
+    out_c = np.broadcast_to(works.out_c_frac, (2, *works.out_c_frac.shape)).copy()
+    out_c[1, f, slag] = 0.05  # sample 1: 5 % C in the furnace's 52 t slag = 2.6 t
+    recipe = np.broadcast_to(works.recipe, out_c.shape).copy()
+    sol = solve(works, recipe, None, out_c, check=False)  # the slag's C is not in the carrier file: no balance
+    assert sol.c_out[:, f, slag].tolist() == pytest.approx([0.0, 2.6], rel=1e-12)
