@@ -325,3 +325,15 @@ def test_per_sample_output_carbon_is_what_the_solve_books() -> None:
     recipe = np.broadcast_to(works.recipe, out_c.shape).copy()
     sol = solve(works, recipe, None, out_c, check=False)  # the slag's C is not in the carrier file: no balance
     assert sol.c_out[:, f, slag].tolist() == pytest.approx([0.0, 2.6], rel=1e-12)
+
+
+def test_own_demand_reports_the_fuel_it_leaves_unfired() -> None:
+    """gas.allocate's unmet fuel of an own_demand power plant (tests/plant/test_power_dispatch.py's works):
+    fuel capacity Q = 0.02 MW x 8766 h x 3.6 / 0.4 = 1,577.88 GJ; it fires 135.82 GJ works gas and buys
+    364.18 GJ make-up (500 GJ for the works' 50 MWh at 0.36 net): 1,577.88 - 500 = 1,077.88 GJ unfired."""
+    from tests.plant.test_power_dispatch import _run as dispatch
+
+    r = dispatch({"makeup": "natural_gas", "dispatch": "own_demand"})
+    q = 0.02 * 8766 * 3.6 / 0.4
+    unmet = r.solution.gas.unmet_fuel_gj[0, r.plant.unit("power")]
+    assert unmet == pytest.approx(q - 50.0 * 3.6 / (0.4 * 0.9), rel=1e-12)
