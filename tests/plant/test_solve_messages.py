@@ -337,3 +337,19 @@ def test_own_demand_reports_the_fuel_it_leaves_unfired() -> None:
     q = 0.02 * 8766 * 3.6 / 0.4
     unmet = r.solution.gas.unmet_fuel_gj[0, r.plant.unit("power")]
     assert unmet == pytest.approx(q - 50.0 * 3.6 / (0.4 * 0.9), rel=1e-12)
+
+
+def test_a_merit_supplied_carrier_nobody_needs_is_not_made() -> None:
+    # only ore is asked for (bought and delivered): the iron merit order has a need of exactly 0
+    result = _run(
+        {
+            "demand": {"ore": "10 t/year"},
+            "buy": ["ore", "coal", "iron"],
+            "sell": ["steel", "slag", "ore"],
+            "supply": {"iron": {"mode": "merit", "order": ["furnace", "market"]}},
+        }
+    )
+    sol, works = result.solution, result.plant
+    assert sol.throughput[0].tolist() == [0.0, 0.0]
+    assert sol.shares[works.carrier("iron")][0].tolist() == [0.0, 0.0]
+    assert sol.bought[0, works.carrier("ore")] == pytest.approx(10.0, rel=1e-12)
