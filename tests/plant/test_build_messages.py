@@ -476,3 +476,23 @@ def test_a_credit_is_held_for_its_carrier_only() -> None:
     p = result.plant
     expected = [0.1 if c == "slag" else 0.0 for c in p.carrier_ids]
     assert p.credit_co2_per_unit.tolist() == pytest.approx(expected, abs=1e-15)
+
+
+def test_a_build_whose_model_cache_is_evicted_midway_equals_the_normal_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """build._MODEL_RESULTS keeps physics results between builds; evicted after every entry (size 1),
+    each unit's rows are written from a result that is no longer kept, and the works is the same."""
+    import numpy as np
+
+    from steelworks.plant import build
+    from steelworks.schema.loader import load_scenario
+
+    scenario = load_scenario("psm")
+    normal = build.build_plant(scenario)
+    monkeypatch.setattr(build, "_MODEL_RESULTS_MAX", 1)
+    build._MODEL_RESULTS.clear()
+    build._MODEL_ROWS.clear()
+    small = build.build_plant(scenario)
+    assert len(build._MODEL_RESULTS) == 1
+    np.testing.assert_array_equal(small.recipe, normal.recipe)
+    np.testing.assert_array_equal(small.out_c_frac, normal.out_c_frac)
+    np.testing.assert_array_equal(small.out_lhv, normal.out_lhv)
