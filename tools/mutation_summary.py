@@ -2,6 +2,7 @@
 """Summarise a mutmut run: per module, mutants killed / surviving / other and the share surviving.
 
     python tools/mutation_summary.py WORKDIR     # WORKDIR holds results.txt of `mutmut results --all true`
+    python tools/mutation_summary.py WORKDIR WORKDIR/sample.txt   # only the sampled mutants
 
 "Surviving" counts mutants no test killed: mutmut's ``survived`` and ``no tests`` (a mutant in code
 no test runs). Timeouts and segfaults count as killed (the test run did not pass), as mutmut does.
@@ -18,9 +19,11 @@ KILLED = {"killed", "timeout", "segfault", "caught by type check"}
 SURVIVING = {"survived", "no tests"}
 
 
-def summarise(lines: list[str]) -> dict[str, Counter[str]]:
+def summarise(lines: list[str], only: set[str] | None = None) -> dict[str, Counter[str]]:
     by_module: dict[str, Counter[str]] = defaultdict(Counter)
     for line in lines:
+        if only is not None and line.strip().split(":")[0] not in only:
+            continue
         m = re.match(r"\s*([\w.]+?)\.(?:x[_ǁ]|xǁ)\S*__mutmut_\d+: (.+)$", line)
         if not m:
             m = re.match(r"\s*([\w.]+?)\.\S*__mutmut_\d+: (.+)$", line)
@@ -35,7 +38,8 @@ def summarise(lines: list[str]) -> dict[str, Counter[str]]:
 def main(argv: list[str]) -> int:
     work = Path(argv[1]) if len(argv) > 1 else Path(".")
     lines = (work / "results.txt").read_text(encoding="utf-8").splitlines()
-    by_module = summarise(lines)
+    only = set(Path(argv[2]).read_text(encoding="utf-8").split()) if len(argv) > 2 else None
+    by_module = summarise(lines, only)
     total: Counter[str] = Counter()
     print(f"{'module':45s} {'mutants':>8s} {'killed':>8s} {'surviving':>10s} {'other':>6s} {'% surviving':>12s}")
     for module in sorted(by_module):

@@ -132,6 +132,15 @@ def _run_models(
     """The models of the operating units for every sample, to the fixed point of composed products."""
     props = _base_props(plant, scenario)
     models = {u: MODELS[scenario.plant.units[plant.unit_ids[u]].model.kind] for u in params}  # type: ignore[union-attr]
+    # every parameter as (S,), its table's default where none is given: a model whose own parameters are
+    # not sampled still runs S samples when a carrier it reads is (a composition another model derives)
+    batched = {
+        u: {
+            p.name: np.broadcast_to(np.asarray(params[u].get(p.name, p.default), dtype=float), (S,))
+            for p in m.PARAMETERS
+        }
+        for u, m in models.items()
+    }
     composed: dict[str, dict[str, Array]] = {}
     results: dict[int, PhysicsResult] = {}
     kinds = {u: scenario.plant.units[plant.unit_ids[u]].model.kind for u in params}  # type: ignore[union-attr]
@@ -158,7 +167,10 @@ def _run_models(
                 current = params[u].get("basicity", _default(kinds[u], "basicity"))
                 params[u]["basicity"] = np.where(mask & np.isfinite(basicity), basicity, current)
         results = {
-            u: models[u].recipe(params[u], props, where=f"units.{plant.unit_ids[u]}.model.params") for u in params
+            u: models[u].recipe(
+                batched[u], props, where=f"units.{plant.unit_ids[u]}.model.params", mask_infeasible=True
+            )
+            for u in params
         }
         changed = False
         for u, result in results.items():
