@@ -132,15 +132,6 @@ def _run_models(
     """The models of the operating units for every sample, to the fixed point of composed products."""
     props = _base_props(plant, scenario)
     models = {u: MODELS[scenario.plant.units[plant.unit_ids[u]].model.kind] for u in params}  # type: ignore[union-attr]
-    # every parameter as (S,), its table's default where none is given: a model whose own parameters are
-    # not sampled still runs S samples when a carrier it reads is (a composition another model derives)
-    batched = {
-        u: {
-            p.name: np.broadcast_to(np.asarray(params[u].get(p.name, p.default), dtype=float), (S,))
-            for p in m.PARAMETERS
-        }
-        for u, m in models.items()
-    }
     composed: dict[str, dict[str, Array]] = {}
     results: dict[int, PhysicsResult] = {}
     kinds = {u: scenario.plant.units[plant.unit_ids[u]].model.kind for u in params}  # type: ignore[union-attr]
@@ -166,6 +157,16 @@ def _run_models(
             for u, mask in follow.items():  # the sinter basicity the furnaces asked for in the last pass
                 current = params[u].get("basicity", _default(kinds[u], "basicity"))
                 params[u]["basicity"] = np.where(mask & np.isfinite(basicity), basicity, current)
+        # every parameter as (S,), its table's default where none is given: a model whose own parameters are
+        # not sampled still runs S samples when a carrier it reads is (a composition another model derives);
+        # built each pass, as a sinter that follows the furnaces takes a new basicity per pass
+        batched = {
+            u: {
+                p.name: np.broadcast_to(np.asarray(params[u].get(p.name, p.default), dtype=float), (S,))
+                for p in m.PARAMETERS
+            }
+            for u, m in models.items()
+        }
         results = {
             u: models[u].recipe(
                 batched[u], props, where=f"units.{plant.unit_ids[u]}.model.params", mask_infeasible=True
