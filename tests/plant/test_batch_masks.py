@@ -19,7 +19,6 @@ from steelworks.plant.build import build_plant
 from steelworks.plant.models import model_batch, plant_carrier_props
 from steelworks.schema.loader import load_scenario
 
-
 #: the sinter's basicity fixed (not following the furnaces, issue 8 item 3), so that a furnace sampled alone
 #: reads the same sinter as in the works; with it following, each sample settles its own sinter
 FIXED_SINTER = ["units.sinter_plant.model.params.basicity_follows_furnace=0"]
