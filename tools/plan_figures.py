@@ -30,13 +30,13 @@ def screenshot(html: Path, out: Path) -> None:
 def main(scenario: str, plan: str, out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from steelworks.planning.economics import price, solve_rows
+    from steelworks.planning.economics import price, solve_plan_file
     from steelworks.report.plan import gantt_figure, write_figure_html
-    from steelworks.schema.planning import load_plan
 
-    spec, path = load_plan(plan)
-    rows = [(r.unit, str(r.action), r.start_year) for r in spec.actions]
-    result = price(solve_rows(scenario, rows, mandates=spec.mandates, file=str(path)))
+    solved, spec, _path = solve_plan_file(plan)
+    if spec.scenario != scenario:
+        raise SystemExit(f"the plan {plan} is for scenario {spec.scenario}, not {scenario}")
+    result = price(solved)
     with tempfile.TemporaryDirectory() as tmp:
         html = Path(tmp) / "gantt.html"
         write_figure_html(gantt_figure(result), html, "--gantt")

@@ -11,17 +11,13 @@ from typing import Any
 YEARS = (2030, 2031, 2032, 2035, 2040, 2045, 2050, 2055)
 
 
-def _plan(scenario: str, plan: str | None = None, fix_option: bool = False, mandates: bool = True) -> Any:
+def _plan(scenario: str, plan: str | None = None, fix_option: bool = False) -> Any:
     from steelworks.planning import option_plan, problem_from_scenario, solve_plan
-    from steelworks.planning.economics import price, solve_rows
-    from steelworks.schema.planning import load_plan
+    from steelworks.planning.economics import price, solve_plan_file
 
     if plan is not None:
-        spec, path = load_plan(plan)
-        rows = [(r.unit, str(r.action), r.start_year) for r in spec.actions]
-        return price(solve_rows(scenario, rows, mandates=spec.mandates, file=str(path)))
+        return price(solve_plan_file(plan)[0])
     prob = problem_from_scenario(scenario)
-    prob = prob if mandates else prob.without_mandates()
     return price(solve_plan(prob.fix(option_plan(scenario)) if fix_option else prob, gap=1e-4))
 
 

@@ -574,10 +574,7 @@ def _exact_plan(problem: Any, scenario: str, plan_file: str, conflicting: bool) 
             location="plan.scenario",
             allowed=spec.scenario,
         )
-    rows = [(r.unit, str(r.action), r.start_year) for r in spec.actions]
-    if not spec.mandates:
-        problem = problem.without_mandates()
-    return problem.fix_rows(rows, file=str(path))
+    return (problem if spec.mandates else problem.without_mandates()).fix_rows(spec.rows, file=str(path))
 
 
 def _save_plan(result: Any, scenario: str, path: Path, gap: float, time_limit: float | None, flags: list[str]) -> None:

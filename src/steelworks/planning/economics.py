@@ -7,10 +7,11 @@ depreciating asset value). The figures ``steelworks plan`` reports for a plan (N
 cash lines) are therefore not the surrogate's: the solved plan goes to
 :func:`steelworks.economics.evaluate.evaluate_inputs` as :class:`~steelworks.economics.evaluate.PlanYears`:
 
-* capital: :func:`steelworks.economics.capex.plan_estimate` of the plan's first action on each unit (the
+* capital: :func:`steelworks.economics.capex.plan_estimate` of every action the plan starts (the
   option's calibrated line where the action is the option's own, else capex.yaml bottom-up, the site
-  infrastructure carried by the units: the planner's own action costs), each unit in service from its
-  own commissioning year; end-of-life replacement and relines as ``evaluate`` schedules them;
+  infrastructure carried by the units: the planner's own action costs), each a vintage in service from
+  its own commissioning year to the end of its life, renewed only by a later action of the plan; relines
+  as ``evaluate`` schedules them;
 * each year's flows: what the plan buys and sells that year (the MILP's flows at its recipes, every year
   checked for mass, Fe and C closure by :mod:`.closure`), crude steel and products sold;
 * labour and fixed overheads: the option's, in proportion to the replacement value in service (the
@@ -36,20 +37,6 @@ import numpy as np
 from steelworks.errors import InputError
 
 
-def _split(overrides: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {"prices": {}, "option": {}, "finance": {}}
-    for key, value in overrides.items():
-        branch, _, path = str(key).partition(".")
-        if branch not in out or not path:
-            raise InputError(
-                f"economics override '{key}' must start with prices., option. or finance.",
-                location="scenario.economics.overrides",
-                allowed="prices.<path>, option.<path>, finance.<path>",
-            )
-        out[branch][path] = value
-    return out
-
-
 def plant_year_of(scenario: str) -> Any:
     """The scenario's full-output plant year (the works solved, checked and accounted, as ``run_balance``)."""
     from steelworks.economics.evaluate import PlantYear
@@ -69,20 +56,11 @@ def evaluate_plan(scenario: str, plan: dict[str, tuple[str, int]]) -> Any:
     Returns the :class:`~steelworks.economics.evaluate.EconomicsResult`. Each unit keeps the option's
     ramp-up phase (a unit the option does not name is phase 0).
     """
-    from steelworks.economics.evaluate import evaluate_inputs, load_inputs
+    from steelworks.economics.evaluate import evaluate_inputs
     from steelworks.schema.economics import PlanStep
 
-    resolved, plant_year = plant_year_of(scenario)
-    block = dict(resolved.economics or {})
-    over = _split(dict(block.get("overrides") or {}))
-    inputs = load_inputs(
-        block["option"],
-        block.get("prices", "pk-2025"),
-        block.get("finance", "finance"),
-        price_overrides=over["prices"] or None,
-        option_overrides=over["option"] or None,
-        finance_overrides=over["finance"] or None,
-    )
+    _resolved, plant_year = plant_year_of(scenario)
+    _resolved, inputs = scenario_inputs(scenario)  # the option, deck and finance with the block's overrides
     option = inputs.option
     steps = {}
     for uid, (action, year) in plan.items():
@@ -148,9 +126,8 @@ def plan_years(result: Any, resolved: Any, inputs: Any) -> tuple[Any, Any]:
     estimate = plan_estimate(option, rows, works, conv, inputs.benchmarks, grid_mwh=float(grid_mwh.max()))
     own = [(u, step.action, step.year) for u, step in option.plan.items()]
     reference = plan_estimate(option, own, works, conv, inputs.benchmarks)
-    steady = _steady_year(estimate, products, len(option.ramp_up.fractions) if option.ramp_up else 0)
+    s = _steady_year(estimate, products, len(option.ramp_up.fractions) if option.ramp_up else 0)  # steady year
     staff = _in_service_value(estimate, prob.n_years) / (reference.replacement_value_usd or 1.0)
-    s = steady
     year = PlantYear(
         purchased={c: float(buy[i, s]) for c, i in zip(traded, idx, strict=True) if prob.can_buy[i]},
         sold={c: float(sell[i, s]) for c, i in zip(traded, idx, strict=True) if prob.can_sell[i]},
@@ -247,9 +224,15 @@ def solve_rows(
     from steelworks.planning.problem import problem_from_scenario
 
     prob = problem_from_scenario(scenario)
-    if not mandates:
-        prob = prob.without_mandates()
-    return solve_plan(prob.fix_rows(rows, file=file), gap=1e-6)
+    return solve_plan((prob if mandates else prob.without_mandates()).fix_rows(rows, file=file), gap=1e-6)
+
+
+def solve_plan_file(name_or_path: str) -> tuple[Any, Any, Any]:
+    """A plan file (bundled name or path) solved on its scenario (:func:`solve_rows`): (result, spec, path)."""
+    from steelworks.schema.planning import load_plan
+
+    spec, path = load_plan(name_or_path)
+    return solve_rows(spec.scenario, spec.rows, mandates=spec.mandates, file=str(path)), spec, path
 
 
 def slipped(years: Any, k: int) -> Any:

@@ -36,6 +36,7 @@ from steelworks.risk.engine import (
     ChunkResult,
     Parameter,
     RiskJob,
+    _applied,
     draws_to_values,
     expand,
     finish,
@@ -76,10 +77,8 @@ class PlanTarget:
 
 def plan_target(name: str, overrides: tuple[str, ...] = ()) -> PlanTarget:
     """Load the plan file ``name`` (after ``plan:``), solve its flows and price it."""
-    from steelworks.planning.economics import plan_years, scenario_inputs, solve_rows
-    from steelworks.schema.planning import load_plan
+    from steelworks.planning.economics import plan_years, scenario_inputs, solve_plan_file
 
-    spec, path = load_plan(name)
     works = split_by_branch(list(overrides))[WORKS]
     if works:
         raise InputError(
@@ -87,11 +86,10 @@ def plan_target(name: str, overrides: tuple[str, ...] = ()) -> PlanTarget:
             location="--set",
             allowed="prices.*, finance.*, option.* (the plan's business case)",
         )
-    rows: list[tuple[str, str, int]] = [(r.unit, str(r.action), r.start_year) for r in spec.actions]
-    result = solve_rows(spec.scenario, rows, mandates=spec.mandates, file=str(path))
+    result, spec, path = solve_plan_file(name)
     resolved, inputs = scenario_inputs(spec.scenario, overrides)
     year, years = plan_years(result, resolved, inputs)
-    return PlanTarget(name, spec.scenario, path, rows, overrides, year, years, inputs)
+    return PlanTarget(name, spec.scenario, path, spec.rows, overrides, year, years, inputs)
 
 
 def bind_plan(target: str, uncertainty: str | Path, overrides: Any = (), *, strict: bool = True) -> RiskJob:
@@ -153,10 +151,7 @@ def evaluate_plan_chunk(job: RiskJob, u: Any, start: int = 0) -> ChunkResult:
                 if p.route == "price":
                     factors[target.path] = drawn
                 else:
-                    base = float(target.base)
-                    sampled[target.path] = (
-                        base * drawn if p.dist.apply == "factor" else base + drawn if p.dist.apply == "shift" else drawn
-                    )
+                    sampled[target.path] = _applied(p.dist, target, drawn)
         fields = sample_arrays(sampled, model, plan.inputs, rows.size, factors=factors, optional=job.optional_prices)
         samples = cf.Samples(capex_factor=np.full(rows.size, model.capex_factor))
         for name, array in fields.items():

@@ -109,6 +109,11 @@ class PlanSpec(_Strict):
     )
     source: str = Field(min_length=3, description="how the plan was found (command, date, solver status)")
 
+    @property
+    def rows(self) -> list[tuple[str, str, int]]:
+        """(unit, action, start year) of every action, as the planner takes them."""
+        return [(r.unit, str(r.action), r.start_year) for r in self.actions]
+
     @field_validator("actions")
     @classmethod
     def _one_start_per_unit_and_year(cls, rows: list[PlanRow]) -> list[PlanRow]:

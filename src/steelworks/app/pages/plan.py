@@ -197,8 +197,7 @@ def run_plan(
         from steelworks.schema.planning import load_plan
 
         spec, path = load_plan(f"{scenario}-best")
-        rows = [(r.unit, str(r.action), r.start_year) for r in spec.actions]
-        problem = (problem if spec.mandates else problem.without_mandates()).fix_rows(rows, file=str(path))
+        problem = (problem if spec.mandates else problem.without_mandates()).fix_rows(spec.rows, file=str(path))
     if fixes:
         problem = problem.apply_fixes(fixes)
     step(1, STAGES[1])
