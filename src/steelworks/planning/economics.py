@@ -103,7 +103,7 @@ def plan_years(result: Any, resolved: Any, inputs: Any) -> tuple[Any, Any]:
     from steelworks.plant.build import build_plant
 
     prob = result.problem
-    plant = build_plant(resolved)
+    plant = build_plant(resolved, candidate_recipes=True)
     works = works_table(resolved, plant)
     flows = result.extra["flows"]
     buy, sell = np.asarray(flows["buy"], dtype=float), np.asarray(flows["sell"], dtype=float)  # (C, T)

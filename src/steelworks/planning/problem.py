@@ -273,7 +273,7 @@ def problem_from_scenario(
             location="scenario.economics",
             allowed="economics: {option: psm-bf-revival, prices: pk-2025}",
         )
-    plant = build_plant(resolved)
+    plant = build_plant(resolved, candidate_recipes=True)  # the planner may start any candidate
     inputs = load_inputs(block["option"], block.get("prices", "pk-2025"), block.get("finance", "finance"))
     option, deck, settings = inputs.option, inputs.deck, inputs.finance
     conv = Converter(deck)

@@ -246,8 +246,12 @@ def _grid_value(scenario: ResolvedScenario, name: str, value: object, to_unit: s
         return convert(value, to_unit, where=f"{gwhere}.{name}", file=gfile)
 
 
-def build_plant(scenario: ResolvedScenario) -> Plant:
-    """Convert the validated scenario into a :class:`Plant`, checking names, units and closure."""
+def build_plant(scenario: ResolvedScenario, *, candidate_recipes: bool = False) -> Plant:
+    """Convert the validated scenario into a :class:`Plant`, checking names, units and closure.
+
+    ``candidate_recipes``: units that do not run also get their model's recipe at the works' operating
+    point (:func:`_candidate_rows`), for the planner, which may start them; a balance, whose idle units make
+    nothing, does not pay for their models."""
     spec = scenario.plant
     tables = _carrier_tables(scenario)
     carrier_ids: list[str] = tables["ids"]
@@ -440,7 +444,7 @@ def build_plant(scenario: ResolvedScenario) -> Plant:
             model_units.append(u)
 
     unit_models, derived, settled = _run_models(
-        scenario, unit_ids, model_units, tables, cindex, product, recipe, out_c, out_lhv
+        scenario, unit_ids, model_units, tables, cindex, product, recipe, out_c, out_lhv, candidate_recipes
     )
     fuel_users.sort(key=lambda f: (f.priority, f.unit))
     supplies = _supplies(scenario, unit_ids, product, carrier_ids, can_buy)
@@ -562,6 +566,7 @@ def _run_models(
     recipe: Array,
     out_c: Array,
     out_lhv: Array,
+    candidate_recipes: bool = False,
 ) -> tuple[dict[int, Any], dict[str, dict[str, Any]], dict[str, dict[str, float]]]:
     """Run the units' physics models and write their recipes into the plant arrays.
 
@@ -642,8 +647,9 @@ def _run_models(
     carriers = tuple(cindex)
     for u, result in results.items():
         _apply_model(scenario, unit_ids[u], result, u, int(product[u]), cindex, carriers, recipe, out_c, out_lhv)
-    idle = [u for u in model_units if u not in running]
-    _candidate_rows(scenario, unit_ids, idle, props, basicity, derived, product, cindex, recipe, out_c, out_lhv)
+    if candidate_recipes:
+        idle = [u for u in model_units if u not in running]
+        _candidate_rows(scenario, unit_ids, idle, props, basicity, derived, product, cindex, recipe, out_c, out_lhv)
     settled = {unit_ids[u]: {"basicity": basicity} for u in follow if basicity is not None}
     return results, derived, settled
 
