@@ -31,13 +31,13 @@ def _hash(path: Path) -> str:
 
 
 def _hashes(spec: RunSpec) -> dict[str, str]:
-    from steelworks.schema.planning import find_plan, load_plan
+    from steelworks.schema.planning import load_plan
 
     out: dict[str, str] = {}
     for s in spec.scenarios:
         if s.startswith(PLAN_PREFIX):  # a plan file and the scenario it is for
             plan, path = load_plan(s[len(PLAN_PREFIX) :])
-            out[s] = _hash(find_plan(path))
+            out[s] = _hash(path)
             out[f"scenario:{plan.scenario}"] = _hash(find_scenario(plan.scenario))
         else:
             out[f"scenario:{s}"] = _hash(find_scenario(s))
